@@ -1,0 +1,29 @@
+"""Fixtures shared by the whole suite."""
+
+import pytest
+
+
+@pytest.fixture
+def home_page(db):
+    """The site structure of load_demo: home page, default site, authorities, series."""
+    from website.demo import ensure_authorities, ensure_home_page, ensure_series
+
+    home = ensure_home_page()
+    ensure_authorities()
+    ensure_series()
+    return home
+
+
+@pytest.fixture
+def authority(home_page):
+    from website.models import Authority
+
+    return Authority.objects.get(slug="toutunhe")
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("editor", "editor@example.cn", "pw-editor-123")
+    client.force_login(user)
+    client.user = user
+    return client

@@ -1,0 +1,71 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "website.settings.production",
+    "SECRET_KEY": "x" * 60 + "-production-test-key-with-enough-entropy-1234567890",
+    "ALLOWED_HOSTS": "zhicheng.example.cn",
+    "SIGNING_KEK": "Zk9yLXRlc3RzLW9ubHktMzItYnl0ZXMta2V5LWhlcmU=",
+}
+
+
+@pytest.mark.parametrize("module", ["dev", "test", "production"])
+def test_every_settings_module_loads(module):
+    env = {"DJANGO_SETTINGS_MODULE": f"website.settings.{module}"}
+    if module == "production":
+        env = PRODUCTION_ENV
+    result = run_manage("check", env=env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_secret_key():
+    env = dict(PRODUCTION_ENV, SECRET_KEY="")
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_passes_check_deploy():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_locale_and_time_zone(settings):
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+
+
+def test_database_url_selects_the_database(monkeypatch):
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    env = {k: v for k, v in os.environ.items()}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "website.settings.dev",
+            "DATABASE_URL": "postgres://u@127.0.0.1:5432/x",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.stdout.strip() == "django.db.backends.postgresql", result.stderr

@@ -1,0 +1,23 @@
+"""Vocabularies shared by every app."""
+
+from django.db import models
+
+
+class Level(models.TextChoices):
+    """职称级别."""
+
+    JUNIOR = "初级", "初级"
+    INTERMEDIATE = "中级", "中级"
+    DEPUTY_SENIOR = "副高级", "副高级"
+    SENIOR = "正高级", "正高级"
+
+
+# Provincial-level regions; CalendarDay overrides and Authority records share these values.
+REGIONS = [
+    "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省",
+    "上海市", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省",
+    "湖南省", "广东省", "广西壮族自治区", "海南省", "重庆市", "四川省", "贵州省", "云南省",
+    "西藏自治区", "陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区",
+    "新疆生产建设兵团",
+]  # fmt: skip
+REGION_CHOICES = [(name, name) for name in REGIONS]

@@ -1,0 +1,141 @@
+"""The home page and the snippets every column shares: issuing authorities and series."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .blocks import ContactBlock
+from .choices import REGION_CHOICES
+
+DOCUMENT_NUMBER_FORMAT_HELP = (
+    "文号格式，须含 〔{year}〕 与 {n}，例如 和地职称办〔{year}〕{n}号；"
+    "签发时替换为年份与顺序号。"
+)
+
+
+class HomePage(Page):
+    """首页: latest notices, open phases, running publicity and the entry points of each column."""
+
+    intro = RichTextField("导语", blank=True, features=["bold", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+
+    class Meta:
+        verbose_name = "首页"
+        verbose_name_plural = "首页"
+
+
+def validate_document_number_format(value: str) -> None:
+    """A number format must place the year in 〔〕 and the sequence number, e.g. 和地职称办〔{year}〕{n}号."""
+    if "〔{year}〕" not in value:
+        raise ValidationError("文号格式缺少年份占位符 〔{year}〕（注意使用六角括号〔〕）。")
+    if "{n}" not in value:
+        raise ValidationError("文号格式缺少顺序号占位符 {n}。")
+    leftover = re.sub(r"\{year\}|\{n\}", "", value)
+    if "{" in leftover or "}" in leftover:
+        raise ValidationError("文号格式只能使用 {year} 和 {n} 两个占位符。")
+
+
+class Authority(index.Indexed, models.Model):
+    """发文机关: a bureau or review committee that issues notices, documents and certificates."""
+
+    name = models.CharField("全称", max_length=120, unique=True)
+    short_name = models.CharField("简称", max_length=40)
+    slug = models.SlugField("标识", max_length=60, unique=True, help_text="英文或拼音，用于命令行与网址")
+    region = models.CharField(
+        "所在地区", max_length=20, choices=REGION_CHOICES, help_text="决定适用的地方节假日"
+    )
+    document_number_format = models.CharField(
+        "文号格式",
+        max_length=60,
+        validators=[validate_document_number_format],
+        help_text=DOCUMENT_NUMBER_FORMAT_HELP,
+    )
+    seal_text = models.CharField(
+        "印章文字", max_length=60, help_text="沿印章上弧排列的机关名称"
+    )
+    seal_purpose = models.CharField(
+        "印章用途", max_length=20, blank=True, help_text="星下横排文字，如 职称评审专用章"
+    )
+    contacts = StreamField([("contact", ContactBlock())], verbose_name="联系方式", blank=True)
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("short_name"), FieldPanel("slug"), FieldPanel("region")],
+            heading="机关",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("document_number_format"), FieldPanel("seal_text"), FieldPanel("seal_purpose")],
+            heading="文号与印章",
+        ),
+        FieldPanel("contacts"),
+    ]
+    search_fields = [
+        index.SearchField("name", boost=2),
+        index.SearchField("short_name"),
+        index.AutocompleteField("name"),
+        index.FilterField("region"),
+    ]
+
+    class Meta:
+        verbose_name = "发文机关"
+        verbose_name_plural = "发文机关"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def document_number_prefix(self) -> str:
+        """The part before 〔year〕, e.g. 和地职称办."""
+        return self.document_number_format.split("〔", 1)[0]
+
+    def format_document_number(self, year: int, number: int) -> str:
+        """和地职称办〔2023〕1号 from the format, a year and a sequence number."""
+        return self.document_number_format.replace("{year}", str(year)).replace("{n}", str(number))
+
+
+class Series(index.Indexed, ClusterableModel):
+    """系列 (工程系列, 经济系列 …) with its specialties (机械电子, 建材 …)."""
+
+    name = models.CharField("系列", max_length=40, unique=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    panels = [FieldPanel("name"), FieldPanel("sort_order"), InlinePanel("specialties", label="专业")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = "系列"
+        verbose_name_plural = "系列"
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Specialty(Orderable):
+    """专业 within a series."""
+
+    series = ParentalKey(Series, on_delete=models.CASCADE, related_name="specialties")
+    name = models.CharField("专业", max_length=40)
+
+    class Meta(Orderable.Meta):
+        verbose_name = "专业"
+        verbose_name_plural = "专业"
+        constraints = [
+            models.UniqueConstraint(fields=["series", "name"], name="unique_specialty_per_series")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series.name}·{self.name}"

@@ -1,0 +1,21 @@
+"""Settings for the test suite: the embedded default, isolated state, fast hashing."""
+
+import tempfile
+from pathlib import Path
+
+from .dev import *  # noqa: F403
+
+DEBUG = False
+_TEST_VAR = Path(tempfile.mkdtemp(prefix="zc-test-"))
+MEDIA_ROOT = _TEST_VAR / "media"
+PRIVATE_MEDIA_ROOT = _TEST_VAR / "private"
+STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
+STATIC_ROOT = _TEST_VAR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["*"]
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "queue": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
