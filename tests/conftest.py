@@ -23,7 +23,9 @@ def authority(home_page):
 
 @pytest.fixture
 def admin_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("editor", "editor@example.cn", "pw-editor-123")
+    user = django_user_model.objects.create_superuser(
+        "editor", "editor@example.cn", "pw-editor-123"
+    )
     client.force_login(user)
     client.user = user
     return client

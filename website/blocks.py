@@ -11,7 +11,9 @@ PHONE_VALIDATOR = RegexValidator(
 class ContactBlock(blocks.StructBlock):
     """一条联系方式：单位、联系人、电话、邮箱与用途（业务咨询、监督举报、平台技术服务）。"""
 
-    purpose = blocks.CharBlock(label="用途", max_length=40, help_text="如 业务咨询、监督举报、平台技术服务")
+    purpose = blocks.CharBlock(
+        label="用途", max_length=40, help_text="如 业务咨询、监督举报、平台技术服务"
+    )
     organisation = blocks.CharBlock(label="单位", max_length=120, required=False)
     people = blocks.CharBlock(label="联系人", max_length=120, required=False)
     phones = blocks.ListBlock(

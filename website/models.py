@@ -17,8 +17,7 @@ from .blocks import ContactBlock
 from .choices import REGION_CHOICES
 
 DOCUMENT_NUMBER_FORMAT_HELP = (
-    "文号格式，须含 〔{year}〕 与 {n}，例如 和地职称办〔{year}〕{n}号；"
-    "签发时替换为年份与顺序号。"
+    "文号格式，须含 〔{year}〕 与 {n}，例如 和地职称办〔{year}〕{n}号；签发时替换为年份与顺序号。"
 )
 
 
@@ -52,7 +51,9 @@ class Authority(index.Indexed, models.Model):
 
     name = models.CharField("全称", max_length=120, unique=True)
     short_name = models.CharField("简称", max_length=40)
-    slug = models.SlugField("标识", max_length=60, unique=True, help_text="英文或拼音，用于命令行与网址")
+    slug = models.SlugField(
+        "标识", max_length=60, unique=True, help_text="英文或拼音，用于命令行与网址"
+    )
     region = models.CharField(
         "所在地区", max_length=20, choices=REGION_CHOICES, help_text="决定适用的地方节假日"
     )
@@ -62,9 +63,7 @@ class Authority(index.Indexed, models.Model):
         validators=[validate_document_number_format],
         help_text=DOCUMENT_NUMBER_FORMAT_HELP,
     )
-    seal_text = models.CharField(
-        "印章文字", max_length=60, help_text="沿印章上弧排列的机关名称"
-    )
+    seal_text = models.CharField("印章文字", max_length=60, help_text="沿印章上弧排列的机关名称")
     seal_purpose = models.CharField(
         "印章用途", max_length=20, blank=True, help_text="星下横排文字，如 职称评审专用章"
     )
@@ -72,11 +71,20 @@ class Authority(index.Indexed, models.Model):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("name"), FieldPanel("short_name"), FieldPanel("slug"), FieldPanel("region")],
+            [
+                FieldPanel("name"),
+                FieldPanel("short_name"),
+                FieldPanel("slug"),
+                FieldPanel("region"),
+            ],
             heading="机关",
         ),
         MultiFieldPanel(
-            [FieldPanel("document_number_format"), FieldPanel("seal_text"), FieldPanel("seal_purpose")],
+            [
+                FieldPanel("document_number_format"),
+                FieldPanel("seal_text"),
+                FieldPanel("seal_purpose"),
+            ],
             heading="文号与印章",
         ),
         FieldPanel("contacts"),
@@ -112,7 +120,11 @@ class Series(index.Indexed, ClusterableModel):
     name = models.CharField("系列", max_length=40, unique=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
-    panels = [FieldPanel("name"), FieldPanel("sort_order"), InlinePanel("specialties", label="专业")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("sort_order"),
+        InlinePanel("specialties", label="专业"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:

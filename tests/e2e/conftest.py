@@ -48,7 +48,11 @@ def browser():
 def phone_page(browser):
     """A page in a phone-sized viewport with a Chinese locale."""
     context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN",
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
         accept_downloads=True,
     )
     page = context.new_page()

@@ -1,9 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from wagtail.models import Page, Site
 
 from website.models import Authority, HomePage, Series, Specialty
-from wagtail.models import Page, Site
 
 
 def test_home_page_renders_in_chinese_with_navigation(client, home_page):
@@ -68,8 +68,12 @@ def test_load_demo_twice_creates_nothing_twice(db):
 )
 def test_authority_document_number_format_is_validated(db, fmt, message):
     authority = Authority(
-        name="测试局", short_name="测试", slug="test", region="新疆维吾尔自治区",
-        document_number_format=fmt, seal_text="测试局",
+        name="测试局",
+        short_name="测试",
+        slug="test",
+        region="新疆维吾尔自治区",
+        document_number_format=fmt,
+        seal_text="测试局",
     )
     with pytest.raises(ValidationError) as excinfo:
         authority.full_clean()
@@ -103,7 +107,10 @@ def test_authority_snippet_form_shows_error_and_keeps_input(admin_client, home_p
     data["document_number_format"] = "和地职称办〔{year}〕{n}号"
     response = admin_client.post(url, data)
     assert response.status_code == 302
-    assert Authority.objects.get(slug="hotan").format_document_number(2023, 1) == "和地职称办〔2023〕1号"
+    assert (
+        Authority.objects.get(slug="hotan").format_document_number(2023, 1)
+        == "和地职称办〔2023〕1号"
+    )
 
 
 def test_series_specialty_is_unique_within_series(home_page):

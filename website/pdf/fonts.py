@@ -28,7 +28,9 @@ class MissingGlyphError(ValueError):
         self.context = context
         shown = "、".join(f"“{c}”(U+{ord(c):04X})" for c in characters)
         where = f"{context}中" if context else ""
-        super().__init__(f"{where}含有字体无法显示的字符：{shown}。请改用常用字或联系管理员补充字库。")
+        super().__init__(
+            f"{where}含有字体无法显示的字符：{shown}。请改用常用字或联系管理员补充字库。"
+        )
 
 
 def register_font() -> str:

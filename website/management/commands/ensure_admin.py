@@ -9,7 +9,9 @@ class Command(BaseCommand):
     help = "创建管理员账号（已存在则跳过）。密码取自 DJANGO_SUPERUSER_PASSWORD，否则随机生成并只显示一次。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--username", default=os.environ.get("DJANGO_SUPERUSER_USERNAME", "admin"))
+        parser.add_argument(
+            "--username", default=os.environ.get("DJANGO_SUPERUSER_USERNAME", "admin")
+        )
 
     def handle(self, *args, username, **options):
         User = get_user_model()

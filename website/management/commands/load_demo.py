@@ -17,5 +17,6 @@ class Command(BaseCommand):
                 if exc.name != name:
                     raise
                 continue  # the app has no demo content yet
-            module.load(lambda message: self.stdout.write(f"[{name.split('.')[0]}] {message}"))
+            app = name.split(".")[0]
+            module.load(lambda message, app=app: self.stdout.write(f"[{app}] {message}"))
         self.stdout.write(self.style.SUCCESS("演示内容已就绪。"))
