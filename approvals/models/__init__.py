@@ -1,0 +1,5 @@
+"""Models of the approvals app: signing keys here; approval documents and certificates beside."""
+
+from .keys import PlatformCA, SigningKey
+
+__all__ = ["PlatformCA", "SigningKey"]
