@@ -9,6 +9,9 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 # Runtime state (database, uploads, search index, demo keys) lives outside the code, git-ignored.
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+# Key-encryption key of the signing keys (base64 of 32 bytes). Unset in development: a local one
+# is generated into VAR_DIR/keys/kek; production refuses to start without it.
+SIGNING_KEK = os.environ.get("SIGNING_KEK", "")
 
 
 def env_list(name: str, default: str = "") -> list[str]:

@@ -13,6 +13,11 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("生产环境必须设置环境变量 SECRET_KEY。")
 
+if not os.environ.get("SIGNING_KEK"):
+    raise ImproperlyConfigured(
+        "生产环境必须设置环境变量 SIGNING_KEK（32 字节随机密钥的 base64 编码），用于加密签章私钥。"
+    )
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
