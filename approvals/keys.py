@@ -131,12 +131,24 @@ def certificate_fingerprint(cert: x509.Certificate) -> str:
     return cert.fingerprint(hashes.SHA256()).hex()
 
 
+def _fit(text: str, limit: int = 64) -> str:
+    """X.509 caps a common name at 64 bytes of UTF-8 (21 Chinese characters)."""
+    while len(text.encode()) > limit:
+        text = text[:-1]
+    return text
+
+
+def certificate_common_name(authority) -> str:
+    """The authority's full name when it fits a certificate, else its short name."""
+    return authority.name if len(authority.name.encode()) <= 64 else _fit(authority.short_name)
+
+
 def _name(common_name: str) -> x509.Name:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, PLATFORM_ORGANIZATION),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.COMMON_NAME, _fit(common_name)),
         ]
     )
 
@@ -252,7 +264,11 @@ def create_signing_key(authority, *, validity_days: int = SIGNING_KEY_VALIDITY_D
     ca_key = decrypt_private_key(ca.encrypted_private_key)
     key = ec.generate_private_key(ec.SECP256R1())
     cert = issue_signing_certificate(
-        authority.name, key.public_key(), ca_key, ca_cert, validity_days=validity_days
+        certificate_common_name(authority),
+        key.public_key(),
+        ca_key,
+        ca_cert,
+        validity_days=validity_days,
     )
     fingerprint = public_key_fingerprint(key.public_key())
     with transaction.atomic():
