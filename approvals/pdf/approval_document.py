@@ -33,7 +33,8 @@ from website.formatting import cn_date, cn_numeral_date
 from website.pdf.fonts import register_font
 
 from .common import INK, RED, FittedLine, RenderedPdf, Rule, checked, para_text
-from .seal import SEAL_DIAMETER, draw_seal
+from .seal import SEAL_DIAMETER
+from .seal import draw_seal as paint_seal
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_TOP = 37 * mm
@@ -219,7 +220,7 @@ class SignatureBlock(Flowable):
         canv.restoreState()
         centre_y = (issuer_y + date_y + BODY_SIZE * 0.7) / 2
         if self.draw_seal:
-            draw_seal(canv, centre_x, centre_y, self.seal_text, self.seal_purpose)
+            paint_seal(canv, centre_x, centre_y, self.seal_text, self.seal_purpose)
         ax, ay = canv.absolutePosition(centre_x, centre_y)
         r = SEAL_DIAMETER / 2
         self.position.page = canv.getPageNumber() - 1

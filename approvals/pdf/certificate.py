@@ -18,7 +18,8 @@ from website.pdf.fonts import register_font
 
 from .common import INK, RED, RenderedPdf, checked
 from .qr import draw_qr
-from .seal import SEAL_DIAMETER, draw_seal
+from .seal import SEAL_DIAMETER
+from .seal import draw_seal as paint_seal
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 QR_SIZE = 30 * mm
@@ -159,7 +160,7 @@ def render_certificate(data: CertificateData, *, draw_seal: bool = True) -> Rend
     canv.drawRightString(right, issuer_y, date_line)
     seal_centre = (right - stringWidth(date_line, font, 14) / 2, issuer_y + 6 * mm)
     if draw_seal:
-        draw_seal(canv, *seal_centre, data.seal_text, data.seal_purpose)
+        paint_seal(canv, *seal_centre, data.seal_text, data.seal_purpose)
 
     # QR code at the lower left with the verification address under it.
     qr_x, qr_y = 28 * mm, 32 * mm
