@@ -114,6 +114,12 @@ class ApprovalDocument(ClusterableModel):
     )
     title = models.CharField("标题", max_length=200)
     addressees = models.CharField("主送", max_length=200, blank=True, help_text="如 区属各企业")
+    review_committee = models.CharField(
+        "评审组织",
+        max_length=150,
+        blank=True,
+        help_text="印在证书上的评审委员会；留空则用发文机关名称",
+    )
     body = models.TextField("正文", help_text="段落之间空一行；人员名单由系统附在正文之后。")
     date = models.DateField("成文日期")
     status = models.CharField(
@@ -172,6 +178,7 @@ class ApprovalDocument(ClusterableModel):
                 FieldPanel("authority"),
                 FieldPanel("title"),
                 FieldPanel("addressees"),
+                FieldPanel("review_committee"),
                 FieldPanel("date"),
                 FieldPanel("supersedes"),
             ],

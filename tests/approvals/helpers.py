@@ -17,8 +17,14 @@ def id_number(i: int, birth: str = "19850612") -> str:
     return first17 + check_digit(first17)
 
 
-def make_document(authority, n: int = 3, *, title: str = "关于王小明等同志取得工程师资格的通知",
-                  date: dt.date = dt.date(2024, 9, 1), **extra) -> ApprovalDocument:
+def make_document(
+    authority,
+    n: int = 3,
+    *,
+    title: str = "关于王小明等同志取得工程师资格的通知",
+    date: dt.date = dt.date(2024, 9, 1),
+    **extra,
+) -> ApprovalDocument:
     """A draft document with `n` persons (valid ID numbers, hashed and masked)."""
     document = ApprovalDocument.objects.create(
         authority=authority,
@@ -34,7 +40,8 @@ def make_document(authority, n: int = 3, *, title: str = "关于王小明等同�
         ApprovedPerson.objects.create(
             document=document,
             sort_order=i,
-            name=NAMES[i % len(NAMES)] + ("" if i < len(NAMES) else str(i)).translate(
+            name=NAMES[i % len(NAMES)]
+            + ("" if i < len(NAMES) else str(i)).translate(
                 str.maketrans("0123456789", "〇一二三四五六七八九")
             ),
             gender=stored["gender"],
