@@ -1,0 +1,107 @@
+"""Editors' views: roster import for a publicity page, objection attachments (private files)."""
+
+from __future__ import annotations
+
+import mimetypes
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from . import roster
+from .forms import RosterUploadForm
+from .models import Objection, PublicityPage
+
+SESSION_KEY = "publicity_roster_pending"
+
+
+def _editable_page(request: HttpRequest, page_id: int) -> PublicityPage:
+    page = get_object_or_404(PublicityPage, pk=page_id)
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    return page
+
+
+def import_roster(request: HttpRequest, page_id: int):
+    """Upload → every invalid row reported → import when clean or when asked for valid rows."""
+    page = _editable_page(request, page_id)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    context = {"page": page, "edit_url": edit_url, "result": None, "token": ""}
+
+    if request.method == "POST" and request.POST.get("token"):
+        # Second step: the editor chose 只导入有效行 for a file already checked.
+        pending = request.session.get(SESSION_KEY, {})
+        item = pending.pop(request.POST["token"], None)
+        request.session[SESSION_KEY] = pending
+        if not item or item["page"] != page.pk:
+            messages.error(request, "导入已过期，请重新上传文件。")
+            return redirect("publicity_admin:import_roster", page.pk)
+        summary = roster.import_rows(page, roster.rows_from_session(item["rows"]))
+        _report(request, summary, skipped=item["errors"])
+        return redirect(edit_url)
+
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read(roster.ROSTER_MAX_BYTES + 1)
+        try:
+            result = roster.parse_roster(
+                data,
+                upload.name,
+                series=form.cleaned_data["series"],
+                specialty=form.cleaned_data["specialty"],
+            )
+        except roster.RosterFileError as error:
+            form.add_error("file", str(error))
+        else:
+            if result.is_clean or form.cleaned_data["only_valid"]:
+                if not result.rows:
+                    form.add_error("file", "文件中没有“是否通过”为“是”的有效行，未导入任何数据。")
+                else:
+                    summary = roster.import_rows(page, result.rows)
+                    _report(request, summary, skipped=len(result.errors))
+                    return redirect(edit_url)
+            else:
+                token = secrets.token_urlsafe(16)
+                pending = request.session.get(SESSION_KEY, {})
+                # Only the parsed rows (hash and mask, never the clear ID number) wait here.
+                pending = {token: {
+                    "page": page.pk,
+                    "rows": roster.rows_to_session(result.rows),
+                    "errors": len(result.errors),
+                }}  # fmt: skip
+                request.session[SESSION_KEY] = pending
+                context.update({"result": result, "token": token})
+    context["form"] = form
+    status = 400 if context["result"] or form.errors else 200
+    return TemplateResponse(request, "publicity/admin/import_roster.html", context, status=status)
+
+
+def _report(request: HttpRequest, summary: roster.ImportSummary, skipped: int) -> None:
+    text = f"已导入公示名单：新增 {summary.created} 人，更新 {summary.updated} 人"
+    if skipped:
+        text += f"，跳过有误的 {skipped} 行"
+    messages.success(request, text + "。")
+
+
+def objection_attachment(request: HttpRequest, pk: int):
+    """An objection's attachment for editors who may see objections (never a public URL)."""
+    if not request.user.has_perm("publicity.view_objection") and not request.user.has_perm(
+        "publicity.change_objection"
+    ):
+        raise PermissionDenied
+    objection = get_object_or_404(Objection, pk=pk)
+    if not objection.attachment:
+        raise Http404("该异议没有附件")
+    handle = objection.attachment.open("rb")
+    content_type = mimetypes.guess_type(objection.attachment.name)[0] or "application/octet-stream"
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=objection.attachment.name.rsplit("/", 1)[-1],
+        content_type=content_type,
+    )

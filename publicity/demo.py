@@ -1,0 +1,231 @@
+"""Demo publicity: one running now (so the first run shows it) and one that ended in 2023.
+
+Names, units and ID numbers are invented; the ID numbers are generated with a valid GB 11643
+check digit so that they pass the roster rules, and are stored only as hash and mask.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from django.db import transaction
+from wagtail.models import Page
+
+from website.demo import ensure_authorities, ensure_home_page, ensure_series
+from website.models import HomePage
+
+from . import identity, workdays
+from .models import (
+    Objection,
+    ObjectionStatus,
+    PublicityEntry,
+    PublicityIndexPage,
+    PublicityPage,
+)
+from .roster import level_for
+
+# (name, gender, unit, specialty, qualification, review type)
+RUNNING_PEOPLE = [
+    ("王建国", "男", "新疆天山建材工程有限公司", "建材", "工程师", "评审"),
+    ("李秀梅", "女", "新疆天山建材工程有限公司", "建材", "助理工程师", "初定"),
+    ("张伟", "男", "乌鲁木齐经开区机械制造有限公司", "机械电子", "工程师", "评审"),
+    ("刘洋", "男", "乌鲁木齐经开区机械制造有限公司", "机械电子", "工程师", "评审"),
+    ("陈静", "女", "新疆西部石化工程有限公司", "化工", "工程师", "评审"),
+    ("阿依古丽", "女", "新疆西部石化工程有限公司", "化工", "助理工程师", "初定"),
+    ("买买提江", "男", "新疆金风能源装备有限公司", "风力发电", "工程师", "转评"),
+    ("赵磊", "男", "新疆金风能源装备有限公司", "风力发电", "助理工程师", "授予"),
+    ("孙丽娟", "女", "头屯河区建筑安装工程有限公司", "建筑工程", "工程师", "评审"),
+    ("周勇", "男", "头屯河区建筑安装工程有限公司", "建筑工程", "技术员", "初定"),
+    ("吴海燕", "女", "新疆准东光伏硅基材料有限公司", "光伏硅基", "工程师", "评审"),
+    ("郑志强", "男", "新疆准东光伏硅基材料有限公司", "光伏硅基", "工程师", "评审"),
+    ("古丽娜尔", "女", "新疆天山纺织有限公司", "纺织", "助理工程师", "初定"),
+    ("马晓军", "男", "新疆天山纺织有限公司", "纺织", "工程师", "评审"),
+    ("何雪", "女", "乌鲁木齐经开区机械制造有限公司", "机械电子", "助理工程师", "授予"),
+]
+ENDED_PEOPLE = [
+    ("杨帆", "男", "新疆西部石化工程有限公司", "石油", "工程师", "评审"),
+    ("黄丽", "女", "新疆西部石化工程有限公司", "石油", "助理工程师", "初定"),
+    ("林涛", "男", "新疆天山建材工程有限公司", "建材", "工程师", "评审"),
+    ("高敏", "女", "新疆天山建材工程有限公司", "建材", "工程师", "评审"),
+    ("罗斌", "男", "巴州库尔勒机械电子有限公司", "机械电子", "工程师", "转评"),
+    ("热依拉", "女", "巴州库尔勒机械电子有限公司", "机械电子", "助理工程师", "初定"),
+    ("谢军", "男", "巴州轮台化工有限公司", "化工", "工程师", "评审"),
+    ("韩梅", "女", "巴州轮台化工有限公司", "化工", "助理工程师", "授予"),
+    ("唐亮", "男", "巴州焉耆纺织有限公司", "纺织", "工程师", "评审"),
+    ("冯静怡", "女", "巴州焉耆纺织有限公司", "纺织", "技术员", "初定"),
+    ("艾尔肯", "男", "巴州库尔勒机械电子有限公司", "机械电子", "工程师", "评审"),
+    ("曹雨", "女", "巴州轮台化工有限公司", "化工", "工程师", "评审"),
+]
+OBJECTION_CONTACT = (
+    "经济技术开发区（头屯河区）人力资源和社会保障局职称办公室\n"
+    "电话：0991—3757772（工作日 10:00—14:00，16:00—19:30）\n"
+    "电子邮箱：93749288@qq.com"
+)
+
+
+def demo_id_number(region_code: str, birth: datetime.date, sequence: int, gender: str) -> str:
+    """A made-up ID number with a valid check digit whose 17th digit matches the gender."""
+    order = sequence * 2 + (1 if gender == "男" else 0)  # odd: male, even: female
+    first17 = f"{region_code}{birth:%Y%m%d}{order % 1000:03d}"
+    return first17 + identity.check_digit(first17)
+
+
+def demo_people(people, region_code: str, series: str, seed: int) -> list[dict]:
+    """Entry values (with the clear demo ID returned separately, for tests) for a list of people."""
+    result = []
+    for number, (name, gender, unit, specialty, qualification, review_type) in enumerate(
+        people, start=1
+    ):
+        birth = datetime.date(1975 + (number * 7 + seed) % 25, 1 + (number * 5) % 12, 1 + number)
+        id_number = demo_id_number(region_code, birth, 10 + number + seed, gender)
+        result.append(
+            {
+                "id_number": id_number,
+                "sort_order": number,
+                "name": name,
+                "gender": gender,
+                "unit": unit,
+                "series": series,
+                "specialty": specialty,
+                "level": level_for(qualification),
+                "qualification": qualification,
+                "review_type": review_type,
+            }
+        )
+    return result
+
+
+def running_people() -> list[dict]:
+    return demo_people(RUNNING_PEOPLE, "650106", "工程系列", seed=1)
+
+
+def ended_people() -> list[dict]:
+    return demo_people(ENDED_PEOPLE, "652801", "工程系列", seed=2)
+
+
+def ensure_index(home: HomePage) -> PublicityIndexPage:
+    index = PublicityIndexPage.objects.child_of(home).filter(slug="publicity").first()
+    if index is None:
+        index = home.add_child(
+            instance=PublicityIndexPage(
+                title="评审结果公示",
+                slug="publicity",
+                intro="<p>职称评审结果公示期为5个工作日。公示期内对公示人员有异议的，可在公示页面提出。</p>",
+            )
+        )
+        index.save_revision().publish()
+    return index
+
+
+def running_start(today: datetime.date, region: str | None) -> datetime.date:
+    """A start two working days back, so today lies inside a five-working-day period."""
+    day, found = today - datetime.timedelta(days=1), 0
+    while True:
+        if workdays.is_working_day(day, region):
+            found += 1
+            if found == 2:
+                return day
+        day -= datetime.timedelta(days=1)
+
+
+def _notice_for(authority=None):
+    """A notice of the notices app, when it exists (it is written in parallel)."""
+    return (
+        Page.objects.filter(content_type__app_label="notices", content_type__model="noticepage")
+        .order_by("-first_published_at")
+        .first()
+    )
+
+
+def ensure_publicity(
+    index, slug: str, values: dict, people: list[dict], rerun: bool = False
+) -> PublicityPage:
+    page = PublicityPage.objects.child_of(index).filter(slug=slug).first()
+    if page is None:
+        page = index.add_child(instance=PublicityPage(slug=slug, **values))
+        page.save_revision().publish()
+    elif values["start_date"] != page.start_date and page.has_ended and rerun:
+        # A later demo run: the "running" publicity runs again from a new start date.
+        for name, value in values.items():
+            setattr(page, name, value)
+        page.save_revision().publish()
+    existing = set(page.entries.values_list("id_hash", flat=True))
+    new = []
+    for person in people:
+        fields = dict(person)
+        number = fields.pop("id_number")
+        digest = identity.id_hash(number)
+        if digest not in existing:
+            new.append(
+                PublicityEntry(
+                    publicity=page, id_hash=digest, id_masked=identity.mask(number), **fields
+                )
+            )
+    PublicityEntry.objects.bulk_create(new)
+    if new:
+        from .roster import reindex
+
+        reindex(page)
+    return page
+
+
+@transaction.atomic
+def load(log: Callable[[str], None]) -> None:
+    """公示栏目, one running publicity and one that ended on 2023-11-07."""
+    home = ensure_home_page()
+    authorities = ensure_authorities()
+    ensure_series()
+    index = ensure_index(home)
+    toutunhe, bayingol = authorities["toutunhe"], authorities["bayingol"]
+
+    today = workdays.today_in_shanghai()
+    try:
+        start = running_start(today, toutunhe.region)
+        running = ensure_publicity(
+            index,
+            "toutunhe-engineering-running",
+            {
+                "title": f"{start.year}年度经开区（头屯河区）工程系列中、初级职称评审结果公示",
+                "authority": toutunhe,
+                "review_committee": "经济技术开发区（头屯河区）工程系列中、初级职称评审委员会",
+                "start_date": start,
+                "notice": _notice_for(toutunhe),
+                "intro": "<p>经评审委员会评审、表决，以下人员通过工程系列中、初级职称评审，现予公示。</p>",
+                "objection_contact": OBJECTION_CONTACT,
+            },
+            running_people(),
+            rerun=True,
+        )
+        log(f"正在公示：{running.title}（{running.period_label}，{running.entries.count()} 人）")
+    except workdays.CalendarUnavailable as error:
+        log(f"未创建正在进行的公示：{error}")
+
+    ended = ensure_publicity(
+        index,
+        "bayingol-engineering-2023",
+        {
+            "title": "2023年度巴州工程系列建材、石油、化工、纺织、机械电子专业中、初级职称评审结果公示",
+            "authority": bayingol,
+            "review_committee": bayingol.name,
+            "start_date": datetime.date(2023, 11, 1),
+            "notice": _notice_for(bayingol),
+            "intro": "<p>经评审委员会评审，以下人员通过相应专业中、初级职称评审，现予公示。</p>",
+            "objection_contact": "巴州人力资源和社会保障局职称科，电话：0996—2022366",
+        },
+        ended_people(),
+    )
+    if ended.live and ended.has_ended:
+        # What publish_scheduled does at expiry: off the public site, kept for the approval step.
+        ended.unpublish(set_expired=True)
+    # One upheld objection: that entry is excluded from the approval document.
+    excluded = ended.entries.order_by("sort_order").last()
+    if excluded and not Objection.objects.filter(entry=excluded).exists():
+        Objection.objects.create(
+            entry=excluded,
+            contact="0996—0000000",
+            facts="（演示）反映其论文存在抄袭，经核查属实。",
+            status=ObjectionStatus.UPHELD,
+            notes="经核查异议成立，取消其本次评审结果。",
+        )
+    log(f"已结束的公示：{ended.title}（{ended.period_label}，{ended.entries.count()} 人）")

@@ -1,0 +1,76 @@
+"""Forms: the public objection form and the editors' roster upload."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .objections import AttachmentRejected, check_attachment
+
+
+class ObjectionForm(forms.Form):
+    """异议 about one entry of a running publicity."""
+
+    entry = forms.IntegerField(
+        label="异议对象", error_messages={"required": "请选择对哪一位人员提出异议。"}
+    )
+    contact = forms.CharField(
+        label="您的联系方式",
+        max_length=120,
+        help_text="电话或电子邮箱，用于核实情况（必填，不公开）。",
+        error_messages={"required": "请填写联系方式，以便核实情况。"},
+    )
+    facts = forms.CharField(
+        label="异议事实与理由",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "请写明异议的事实与理由。"},
+    )
+    attachment = forms.FileField(
+        label="证明材料（可选）",
+        required=False,
+        help_text="PDF 或 JPG、PNG 图片，不超过 5 MB。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def __init__(self, *args, page=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page = page
+
+    def clean_entry(self):
+        entry_id = self.cleaned_data["entry"]
+        entry = self.page.entries.filter(pk=entry_id).first() if self.page else None
+        if entry is None:
+            raise forms.ValidationError("所选人员不在本次公示名单中。")
+        return entry
+
+    def clean_attachment(self):
+        attachment = self.cleaned_data.get("attachment")
+        if attachment:
+            try:
+                check_attachment(attachment)
+            except AttachmentRejected as error:
+                raise forms.ValidationError(str(error)) from error
+        return attachment
+
+
+class RosterUploadForm(forms.Form):
+    """申报人员花名册 upload: XLSX or CSV, plus series/specialty when the file has none."""
+
+    file = forms.FileField(label="花名册文件", help_text="XLSX 或 CSV（UTF-8 或 GB18030 编码）。")
+    series = forms.CharField(
+        label="系列",
+        max_length=40,
+        required=False,
+        help_text="文件中没有“系列”列时使用，如 工程系列",
+    )
+    specialty = forms.CharField(
+        label="专业",
+        max_length=40,
+        required=False,
+        help_text="文件中没有“专业”列时使用，如 机械电子",
+    )
+    only_valid = forms.BooleanField(
+        label="只导入有效行",
+        required=False,
+        help_text="默认只要有一行有误就不导入任何数据；勾选后跳过有误的行，只导入有效行。",
+    )

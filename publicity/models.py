@@ -1,0 +1,453 @@
+"""公示: the publicity of review results for N working days, its entries and objections.
+
+Entries are a plain ForeignKey child (not a ParentalKey inside page revisions): a roster of
+3,000 names would bloat every revision, and publishing an old revision must never undo an
+import or an `excluded` flag set by an upheld objection.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.functional import cached_property
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from website.choices import REGION_CHOICES, Level
+from website.formatting import cn_date
+
+from . import workdays
+from .panels import PublicityPeriodPanel
+
+
+class CalendarDay(models.Model):
+    """工作日历: an editor-maintained day off or make-up working day, national or regional."""
+
+    date = models.DateField("日期")
+    region = models.CharField(
+        "地区",
+        max_length=20,
+        choices=REGION_CHOICES,
+        blank=True,
+        help_text="留空表示全国；填写地区则只对该地区的发文机关生效（如新疆的肉孜节、古尔邦节）。",
+    )
+    is_working = models.BooleanField(
+        "上班", default=False, help_text="勾选表示当天上班（如周末调休上班）；不勾选表示放假。"
+    )
+    name = models.CharField("名称", max_length=60, help_text="如 春节、国庆节调休、古尔邦节")
+    source = models.CharField(
+        "依据", max_length=200, blank=True, help_text="文号或链接，如 国办发明电〔2024〕12号"
+    )
+
+    panels = [
+        FieldPanel("date"),
+        FieldPanel("region"),
+        FieldPanel("is_working"),
+        FieldPanel("name"),
+        FieldPanel("source"),
+    ]
+
+    class Meta:
+        verbose_name = "工作日历"
+        verbose_name_plural = "工作日历"
+        ordering = ["-date", "region"]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "region"], name="unique_calendar_day_region")
+        ]
+
+    def __str__(self) -> str:
+        kind = "上班" if self.is_working else "放假"
+        return f"{cn_date(self.date)} {self.name}（{self.region or '全国'}，{kind}）"
+
+
+class PublicityIndexPage(Page):
+    """公示 column: running publicity, newest first; ended ones are gone from here."""
+
+    intro = RichTextField("导语", blank=True, features=["bold", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["website.HomePage"]
+    subpage_types = ["publicity.PublicityPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "公示栏目"
+        verbose_name_plural = "公示栏目"
+
+    def route(self, request, path_components):
+        # An expired publicity is unpublished by the scheduler; its address still answers
+        # "公示已于…结束" (410, no names) rather than a bare 404.
+        if len(path_components) == 1:
+            ended = (
+                PublicityPage.objects.child_of(self)
+                .filter(slug=path_components[0], live=False, expired=True)
+                .first()
+            )
+            if ended is not None and ended.has_ended:
+                from wagtail.url_routing import RouteResult
+
+                return RouteResult(ended)
+        return super().route(request, path_components)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        children = PublicityPage.objects.child_of(self)
+        context["running"] = running_publicity(children)
+        context["upcoming"] = upcoming_publicity(children)
+        return context
+
+
+def running_publicity(queryset=None, now: datetime.datetime | None = None):
+    """Live publicity whose period has not ended (request-time check, scheduler or not)."""
+    now = now or timezone.now()
+    queryset = queryset if queryset is not None else PublicityPage.objects.all()
+    return (
+        queryset.live()
+        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+        .filter(end_date__gte=workdays.today_in_shanghai(now))
+        .select_related("authority")
+        .order_by("end_date", "-start_date")
+    )
+
+
+def upcoming_publicity(queryset=None, now: datetime.datetime | None = None):
+    """Publicity scheduled to go live later (approved for publishing, not live yet)."""
+    now = now or timezone.now()
+    queryset = queryset if queryset is not None else PublicityPage.objects.all()
+    return (
+        queryset.filter(
+            live=False, go_live_at__gt=now, _revisions__approved_go_live_at__isnull=False
+        )
+        .distinct()
+        .select_related("authority")
+        .order_by("start_date")
+    )
+
+
+class PublicityPage(Page):
+    """一次公示: the names that passed a review meeting, posted for N working days."""
+
+    notice = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name="所属评审通知",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        # The notices app defines NoticePage; a string filter keeps this app independent of it.
+        limit_choices_to={
+            "content_type__app_label": "notices",
+            "content_type__model": "noticepage",
+        },
+    )
+    authority = models.ForeignKey(
+        "website.Authority",
+        verbose_name="发文机关",
+        on_delete=models.PROTECT,
+        related_name="publicity_pages",
+        help_text="其所在地区决定适用的地方节假日。",
+    )
+    review_committee = models.CharField("评审委员会", max_length=150)
+    start_date = models.DateField("公示开始日期")
+    working_days = models.PositiveSmallIntegerField(
+        "公示工作日数",
+        default=5,
+        validators=[MinValueValidator(5, "公示期不得少于5个工作日。"), MaxValueValidator(60)],
+    )
+    end_date = models.DateField("公示结束日期", null=True, editable=False)
+    intro = RichTextField("说明", blank=True, features=["bold", "italic", "link", "ol", "ul"])
+    objection_contact = models.TextField(
+        "异议受理方式", help_text="受理异议的单位、电话、地址或邮箱，显示在公示页面上。"
+    )
+
+    content_panels = Page.content_panels + [
+        PageChooserPanel("notice"),
+        MultiFieldPanel(
+            [
+                FieldPanel("authority"),
+                FieldPanel("review_committee"),
+                FieldPanel("start_date"),
+                FieldPanel("working_days"),
+                PublicityPeriodPanel(),
+            ],
+            heading="公示时间",
+        ),
+        FieldPanel("intro"),
+        FieldPanel("objection_contact"),
+    ]
+    # The schedule (go live / expiry) follows the start date and working days; a separate
+    # publishing panel would only let the two disagree.
+    settings_panels = []
+
+    search_fields = Page.search_fields + [
+        index.SearchField("review_committee"),
+        index.SearchField("intro"),
+        index.SearchField("entry_names"),
+        index.FilterField("start_date"),
+        index.FilterField("end_date"),
+    ]
+
+    parent_page_types = ["publicity.PublicityIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "公示"
+        verbose_name_plural = "公示"
+
+    # -- the period ------------------------------------------------------------------------
+
+    @property
+    def region(self) -> str | None:
+        return self.authority.region if self.authority_id else None
+
+    def compute_period(self) -> workdays.Period:
+        """The working days of this publicity (raises CalendarUnavailable)."""
+        return workdays.count_period(self.start_date, self.working_days, self.region)
+
+    def apply_schedule(self) -> None:
+        """end_date, go_live_at = start 00:00 and expire_at = 24:00 of the last working day."""
+        self.end_date = self.compute_period().end
+        self.go_live_at, self.expire_at = workdays.period_bounds(self.start_date, self.end_date)
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.working_days and self.authority_id:
+            if self.working_days < 5:
+                return  # the field validator reports it
+            try:
+                self.apply_schedule()
+            except workdays.CalendarUnavailable as error:
+                raise ValidationError({"start_date": str(error)}) from error
+
+    def save(self, *args, **kwargs):
+        if self.start_date and self.working_days and self.authority_id:
+            try:
+                self.apply_schedule()
+            except workdays.CalendarUnavailable:
+                # Keep a schedule computed earlier (e.g. when the scheduler republishes after
+                # an override was deleted); a page without one cannot be saved.
+                if self.end_date is None:
+                    raise
+        super().save(*args, **kwargs)
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        return workdays.period_bounds(self.start_date, self.end_date)[0]
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return workdays.period_bounds(self.start_date, self.end_date)[1]
+
+    @property
+    def has_started(self) -> bool:
+        return timezone.now() >= self.starts_at
+
+    @property
+    def has_ended(self) -> bool:
+        """True from 24:00 of the last working day on (request-time, scheduler or not)."""
+        return self.end_date is not None and timezone.now() >= self.ends_at
+
+    @property
+    def is_running(self) -> bool:
+        return self.has_started and not self.has_ended
+
+    def remaining_working_days(self) -> int:
+        """Working days left, today included when it is one (0 once ended)."""
+        if self.has_ended:
+            return 0
+        today = workdays.today_in_shanghai()
+        first = max(today, self.start_date)
+        return workdays.working_days_between(first, self.end_date, self.region)
+
+    @property
+    def period_label(self) -> str:
+        """公示时间：2023年11月1日至2023年11月7日（5个工作日）."""
+        return (
+            f"公示时间：{cn_date(self.start_date)}至{cn_date(self.end_date)}"
+            f"（{self.working_days}个工作日）"
+        )
+
+    # -- entries ---------------------------------------------------------------------------
+
+    def entry_names(self) -> str:
+        """All names, for the search index (expired publicity leaves the index by unpublishing)."""
+        if not self.pk:
+            return ""
+        return " ".join(self.entries.values_list("name", flat=True))
+
+    def approved_entries(self):
+        """Entries that pass once the period has ended: not excluded, no objection pending."""
+        return (
+            self.entries.filter(excluded=False)
+            .exclude(objections__status__in=Objection.OPEN_STATUSES)
+            .distinct()
+            .order_by("sort_order", "pk")
+        )
+
+    # -- serving ---------------------------------------------------------------------------
+
+    def get_sitemap_urls(self, request=None):
+        if self.has_ended:
+            return []
+        return super().get_sitemap_urls(request)
+
+    def serve(self, request: HttpRequest, *args, **kwargs):
+        from .views import serve_publicity
+
+        return serve_publicity(self, request)
+
+    @cached_property
+    def specialties(self) -> list[str]:
+        return sorted(set(self.entries.values_list("specialty", flat=True)) - {""})
+
+
+class ReviewType(models.TextChoices):
+    REVIEW = "评审", "评审"
+    INITIAL = "初定", "初定"
+    GRANT = "授予", "授予"
+    TRANSFER = "转评", "转评"
+
+
+class PublicityEntry(models.Model):
+    """One name on a publicity list. The ID number is kept only as a keyed hash and a mask."""
+
+    publicity = models.ForeignKey(
+        PublicityPage, verbose_name="公示", on_delete=models.CASCADE, related_name="entries"
+    )
+    sort_order = models.PositiveIntegerField("序号", default=0)
+    name = models.CharField("姓名", max_length=40)
+    gender = models.CharField("性别", max_length=2, choices=[("男", "男"), ("女", "女")])
+    ethnicity = models.CharField("族别", max_length=20, blank=True)
+    unit = models.CharField("工作单位", max_length=150)
+    series = models.CharField("系列", max_length=40, blank=True)
+    specialty = models.CharField("专业", max_length=40, blank=True)
+    level = models.CharField("级别", max_length=6, choices=Level.choices)
+    qualification = models.CharField("资格名称", max_length=40, help_text="如 工程师")
+    review_type = models.CharField(
+        "评审类型", max_length=4, choices=ReviewType.choices, default=ReviewType.REVIEW
+    )
+    id_hash = models.CharField("身份证号摘要", max_length=64, editable=False)
+    id_masked = models.CharField("身份证号（脱敏）", max_length=18, editable=False)
+    excluded = models.BooleanField(
+        "已排除", default=False, help_text="异议成立后排除，不进入审批文件。"
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("gender"),
+        FieldPanel("unit"),
+        FieldPanel("series"),
+        FieldPanel("specialty"),
+        FieldPanel("level"),
+        FieldPanel("qualification"),
+        FieldPanel("review_type"),
+        FieldPanel("excluded"),
+    ]
+
+    class Meta:
+        verbose_name = "公示名单"
+        verbose_name_plural = "公示名单"
+        ordering = ["publicity", "sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publicity", "id_hash"], name="unique_entry_per_publicity"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit}）"
+
+    @property
+    def specialty_label(self) -> str:
+        return "·".join(part for part in (self.series, self.specialty) if part)
+
+    @property
+    def filter_text(self) -> str:
+        """What the page's filter box matches against (no ID data)."""
+        return f"{self.name} {self.unit} {self.series} {self.specialty}".lower()
+
+
+class ObjectionStatus(models.TextChoices):
+    RECEIVED = "已收到", "已收到"
+    CHECKING = "核查中", "核查中"
+    UPHELD = "成立", "成立"
+    REJECTED = "不成立", "不成立"
+
+
+def _confirmation_number() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
+    stamp = workdays.today_in_shanghai().strftime("%Y%m%d")
+    return f"YY{stamp}-" + "".join(secrets.choice(alphabet) for _ in range(6))
+
+
+def private_storage():
+    """Objection attachments are personal data: the private storage, never served directly."""
+    return storages["private"]
+
+
+class Objection(models.Model):
+    """异议: raised by anyone during a publicity about one entry."""
+
+    OPEN_STATUSES = (ObjectionStatus.RECEIVED, ObjectionStatus.CHECKING)
+
+    entry = models.ForeignKey(
+        PublicityEntry, verbose_name="异议对象", on_delete=models.PROTECT, related_name="objections"
+    )
+    contact = models.CharField("异议人联系方式", max_length=120)
+    facts = models.TextField("异议事实与理由")
+    attachment = models.FileField(
+        "证明材料",
+        upload_to="objections/%Y/%m/",
+        storage=private_storage,
+        blank=True,
+    )
+    status = models.CharField(
+        "处理状态", max_length=4, choices=ObjectionStatus.choices, default=ObjectionStatus.RECEIVED
+    )
+    notes = models.TextField("处理意见", blank=True)
+    confirmation_number = models.CharField(
+        "回执编号", max_length=20, unique=True, default=_confirmation_number, editable=False
+    )
+    created = models.DateTimeField("提交时间", auto_now_add=True)
+
+    panels = [
+        FieldPanel("entry", read_only=True),
+        FieldPanel("contact", read_only=True),
+        FieldPanel("facts", read_only=True),
+        FieldPanel("status"),
+        FieldPanel("notes"),
+    ]
+
+    class Meta:
+        verbose_name = "异议"
+        verbose_name_plural = "异议"
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.confirmation_number} {self.entry.name}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        update_exclusion(self.entry)
+
+    @property
+    def publicity(self) -> PublicityPage:
+        return self.entry.publicity
+
+
+def update_exclusion(entry: PublicityEntry) -> None:
+    """An entry is excluded exactly while one of its objections is upheld (成立)."""
+    upheld = entry.objections.filter(status=ObjectionStatus.UPHELD).exists()
+    if entry.excluded != upheld:
+        entry.excluded = upheld
+        entry.save(update_fields=["excluded"])

@@ -1,0 +1,329 @@
+"""Roster import (申报人员花名册): read an XLSX or CSV, validate each row, create entries.
+
+The columns are those of the seeds' template: 序号, 姓名, 性别, 族别, 政治面貌, 身份证号码,
+现任专业技术职务, 获现任专业技术职务时间, 拟晋升专业技术职务, 工作单位, 是否通过, 备注 (评审类型:
+初定/授予/评审/转评). Optional extra columns 系列, 专业 and 级别 override the upload form's
+defaults and the level derived from the qualification. Rows with 是否通过 = 是 become entries.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+
+from website.choices import Level
+
+from . import identity
+from .models import PublicityEntry, PublicityPage, ReviewType
+
+ROSTER_MAX_BYTES = 5 * 1024 * 1024
+REQUIRED_COLUMNS = ["姓名", "性别", "身份证号码", "拟晋升专业技术职务", "工作单位", "是否通过"]
+OPTIONAL_COLUMNS = [
+    "序号", "族别", "政治面貌", "现任专业技术职务", "获现任专业技术职务时间", "备注",
+    "系列", "专业", "级别",
+]  # fmt: skip
+# Header cells vary a little between offices: map the variants onto the template's names.
+ALIASES = {
+    "身份证号": "身份证号码",
+    "公民身份号码": "身份证号码",
+    "民族": "族别",
+    "单位": "工作单位",
+}
+
+# 拟晋升专业技术职务 → 级别 for titles whose level their name does not tell.
+QUALIFICATION_LEVELS = {
+    "工程师": Level.INTERMEDIATE,
+    "经济师": Level.INTERMEDIATE,
+    "会计师": Level.INTERMEDIATE,
+    "审计师": Level.INTERMEDIATE,
+    "统计师": Level.INTERMEDIATE,
+    "农艺师": Level.INTERMEDIATE,
+    "主治医师": Level.INTERMEDIATE,
+    "主管护师": Level.INTERMEDIATE,
+    "一级教师": Level.INTERMEDIATE,
+    "讲师": Level.INTERMEDIATE,
+    "技术员": Level.JUNIOR,
+    "医师": Level.JUNIOR,
+    "护师": Level.JUNIOR,
+    "二级教师": Level.JUNIOR,
+    "三级教师": Level.JUNIOR,
+    "副教授": Level.DEPUTY_SENIOR,
+    "副主任医师": Level.DEPUTY_SENIOR,
+    "副主任护师": Level.DEPUTY_SENIOR,
+    "教授": Level.SENIOR,
+    "主任医师": Level.SENIOR,
+    "主任护师": Level.SENIOR,
+}
+
+
+class RosterFileError(ValueError):
+    """The upload is not a readable roster (not a spreadsheet, too large, headers missing)."""
+
+
+@dataclass
+class RosterRow:
+    """A valid row, ready to become an entry (no clear ID number kept)."""
+
+    row_number: int
+    sort_order: int
+    name: str
+    gender: str
+    ethnicity: str
+    unit: str
+    series: str
+    specialty: str
+    level: str
+    qualification: str
+    review_type: str
+    id_hash: str
+    id_masked: str
+
+
+@dataclass
+class RosterError:
+    row_number: int
+    reason: str
+
+
+@dataclass
+class RosterResult:
+    rows: list[RosterRow] = field(default_factory=list)
+    errors: list[RosterError] = field(default_factory=list)
+    not_passed: int = 0
+
+    @property
+    def is_clean(self) -> bool:
+        return not self.errors
+
+
+def level_for(qualification: str) -> str | None:
+    """The level of a qualification such as 高级工程师 (副高级); None when unknown."""
+    title = qualification.strip()
+    if title in QUALIFICATION_LEVELS:
+        return QUALIFICATION_LEVELS[title]
+    if title.startswith("正高级"):
+        return Level.SENIOR
+    if title.startswith("高级") or title.startswith("副高级"):
+        return Level.DEPUTY_SENIOR
+    if title.startswith("助理"):
+        return Level.JUNIOR
+    if title.endswith("员") and len(title) > 1:
+        return Level.JUNIOR
+    return None
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (what Excel writes on a Chinese Windows)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise RosterFileError("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GB18030 编码。") from None
+
+
+def read_table(data: bytes, filename: str = "") -> list[list[str]]:
+    """All rows of the first sheet (XLSX) or of a CSV file, as stripped strings."""
+    max_bytes = getattr(settings, "PUBLICITY_ROSTER_MAX_BYTES", ROSTER_MAX_BYTES)
+    if len(data) > max_bytes:
+        raise RosterFileError(f"文件不能超过 {max_bytes // (1024 * 1024)} MB。")
+    if not data:
+        raise RosterFileError("文件为空。")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise RosterFileError("不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV 后再上传。")
+    if data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data)
+    if b"\x00" in data[:4096]:
+        raise RosterFileError("文件不是 XLSX 或 CSV 表格，请上传申报人员花名册。")
+    text = _decode(data)
+    return [[_cell(value) for value in row] for row in csv.reader(io.StringIO(text))]
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise RosterFileError(
+            "文件不是有效的 XLSX 表格，请用 Excel 或 WPS 另存为 .xlsx。"
+        ) from error
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _find_header(table: list[list[str]]) -> tuple[int, dict[str, int]]:
+    """The header row (the first with 姓名 and 身份证号码 in the first 20 rows) and its columns."""
+    for index, row in enumerate(table[:20]):
+        names = [ALIASES.get(cell.replace(" ", ""), cell.replace(" ", "")) for cell in row]
+        if "姓名" in names and "身份证号码" in names:
+            columns = {}
+            for position, name in enumerate(names):
+                if name and name not in columns:
+                    columns[name] = position
+            missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+            if missing:
+                raise RosterFileError(f"表头缺少以下列：{'、'.join(missing)}。")
+            return index, columns
+    raise RosterFileError(
+        "找不到表头：请使用申报人员花名册模板（含 姓名、身份证号码、是否通过 等列）。"
+    )
+
+
+def _review_type(remark: str) -> str | None:
+    for choice in ReviewType.values:
+        if choice in remark:
+            return choice
+    return None
+
+
+def parse_roster(
+    data: bytes, filename: str = "", series: str = "", specialty: str = ""
+) -> RosterResult:
+    """Validate every row; rows are numbered as the spreadsheet shows them (1-based)."""
+    table = read_table(data, filename)
+    header_index, columns = _find_header(table)
+    result = RosterResult()
+    seen: dict[str, int] = {}
+
+    def get(row: list[str], name: str) -> str:
+        position = columns.get(name)
+        return row[position] if position is not None and position < len(row) else ""
+
+    for offset, row in enumerate(table[header_index + 1 :], start=1):
+        row_number = header_index + 1 + offset
+        if not any(row):
+            continue
+        passed = get(row, "是否通过")
+        if passed in ("否", "不通过", "未通过"):
+            result.not_passed += 1
+            continue
+        reasons: list[str] = []
+        if passed not in ("是", "通过"):
+            reasons.append("“是否通过”应填“是”或“否”" if passed else "缺少“是否通过”")
+        name = get(row, "姓名").replace(" ", "")
+        if not name:
+            reasons.append("缺少姓名")
+        number = ""
+        try:
+            number = identity.validate(get(row, "身份证号码"))
+        except identity.InvalidIdNumber as error:
+            reasons.append(str(error))
+        gender = get(row, "性别")
+        if gender not in ("男", "女"):
+            reasons.append("性别应填“男”或“女”")
+        elif number and identity.gender_of(number) != gender:
+            reasons.append("性别与身份证号码不符")
+        unit = get(row, "工作单位")
+        if not unit:
+            reasons.append("缺少工作单位")
+        qualification = get(row, "拟晋升专业技术职务")
+        level_text = get(row, "级别")
+        if level_text:
+            level = level_text if level_text in Level.values else None
+            if level is None:
+                reasons.append(f"级别“{level_text}”无效，应为 初级、中级、副高级 或 正高级")
+        else:
+            level = level_for(qualification) if qualification else None
+            if not qualification:
+                reasons.append("缺少拟晋升专业技术职务")
+            elif level is None:
+                reasons.append(f"无法确定“{qualification}”的级别，请增加“级别”列")
+        remark = get(row, "备注")
+        review_type = _review_type(remark) or ReviewType.REVIEW
+        if number:
+            digest = identity.id_hash(number)
+            if digest in seen:
+                reasons.append(f"与第{seen[digest]}行的身份证号码重复")
+            else:
+                seen[digest] = row_number
+        if reasons:
+            result.errors.append(RosterError(row_number, "；".join(reasons)))
+            continue
+        sequence = get(row, "序号")
+        result.rows.append(
+            RosterRow(
+                row_number=row_number,
+                sort_order=int(sequence) if sequence.isdigit() else row_number,
+                name=name,
+                gender=gender,
+                ethnicity=get(row, "族别"),
+                unit=unit,
+                series=get(row, "系列") or series,
+                specialty=get(row, "专业") or specialty,
+                level=level,
+                qualification=qualification,
+                review_type=review_type,
+                id_hash=identity.id_hash(number),
+                id_masked=identity.mask(number),
+            )
+        )
+    return result
+
+
+@dataclass
+class ImportSummary:
+    created: int
+    updated: int
+
+
+@transaction.atomic
+def import_rows(page: PublicityPage, rows: list[RosterRow]) -> ImportSummary:
+    """Create or update entries keyed by (publicity, id_hash): a re-import never duplicates.
+
+    `excluded` is left alone: an upheld objection outlives a corrected roster.
+    """
+    existing = {entry.id_hash: entry for entry in page.entries.all()}
+    to_create, to_update = [], []
+    fields = [
+        "sort_order", "name", "gender", "ethnicity", "unit", "series", "specialty", "level",
+        "qualification", "review_type", "id_masked",
+    ]  # fmt: skip
+    for row in rows:
+        values = {name: getattr(row, name) for name in fields}
+        entry = existing.get(row.id_hash)
+        if entry is None:
+            to_create.append(PublicityEntry(publicity=page, id_hash=row.id_hash, **values))
+        else:
+            for name, value in values.items():
+                setattr(entry, name, value)
+            to_update.append(entry)
+    PublicityEntry.objects.bulk_create(to_create, batch_size=500)
+    PublicityEntry.objects.bulk_update(to_update, fields, batch_size=500)
+    transaction.on_commit(lambda: reindex(page))
+    return ImportSummary(created=len(to_create), updated=len(to_update))
+
+
+def reindex(page: PublicityPage) -> None:
+    """Names are searchable while the publicity runs: refresh the page's search document."""
+    from wagtail.search import index
+
+    index.insert_or_update_object(page.specific)
+
+
+def rows_to_session(rows: list[RosterRow]) -> list[dict]:
+    return [asdict(row) for row in rows]
+
+
+def rows_from_session(data: list[dict]) -> list[RosterRow]:
+    return [RosterRow(**item) for item in data]

@@ -1,0 +1,85 @@
+// Publicity page: filter the list on the page, pick an entry to object to, live countdown.
+(function () {
+  "use strict";
+
+  function setupFilter() {
+    var form = document.querySelector("[data-filter-form]");
+    var body = document.querySelector("[data-filter-rows]");
+    if (!form || !body) return;
+    var count = document.querySelector("[data-filter-count]");
+    var empty = document.querySelector("[data-filter-empty]");
+    var name = form.querySelector("#filter-name");
+    var unit = form.querySelector("#filter-unit");
+    var specialty = form.querySelector("#filter-specialty");
+    // Read each row's data once; filtering then touches only the `hidden` flag.
+    var rows = Array.prototype.map.call(body.rows, function (row) {
+      return {
+        row: row,
+        name: row.dataset.name,
+        unit: row.dataset.unit,
+        specialty: row.dataset.specialty
+      };
+    });
+
+    function apply() {
+      var wantName = name.value.replace(/\s+/g, "");
+      var wantUnit = unit.value;
+      var wantSpecialty = specialty.value;
+      var shown = 0;
+      for (var i = 0; i < rows.length; i++) {
+        var item = rows[i];
+        var match =
+          (!wantName || item.name.indexOf(wantName) !== -1) &&
+          (!wantUnit || item.unit === wantUnit) &&
+          (!wantSpecialty || item.specialty === wantSpecialty);
+        if (item.row.hidden === match) item.row.hidden = !match;
+        if (match) shown++;
+      }
+      count.textContent = "显示 " + shown + " 人";
+      if (empty) empty.hidden = shown !== 0;
+    }
+    var timer = null;
+    name.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(apply, 80);
+    });
+    unit.addEventListener("change", apply);
+    specialty.addEventListener("change", apply);
+  }
+
+  function setupObjectionLinks() {
+    var select = document.getElementById("id_entry");
+    if (!select) return;
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest("[data-object-entry]");
+      if (!link) return;
+      select.value = link.dataset.objectEntry;
+      var contact = document.getElementById("id_contact");
+      setTimeout(function () { if (contact) contact.focus(); }, 0);
+    });
+  }
+
+  function setupCountdown() {
+    var box = document.querySelector("[data-countdown]");
+    if (!box) return;
+    var clock = box.querySelector("[data-countdown-clock]");
+    var endsAt = new Date(box.dataset.endsAt).getTime();
+    function tick() {
+      var left = endsAt - Date.now();
+      if (left <= 0) {
+        box.textContent = "公示已结束";
+        return;
+      }
+      var hours = Math.floor(left / 3600000);
+      var minutes = Math.floor((left % 3600000) / 60000);
+      var days = Math.floor(hours / 24);
+      clock.textContent = "（距结束还有 " + (days ? days + " 天 " : "") + (hours % 24) + " 小时 " + minutes + " 分）";
+    }
+    tick();
+    setInterval(tick, 30000);
+  }
+
+  setupFilter();
+  setupObjectionLinks();
+  setupCountdown();
+})();

@@ -1,0 +1,90 @@
+"""Admin: the 公示 menu (working-day calendar, entries, objections), roster import, buttons."""
+
+from django.urls import path, reverse
+from django.utils.html import format_html
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets import Button
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from . import admin_views
+from .models import CalendarDay, Objection, PublicityEntry, PublicityPage
+
+
+class CalendarDayViewSet(SnippetViewSet):
+    model = CalendarDay
+    icon = "date"
+    menu_label = "工作日历"
+    list_display = ["date", "region", "is_working", "name", "source"]
+    list_filter = ["region", "is_working"]
+    search_fields = ["name", "source"]
+
+
+class AttachmentColumn(Column):
+    """A link to the private attachment, through the editors-only download view."""
+
+    def get_value(self, instance):
+        if not instance.attachment:
+            return "无"
+        url = reverse("publicity_admin:objection_attachment", args=[instance.pk])
+        return format_html('<a href="{}">下载</a>', url)
+
+
+class ObjectionViewSet(SnippetViewSet):
+    model = Objection
+    icon = "warning"
+    menu_label = "异议"
+    list_display = [
+        "confirmation_number",
+        "entry",
+        "status",
+        "created",
+        AttachmentColumn("attachment", label="证明材料"),
+    ]
+    list_filter = ["status"]
+    search_fields = ["confirmation_number", "contact", "facts"]
+
+
+class PublicityEntryViewSet(SnippetViewSet):
+    model = PublicityEntry
+    icon = "group"
+    menu_label = "公示名单"
+    list_display = ["name", "unit", "specialty", "level", "qualification", "id_masked", "excluded"]
+    list_filter = ["excluded", "level", "review_type"]
+    search_fields = ["name", "unit"]
+    list_per_page = 100
+
+
+class PublicityGroup(SnippetViewSetGroup):
+    menu_label = "公示"
+    menu_icon = "list-ul"
+    menu_order = 250
+    items = (ObjectionViewSet, PublicityEntryViewSet, CalendarDayViewSet)
+
+
+register_snippet(PublicityGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    urls = [
+        path("roster/<int:page_id>/", admin_views.import_roster, name="import_roster"),
+        path(
+            "objections/<int:pk>/attachment/",
+            admin_views.objection_attachment,
+            name="objection_attachment",
+        ),
+    ]
+    return [path("publicity/", (urls, "publicity_admin", "publicity_admin"))]
+
+
+@hooks.register("register_page_header_buttons")
+def roster_button(page, user, view_name, next_url=None):
+    if page.specific_class is PublicityPage and page.permissions_for_user(user).can_edit():
+        yield Button(
+            "导入名单",
+            reverse("publicity_admin:import_roster", args=[page.pk]),
+            icon_name="upload",
+            priority=70,
+        )
