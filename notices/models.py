@@ -1,0 +1,420 @@
+"""通知公告 and 资料下载: annual notices with their phases, fees, contacts and templates."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Prefetch
+from django.utils import timezone
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from website.choices import Level
+
+from .blocks import TEMPLATE_BLOCKS, NoticeContactBlock, SectionBlock
+from .timeline import phase_state
+
+DOCUMENT_NUMBER_RE = re.compile(r"^\S{1,30}〔(\d{4})〕\d+号$")
+NOTICES_PER_PAGE = 10
+
+
+class PhaseKind(models.TextChoices):
+    """时间安排中的阶段."""
+
+    APPLY = "申报", "申报"
+    CHECK = "审核", "审核"
+    PAPER = "纸质材料报送", "纸质材料报送"
+    FEE = "缴费", "缴费"
+    DEFENCE = "答辩", "答辩"
+    REVIEW = "评审", "评审"
+    PUBLICITY = "公示", "公示"
+    ISSUE = "文件印发", "文件印发"
+    CERTIFICATE = "证书签发", "证书签发"
+    FILING = "事后备案", "事后备案"
+    OTHER = "其他", "其他"
+
+
+FEE_LEVEL_CHOICES = [
+    ("正高级", "正高级"),
+    ("副高级", "副高级"),
+    ("高级", "高级"),
+    ("中级", "中级"),
+    ("初级", "初级"),
+]
+
+
+def validate_document_number(value: str) -> None:
+    """文号 such as 新经开人社〔2024〕12号: the year in 六角括号 〔〕, then the sequence number."""
+    if value and not DOCUMENT_NUMBER_RE.match(value):
+        raise ValidationError(
+            "文号须写成“机关代字〔年份〕序号号”，例如 新经开人社〔2024〕12号；年份须用六角括号〔〕。"
+        )
+
+
+class NoticeIndexPage(Page):
+    """通知公告: every notice, newest first, filterable by year, authority, series and level."""
+
+    intro = RichTextField("导语", blank=True, features=["bold", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["website.HomePage"]
+    subpage_types = ["notices.NoticePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "通知公告栏目"
+        verbose_name_plural = "通知公告栏目"
+
+    def notices(self):
+        """Live notices under this index, newest first, with what the list shows prefetched."""
+        return (
+            NoticePage.objects.live()
+            .public()
+            .child_of(self)
+            .select_related("authority")
+            .prefetch_related("series")
+            .order_by("-review_year", models.F("issue_date").desc(nulls_last=True), "-pk")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        from website.models import Authority, Series
+
+        context = super().get_context(request, *args, **kwargs)
+        notices = self.notices()
+        filters = {
+            "year": request.GET.get("year", "").strip(),
+            "authority": request.GET.get("authority", "").strip(),
+            "series": request.GET.get("series", "").strip(),
+            "level": request.GET.get("level", "").strip(),
+        }
+        if filters["year"].isdigit():
+            notices = notices.filter(review_year=int(filters["year"]))
+        if filters["authority"]:
+            notices = notices.filter(authority__slug=filters["authority"])
+        if filters["series"].isdigit():
+            notices = notices.filter(series__id=int(filters["series"]))
+        if filters["level"] in Level.values:
+            notices = notices.filter(levels__contains=filters["level"])
+        paginator = Paginator(notices, NOTICES_PER_PAGE)
+        try:
+            page_obj = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            page_obj = paginator.page(1)
+        except EmptyPage:
+            page_obj = paginator.page(paginator.num_pages)
+        query = "&".join(f"{key}={value}" for key, value in filters.items() if value)
+        context.update(
+            page_obj=page_obj,
+            notices=page_obj.object_list,
+            filters=filters,
+            querystring_base=f"{query}&" if query else "",
+            years=NoticePage.objects.live()
+            .child_of(self)
+            .order_by("-review_year")
+            .values_list("review_year", flat=True)
+            .distinct(),
+            authorities=Authority.objects.filter(notices__isnull=False).distinct(),
+            series_options=Series.objects.all(),
+            levels=Level.choices,
+        )
+        return context
+
+
+class NoticePageForm(WagtailAdminPageForm):
+    """Levels are stored as text (初级,中级) but edited as checkboxes."""
+
+    levels = forms.MultipleChoiceField(
+        label="级别", choices=Level.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance and self.instance.levels:
+            self.initial["levels"] = self.instance.level_list
+
+    def clean_levels(self):
+        chosen = self.cleaned_data.get("levels") or []
+        return ",".join(level for level in Level.values if level in chosen)
+
+    def clean(self):
+        cleaned = super().clean()
+        number = cleaned.get("document_number")
+        year = cleaned.get("review_year")
+        match = DOCUMENT_NUMBER_RE.match(number or "")
+        if match and year and int(match.group(1)) not in (year, year - 1, year + 1):
+            self.add_error(
+                "document_number", f"文号中的年份 {match.group(1)} 与评审年度 {year} 不符。"
+            )
+        return cleaned
+
+
+class NoticePage(Page):
+    """评审通知: an annual notice opening a review round."""
+
+    review_year = models.PositiveSmallIntegerField("评审年度")
+    authority = models.ForeignKey(
+        "website.Authority",
+        on_delete=models.PROTECT,
+        related_name="notices",
+        verbose_name="发文机关",
+    )
+    document_number = models.CharField(
+        "文号", max_length=60, blank=True, validators=[validate_document_number],
+        help_text="如 新经开人社〔2024〕12号，没有可留空",
+    )  # fmt: skip
+    addressees = models.CharField("主送", max_length=255, blank=True, help_text="如 区属各企业")
+    issue_date = models.DateField("成文日期", null=True, blank=True)
+    series = ParentalManyToManyField("website.Series", blank=True, verbose_name="系列")
+    levels = models.CharField("级别", max_length=60, blank=True)
+    summary = models.TextField("导语", blank=True, help_text="正文前的引言，也用于列表与订阅")
+    body = StreamField([("section", SectionBlock())], verbose_name="正文", blank=True)
+    contacts = StreamField([("contact", NoticeContactBlock())], verbose_name="联系方式", blank=True)
+
+    base_form_class = NoticePageForm
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("review_year"), FieldPanel("issue_date")]),
+                FieldPanel("authority"),
+                FieldPanel("document_number"),
+                FieldPanel("addressees"),
+                FieldPanel("series", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("levels"),
+            ],
+            heading="发文信息",
+        ),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel("phases", label="时间安排", heading="时间安排"),
+        InlinePanel("fees", label="评审费", heading="评审费"),
+        FieldPanel("contacts"),
+        InlinePanel("attachments", label="附件", heading="附件"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("document_number"),
+        index.SearchField("addressees"),
+        index.FilterField("review_year"),
+        index.FilterField("authority_id"),
+        index.FilterField("issue_date"),
+    ]
+    parent_page_types = ["notices.NoticeIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "评审通知"
+        verbose_name_plural = "评审通知"
+
+    @property
+    def level_list(self) -> list[str]:
+        return [level for level in self.levels.split(",") if level]
+
+    def timeline(self, today=None) -> list[dict]:
+        """Phases with their state on `today` (default: today in Asia/Shanghai)."""
+        today = today or timezone.localdate()
+        return [
+            {
+                "phase": phase,
+                "state": phase_state(
+                    phase.start_date, phase.end_date, phase.to_be_announced, today
+                ),
+            }
+            for phase in self.phases.all()
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["today"] = timezone.localdate()
+        context["timeline"] = self.timeline(context["today"])
+        context["attachment_list"] = list(
+            self.attachments.select_related("template_page", "document").all()
+        )
+        return context
+
+
+class NoticePhase(Orderable):
+    """时间安排: one phase of a notice, dated, or 另行通知."""
+
+    page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="phases")
+    kind = models.CharField("阶段", max_length=10, choices=PhaseKind.choices)
+    label = models.CharField(
+        "名称", max_length=60, blank=True, help_text="如 网上申报；留空则用阶段名"
+    )
+    start_date = models.DateField("开始日期", null=True, blank=True)
+    end_date = models.DateField("截止日期", null=True, blank=True, help_text="单日安排可留空")
+    to_be_announced = models.BooleanField("另行通知", default=False)
+    note = models.CharField("说明", max_length=500, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("label")]),
+        FieldRowPanel(
+            [FieldPanel("start_date"), FieldPanel("end_date"), FieldPanel("to_be_announced")]
+        ),
+        FieldPanel("note"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "时间安排"
+        verbose_name_plural = "时间安排"
+
+    def __str__(self) -> str:
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        return self.label or self.kind
+
+    def clean(self) -> None:
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "截止日期早于开始日期，请检查。"})
+        if self.to_be_announced and (self.start_date or self.end_date):
+            raise ValidationError({"to_be_announced": "已选择“另行通知”的阶段不能同时填写日期。"})
+
+
+class NoticeFee(Orderable):
+    """评审费 per level."""
+
+    page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="fees")
+    level = models.CharField("级别", max_length=10, choices=FEE_LEVEL_CHOICES)
+    amount = models.DecimalField(
+        "金额（元/人）",
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"), "评审费须为大于 0 的金额。")],
+    )
+    note = models.CharField("说明", max_length=120, blank=True, help_text="如 职称评审费、初次确定")
+
+    panels = [FieldRowPanel([FieldPanel("level"), FieldPanel("amount"), FieldPanel("note")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "评审费"
+        verbose_name_plural = "评审费"
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.amount_display} 元"
+
+    @property
+    def amount_display(self) -> str:
+        return f"{self.amount.normalize():f}" if self.amount is not None else ""
+
+
+class NoticeAttachment(Orderable):
+    """附件 N: a template page, an uploaded document, or just its name until one is supplied."""
+
+    page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField("附件名称", max_length=200)
+    template_page = models.ForeignKey(
+        "notices.TemplatePage", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="模板页面",
+    )  # fmt: skip
+    document = models.ForeignKey(
+        "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="文档",
+    )  # fmt: skip
+
+    panels = [FieldPanel("title"), FieldPanel("template_page"), FieldPanel("document")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TemplateIndexPage(Page):
+    """资料下载: the templates applicants fill in."""
+
+    intro = RichTextField("导语", blank=True, features=["bold", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["website.HomePage"]
+    subpage_types = ["notices.TemplatePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "资料下载栏目"
+        verbose_name_plural = "资料下载栏目"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["templates"] = (
+            TemplatePage.objects.live().public().child_of(self).select_related("original_document")
+            .order_by("-first_published_at", "title")
+        )  # fmt: skip
+        return context
+
+
+class TemplatePage(Page):
+    """附件模板: readable online, downloadable as PDF and DOCX (and XLSX for rosters)."""
+
+    summary = models.TextField("说明", blank=True)
+    body = StreamField(TEMPLATE_BLOCKS, verbose_name="模板内容", blank=True)
+    offer_xlsx = models.BooleanField(
+        "同时提供 Excel 表格", default=False, help_text="花名册等表格类模板可勾选"
+    )
+    original_document = models.ForeignKey(
+        "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="原始文件", help_text="编辑上传的原件，与生成的文件一并提供",
+    )  # fmt: skip
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("offer_xlsx"),
+        FieldPanel("original_document"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["notices.TemplateIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "附件模板"
+        verbose_name_plural = "附件模板"
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.body)
+
+    def formats(self) -> list[str]:
+        """The generated formats offered for download."""
+        if not self.body:
+            return []
+        return ["pdf", "docx"] + (["xlsx"] if self.offer_xlsx else [])
+
+    def downloads(self) -> list[dict]:
+        """Generated files (format, url, size) then the original document if any."""
+        from .downloads import download_info
+
+        items = [download_info(self, fmt) for fmt in self.formats()]
+        if self.original_document_id:
+            document = self.original_document
+            items.append(
+                {
+                    "format": document.file_extension.upper(),
+                    "url": document.url,
+                    "size": document.get_file_size(),
+                    "label": "原件",
+                }
+            )
+        return items
+
+
+def notices_with_phases_prefetch():
+    """Prefetch used by lists showing each notice's phases."""
+    return Prefetch("phases", queryset=NoticePhase.objects.order_by("sort_order"))
