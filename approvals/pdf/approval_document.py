@@ -30,7 +30,7 @@ from reportlab.platypus import (
 )
 
 from website.formatting import cn_date, cn_numeral_date
-from website.pdf.fonts import register_font
+from website.pdf.fonts import missing_characters, register_font
 
 from .common import INK, RED, FittedLine, RenderedPdf, Rule, checked, para_text
 from .seal import SEAL_DIAMETER
@@ -80,6 +80,13 @@ class ApprovalDocumentData:
     printed_by: str = ""  # 印发机关 (defaults to issuer_name)
     printed_date: dt.date | None = None  # 印发日期 (defaults to date)
     numeral_date: bool = False  # 成文日期 as 二〇二三年九月一日 instead of 2023年9月1日
+
+
+def numeral_date_text(value: dt.date) -> str:
+    """二○二四年九月十日: the embedded GB 2312 font has no 〇 (U+3007), so the zero is drawn with
+    the look-alike ○ (U+25CB) it does have, as many printed documents do."""
+    text = cn_numeral_date(value)
+    return text.replace("〇", "○") if missing_characters("〇") else text
 
 
 def check_approval_document(doc: ApprovalDocumentData) -> None:
@@ -286,7 +293,8 @@ def render_approval_document(doc: ApprovalDocumentData, *, draw_seal: bool = Tru
     check_approval_document(doc)
     font = register_font()
     styles = _styles(font)
-    date_text = cn_numeral_date(doc.date) if doc.numeral_date else cn_date(doc.date)
+    date_text = numeral_date_text(doc.date) if doc.numeral_date else cn_date(doc.date)
+    checked(date_text, "成文日期")
     printed_date = doc.printed_date or doc.date
     position = _SealPosition()
 

@@ -1,0 +1,167 @@
+"""Rendering: the approval document and the certificate carry their text, glyph checks stop
+bad names before anything is issued, the seal multiplies, the QR code scans at 30 mm / 150 dpi."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from approvals.pdf.approval_document import render_approval_document
+from approvals.pdf.certificate import CertificateRenderError, render_certificate
+from approvals.pdf.qr import qr_matrix
+from approvals.pdf.seal import seal_pdf
+from website.pdf.fonts import MissingGlyphError
+
+from . import pdf_samples
+
+
+def pdf_text(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def long_document():
+    doc = pdf_samples.approval_document(90)
+    return doc, render_approval_document(doc)
+
+
+def test_approval_document_contains_number_title_and_every_name(long_document):
+    doc, rendered = long_document
+    pages = pdf_text(rendered.data)
+    everything = squeeze("".join(pages))
+    assert doc.document_number in everything
+    assert squeeze(doc.title) in everything
+    assert "区属各企业：" in everything
+    for person in doc.persons:
+        assert person["name"] in everything, person["name"]
+    assert rendered.data.startswith(b"%PDF-")
+
+
+def test_persons_table_spans_pages_with_repeated_header(long_document):
+    doc, rendered = long_document
+    pages = pdf_text(rendered.data)
+    assert len(pages) >= 3
+    table_pages = [p for p in pages if doc.persons[-1]["name"] in p or "工作单位" in p]
+    assert len(table_pages) >= 2
+    for page in table_pages:
+        assert "工作单位" in page and "资格名称" in page  # header row on every page
+    # Page numbers in GB/T 9704 style, and the 版记 on the last page only.
+    for number, page in enumerate(pages, 1):
+        assert f"— {number} —" in page
+    assert "印发" in pages[-1] and all("印发" not in p for p in pages[:-1])
+
+
+def test_seal_box_sits_over_issuer_and_date(long_document):
+    doc, rendered = long_document
+    x1, y1, x2, y2 = rendered.seal_box
+    assert 115 <= x2 - x1 <= 125 and 115 <= y2 - y1 <= 125  # 42 mm
+    assert 0 < x1 and x2 <= 595 and 0 < y1 and y2 <= 842
+    assert rendered.seal_page == 0
+    page_text = squeeze(pdf_text(rendered.data)[rendered.seal_page])
+    assert "2024年9月10日" in page_text
+
+
+def test_numeral_date_option():
+    rendered = render_approval_document(pdf_samples.approval_document(1, numeral_date=True))
+    # The font has no 〇 (U+3007); the look-alike ○ stands in rather than a blank box.
+    assert "二○二四年九月十日" in squeeze("".join(pdf_text(rendered.data)))
+
+
+def test_name_the_font_lacks_is_a_clear_error():
+    people = pdf_samples.persons(3)
+    people[2]["name"] = "李頔"
+    doc = pdf_samples.approval_document(3, persons=people)
+    with pytest.raises(MissingGlyphError) as error:
+        render_approval_document(doc)
+    message = str(error.value)
+    assert "頔" in message and "名单第3行姓名" in message
+
+
+def test_certificate_name_the_font_lacks_is_a_clear_error():
+    with pytest.raises(MissingGlyphError, match="姓名中含有字体无法显示的字符：“珺”"):
+        render_certificate(pdf_samples.certificate(name="王珺"))
+
+
+def test_seal_is_vector_red_and_multiplies():
+    data = seal_pdf("测试单位人力资源和社会保障局", "职称评审专用章")
+    assert b"/BM /Multiply" in data
+    assert not PdfReader(io.BytesIO(data)).pages[0].images  # vectors, not a picture
+
+
+def test_certificate_contains_every_field():
+    data = pdf_samples.certificate()
+    text = squeeze(pdf_text(render_certificate(data).data)[0])
+    for expected in (
+        "专业技术职务任职资格证书",
+        "王小明",
+        "650102********1234",
+        "新疆某某建设工程有限公司",
+        "工程系列/建筑工程",
+        "工程师",
+        "中级",
+        "工程系列中级专业技术职务任职资格评审委员会",
+        "新经开人社〔2024〕12号",
+        "2024年9月1日",
+        "XJTT-2024-000001",
+        "发证日期：2024年9月10日",
+        "1990年5月",
+        "zc.example.cn/verify/",
+    ):
+        assert squeeze(expected) in text, expected
+
+
+def test_certificate_photo_is_embedded_and_bad_photo_is_refused():
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (295, 413), (200, 220, 240)).save(buffer, "JPEG")
+    rendered = render_certificate(pdf_samples.certificate(photo=buffer.getvalue()))
+    assert len(PdfReader(io.BytesIO(rendered.data)).pages[0].images) == 1
+    with pytest.raises(CertificateRenderError, match="照片无法读取"):
+        render_certificate(pdf_samples.certificate(photo=b"not an image"))
+
+
+def _require(*tools: str) -> None:
+    import os
+
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI 缺少工具：{missing}")
+        pytest.skip(f"missing {missing}")
+
+
+def test_qr_decodes_from_a_150_dpi_render(tmp_path, signing_key):
+    """A realistic QR payload (verification URL + signed token) printed at 30 mm."""
+    from approvals.tokens import sign_token
+
+    _require("pdftoppm", "zbarimg")
+    token = sign_token(
+        {
+            "n": "XJTT-2024-000123",
+            "nm": "欧阳明轩",
+            "q": "高级工程师",
+            "l": "副高级",
+            "d": "20240901",
+        },
+        signing_key,
+    )
+    url = f"https://zc.example.gov.cn/verify/?t={token}"
+    assert len(qr_matrix(url)) <= 73  # version ≤ 14 keeps modules ≥ 0.37 mm at 30 mm
+    pdf = tmp_path / "cert.pdf"
+    pdf.write_bytes(render_certificate(pdf_samples.certificate(verify_url=url)).data)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    (image,) = tmp_path.glob("page*.png")
+    result = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "-Sbinary", str(image)], capture_output=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode("utf-8").strip() == url
