@@ -417,6 +417,6 @@ class ApprovalIndexPage(Page):
             authorities=authorities,
             selected_year=year,
             selected_authority=authority,
-            querystring_base=f"?{query}&" if query else "?",
+            querystring_base=f"{query}&" if query else "",
         )
         return context

@@ -1,0 +1,182 @@
+"""Public views: 证书下载, 证书查验, and the JSON API (thin: the work is in approvals.verify)."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import verify
+from .openapi import openapi_schema
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "APPROVALS_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES)
+
+
+def client_id(request: HttpRequest) -> str:
+    """The client's address (behind a proxy, the first X-Forwarded-For hop the proxy set)."""
+    if getattr(settings, "USE_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+class DownloadForm(forms.Form):
+    number = forms.CharField(label="证书编号", max_length=40)
+    name = forms.CharField(label="姓名", max_length=40)
+    id_tail = forms.CharField(
+        label="身份证号后六位",
+        min_length=6,
+        max_length=6,
+        help_text="身份证号码的最后六位（末位X请输入X）",
+        error_messages={
+            "min_length": "请输入身份证号码的最后六位。",
+            "max_length": "请输入身份证号码的最后六位。",
+        },
+    )
+
+
+class NumberForm(forms.Form):
+    number = forms.CharField(label="证书编号", max_length=40)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="证书或审批文件（PDF）")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def download(request: HttpRequest):
+    """证书下载: number + name + last six ID characters; one message for any mismatch."""
+    form = DownloadForm(request.POST or None)
+    error = ""
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        limits = verify.download_limits()
+        number = form.cleaned_data["number"].strip().upper()
+        over_client = verify.rate_limited(f"dl:client:{client_id(request)}", *limits["client"])
+        over_number = verify.rate_limited(f"dl:number:{number}", *limits["number"])
+        if over_client or over_number:
+            error, status = verify.RATE_LIMITED, 429
+        else:
+            certificate = verify.check_download(
+                number, form.cleaned_data["name"], form.cleaned_data["id_tail"]
+            )
+            if certificate is not None:
+                response = FileResponse(
+                    certificate.pdf.open("rb"),
+                    as_attachment=True,
+                    filename=f"{certificate.number}.pdf",
+                    content_type="application/pdf",
+                )
+                response["X-Content-Type-Options"] = "nosniff"
+                return response
+            error, status = verify.DOWNLOAD_FAILED, 400
+    elif request.method == "POST":
+        status = 400
+    return render(request, "approvals/download.html", {"form": form, "error": error}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify_page(request: HttpRequest, token: str = ""):
+    """证书查验: by number (?number=), by QR token (/verify/t/<token> or ?token=), by upload."""
+    result = None
+    upload_error = ""
+    number_form = NumberForm(request.GET if "number" in request.GET else None)
+    upload_form = UploadForm()
+    token = token or request.GET.get("token", "")
+    status = 200
+    if request.method == "POST":
+        upload_form = UploadForm(request.POST, request.FILES)
+        if upload_form.is_valid():
+            upload = upload_form.cleaned_data["file"]
+            if upload.size > max_upload_bytes():
+                upload_error = (
+                    f"文件过大：请上传不超过 {max_upload_bytes() // (1024 * 1024)} MB 的 PDF 文件。"
+                )
+                status = 413
+            else:
+                result = verify.verify_upload(upload.read())
+        else:
+            status = 400
+    elif token:
+        result = verify.verify_token(token)
+    elif number_form.is_bound and number_form.is_valid():
+        result = verify.verify_number(number_form.cleaned_data["number"])
+    return render(
+        request,
+        "approvals/verify.html",
+        {
+            "number_form": number_form,
+            "upload_form": upload_form,
+            "upload_error": upload_error,
+            "result": result,
+            "max_upload_mb": max_upload_bytes() // (1024 * 1024),
+        },
+        status=status,
+    )
+
+
+# --- JSON API ---------------------------------------------------------------------------------
+
+
+def _json(data: dict, status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def api_certificate(request: HttpRequest, number: str):
+    result = verify.verify_number(number)
+    return _json(result.as_dict(), 200 if result.certificate else 404)
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def api_verify_pdf(request: HttpRequest):
+    """POST a PDF as multipart field `file` or as the raw body (Content-Type application/pdf)."""
+    upload = request.FILES.get("file")
+    if upload is not None:
+        if upload.size > max_upload_bytes():
+            return _json({"error": "文件过大", "max_bytes": max_upload_bytes()}, 413)
+        data = upload.read()
+    else:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > max_upload_bytes():
+            return _json({"error": "文件过大", "max_bytes": max_upload_bytes()}, 413)
+        data = request.body
+    if not data:
+        return _json({"error": "请上传 PDF 文件（multipart 字段 file）。"}, 400)
+    return _json(verify.verify_upload(data).as_dict())
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def api_verify_token(request: HttpRequest):
+    """Token as ?token=, form field `token`, or JSON body {"token": "..."}."""
+    token = request.GET.get("token") or request.POST.get("token", "")
+    if not token and request.content_type == "application/json":
+        try:
+            token = str(json.loads(request.body or b"{}").get("token", ""))
+        except (ValueError, AttributeError):
+            return _json({"error": "请求体不是有效的 JSON。"}, 400)
+    if not token:
+        return _json({"error": "缺少 token 参数。"}, 400)
+    return _json(verify.verify_token(token).as_dict())
+
+
+@require_GET
+def api_openapi(request: HttpRequest):
+    return _json(openapi_schema(request.build_absolute_uri("/").rstrip("/")))
