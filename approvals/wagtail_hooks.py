@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from django.urls import path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.log_actions import LogFormatter
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from . import admin_views
+from .models import ApprovalDocument, Certificate
+from .panels import DOCUMENT_PANELS
 
 
 @hooks.register("register_log_actions")
@@ -16,3 +26,123 @@ def register_approval_log_actions(actions):
 
         def format_message(self, log_entry):
             return f"已撤销证书，原因：{log_entry.data.get('reason', '')}"
+
+
+class ProgressColumn(Column):
+    def get_value(self, instance):
+        if not instance.progress_total:
+            return "—"
+        return f"{instance.progress_done}/{instance.progress_total}"
+
+
+class ApprovalDocumentViewSet(ModelViewSet):
+    model = ApprovalDocument
+    icon = "doc-full"
+    menu_label = "审批文件"
+    name = "approval_documents"
+    url_prefix = "approvals/documents"
+    list_display = [
+        "title",
+        "number",
+        "authority",
+        "date",
+        "status",
+        ProgressColumn("progress", label="证书进度"),
+    ]
+    list_filter = ["status", "authority", "year"]
+    search_fields = ["title", "number"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    panels = DOCUMENT_PANELS
+    edit_view_class = admin_views.DocumentEditView
+    delete_view_class = admin_views.DocumentDeleteView
+    index_view_class = admin_views.DocumentIndexView
+    inspect_view_class = admin_views.DocumentInspectView
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("issue/<int:pk>/", admin_views.IssueView.as_view(), name="issue"),
+            path("from-publicity/", admin_views.FromPublicityView.as_view(), name="from_publicity"),
+        ]
+
+
+class CertificatePermissionPolicy(ModelPermissionPolicy):
+    """Certificates are made only by issuing: no add or edit form, no deletion."""
+
+    def user_has_permission(self, user, action):
+        if action in {"add", "change", "delete"}:
+            return False
+        if action == "view":
+            return super().user_has_permission(user, "view") or super().user_has_permission(
+                user, "change"
+            )
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate), exact_class=True)
+
+
+class RevokeColumn(Column):
+    def get_value(self, instance):
+        if instance.is_revoked:
+            return format_html("已撤销（{}）", instance.revoked_reason)
+        url = reverse("certificates:revoke", args=[instance.pk])
+        return format_html('<a href="{}">撤销</a>', url)
+
+
+class CertificateViewSet(ModelViewSet):
+    model = Certificate
+    icon = "tick-inverse"
+    menu_label = "电子证书"
+    name = "certificates"
+    url_prefix = "approvals/certificates"
+    list_display = [
+        "number",
+        "name",
+        "qualification",
+        "document",
+        "status",
+        RevokeColumn("revoke", label="操作"),
+    ]
+    list_filter = ["status", "level", "document__authority"]
+    search_fields = ["number", "name"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["revoked_reason"]
+    inspect_view_fields = [
+        "number", "name", "gender", "id_masked", "unit", "series", "specialty",
+        "qualification", "level", "date", "document", "pdf_sha256", "status",
+        "revoked_at", "revoked_reason", "revoked_by", "created_at",
+    ]  # fmt: skip
+
+    def get_queryset(self, request):
+        return Certificate.objects.public().select_related("document")
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("revoke/<int:pk>/", admin_views.RevokeView.as_view(), name="revoke"),
+        ]
+
+
+class ApprovalsGroup(ModelViewSetGroup):
+    menu_label = "审批与证书"
+    menu_icon = "doc-full-inverse"
+    menu_order = 260
+    items = (ApprovalDocumentViewSet, CertificateViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_approvals_viewsets():
+    return ApprovalsGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_signing_key_viewset():
+    from .admin_keys import signing_key_viewset
+
+    return signing_key_viewset
