@@ -20,6 +20,7 @@ urlpatterns += [
     path("", include("notices.urls")),
     path("", include("publicity.urls")),
     path("", include("approvals.urls")),
+    path("search/", include("website.search.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,5 +1,6 @@
 """Settings shared by every environment; each value that differs comes from the environment."""
 
+import json
 import os
 from pathlib import Path
 
@@ -21,6 +22,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 INSTALLED_APPS = [
     "website",
+    "website.search",
     "notices",
     "publicity",
     "approvals",
@@ -54,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth: a cached anonymous page costs only the cache read.
+    "website.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,6 +152,26 @@ if os.environ.get("REDIS_URL"):
         }
     }
 
+# The anonymous page cache (website/cache.py). Invalidation is exact, so entries may live long;
+# none outlives the next midnight or scheduled go-live/expiry. Local default: a file cache, shared
+# by the web server, the task worker and the scheduler, whose purges must reach the server.
+PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE", "1") == "1"
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "3600"))
+if os.environ.get("REDIS_URL"):
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "zc-pages"}
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache" / "pages",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+# A CDN or reverse proxy in front, purged by the same functions as the page cache: JSON in the
+# environment, e.g. {"cdn": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+# "LOCATION": "http://127.0.0.1:8080"}}. wagtail.contrib.frontend_cache is deliberately not in
+# INSTALLED_APPS: its own signal handlers would purge only the page itself, ours purge what shows it.
+WAGTAILFRONTENDCACHE = json.loads(os.environ.get("WAGTAILFRONTENDCACHE") or "{}")
+
 # Background work: Wagtail's own tasks (search indexing, image renditions) run in-process;
 # long work is enqueued on the database queue served by `manage.py db_worker`.
 TASKS = {
@@ -166,8 +190,13 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 
+# Whoosh + jieba (website.search): Chinese word search on one server. A multi-server deployment
+# switches this to Wagtail's Elasticsearch/OpenSearch backend (see README, "Search").
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
+    "default": {
+        "BACKEND": "website.search.backend",
+        "INDEX_PATH": Path(os.environ.get("SEARCH_INDEX_PATH", VAR_DIR / "search")),
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -12,10 +12,18 @@ PRIVATE_MEDIA_ROOT = _TEST_VAR / "private"
 STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
 STATIC_ROOT = _TEST_VAR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WAGTAILSEARCH_BACKENDS["default"]["INDEX_PATH"] = _TEST_VAR / "search"  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "queue": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+# The page cache stays off so other apps' tests see fresh renders; tests/website/test_cache.py
+# turns it on with override_settings.
+PAGE_CACHE_ENABLED = False
+CACHES = {
+    **CACHES,  # noqa: F405
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
 }

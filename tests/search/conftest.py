@@ -1,0 +1,31 @@
+"""Every search test starts from an empty index (the index lives outside the test database,
+so the database rollback between tests does not clear it)."""
+
+import pytest
+from modelsearch.backends import get_search_backend
+
+
+@pytest.fixture(autouse=True)
+def empty_index():
+    backend = get_search_backend()
+    backend.reset_indexes()
+    return backend
+
+
+@pytest.fixture
+def make_page(home_page):
+    """Create a published child page of the home page with the given title."""
+    from wagtail.models import Page
+
+    counter = {"n": 0}
+
+    def make(title, parent=None, live=True):
+        counter["n"] += 1
+        page = Page(title=title, slug=f"p{counter['n']}", live=False)
+        (parent or home_page).add_child(instance=page)
+        if live:
+            page.save_revision().publish()
+            page.refresh_from_db()
+        return page
+
+    return make

@@ -1,0 +1,52 @@
+from website.search.analyzer import (
+    FIELD_SEPARATOR,
+    CharAnalyzer,
+    WordAnalyzer,
+    char_tokens,
+    index_words,
+    query_words,
+)
+
+
+def words(text):
+    return [w for w, _s, _e in index_words(text)]
+
+
+def test_document_number_keeps_digits_and_drops_brackets():
+    tokens = words("和地职称办〔2023〕1号")
+    assert "2023" in tokens and "1" in tokens and "职称" in tokens
+    assert "〔" not in tokens and "〕" not in tokens
+
+
+def test_mixed_latin_is_lower_cased_and_search_mode_adds_inner_words():
+    tokens = words("申报材料PDF格式，工程师")
+    assert "pdf" in tokens
+    assert {"申报", "申报材料", "工程师"} <= set(tokens)
+    assert "，" not in tokens
+
+
+def test_domain_words_are_one_query_word():
+    assert query_words("职称评审") == ["职称评审"]
+    assert query_words("评审费") == ["评审费"]
+    assert query_words("盲评") == ["盲评"]
+
+
+def test_query_words_drop_punctuation_and_duplicates():
+    assert query_words("！！！。，、") == []
+    assert query_words("答辩 答辩") == ["答辩"]
+
+
+def test_char_tokens_split_cjk_and_keep_latin_runs():
+    assert char_tokens("PDF格式2024年") == ["pdf", "格", "式", "2024", "年"]
+
+
+def test_char_positions_are_consecutive_with_a_gap_between_fields():
+    # Whoosh reuses one Token object: read each position as it is yielded.
+    positions = [t.pos for t in CharAnalyzer()(f"职称{FIELD_SEPARATOR}评审", positions=True)]
+    assert positions[1] == positions[0] + 1
+    assert positions[2] - positions[1] > 1
+
+
+def test_word_analyzer_yields_jieba_words():
+    tokens = [t.text for t in WordAnalyzer()("继续教育免试表")]
+    assert {"继续", "教育", "继续教育", "免试表"} <= set(tokens)

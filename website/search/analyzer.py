@@ -1,0 +1,204 @@
+"""Chinese text analysis for the Whoosh index.
+
+Two analyzers work side by side:
+
+- ``WordAnalyzer`` cuts text into words with jieba (search mode, which also emits the shorter
+  dictionary words inside a long one: 申报材料 → 申报, 材料, 申报材料). Unlike jieba's own
+  ``ChineseAnalyzer`` it keeps digits and single Latin letters (the 1 of 〔2023〕1号), applies no
+  stop list (和 in 和地职称办 is part of a name) and no English stemming.
+- ``CharAnalyzer`` emits one token per CJK character and one per run of Latin letters or
+  digits, with consecutive positions. A phrase query over these tokens is an exact substring
+  match, so a person's name or a place (乌鲁木齐 inside 乌鲁木齐市) is found even when jieba
+  segments the indexed text differently from the query.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+
+import jieba
+from whoosh.analysis import Token, Tokenizer
+
+#: Joins the texts of several fields into one catch-all field; the char tokenizer leaves a gap in
+#: the positions there so that a phrase never spans two fields.
+FIELD_SEPARATOR = "\u2029"
+_POSITION_GAP = 100
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD_RE = re.compile(rf"[{_CJK}]|[0-9a-z]+", re.IGNORECASE)
+_KEEP_RE = re.compile(rf"[{_CJK}0-9a-z]", re.IGNORECASE)
+_CJK_RE = re.compile(rf"[{_CJK}]")
+
+#: Words of the domain that jieba's general dictionary lacks; added before the first cut so
+#: indexing and querying segment them the same way in every process.
+DOMAIN_WORDS = [
+    "职称评审",
+    "评审费",
+    "盲评",
+    "职称办",
+    "继续教育",
+    "任职资格",
+    "专业技术",
+    "电子证书",
+    "推荐单位",
+    "公示期",
+    "花名册",
+    "承诺书",
+    "免试表",
+]
+
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+
+
+def ensure_jieba() -> None:
+    """Load jieba's dictionary once per process (about 0.6 s) and add the domain words."""
+    global _jieba_ready
+    if _jieba_ready:
+        return
+    with _jieba_lock:
+        if _jieba_ready:
+            return
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        for word in DOMAIN_WORDS:
+            jieba.add_word(word, freq=20000)
+        _jieba_ready = True
+
+
+def is_cjk(text: str) -> bool:
+    """Whether the text contains at least one CJK ideograph."""
+    return bool(_CJK_RE.search(text))
+
+
+def _keep(word: str) -> bool:
+    return bool(_KEEP_RE.search(word))
+
+
+def index_words(text: str) -> list[tuple[str, int, int]]:
+    """jieba search-mode words of ``text`` as (lower-case word, start, end), punctuation dropped."""
+    ensure_jieba()
+    return [
+        (word.lower(), start, end)
+        for word, start, end in jieba.tokenize(text, mode="search")
+        if _keep(word) and not word.isspace()
+    ]
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query: jieba's precise cut (the longest dictionary words), lower-cased,
+    punctuation and blanks dropped, duplicates removed in order."""
+    ensure_jieba()
+    seen: dict[str, None] = {}
+    for word in jieba.cut(text):
+        word = word.strip().lower()
+        if word and _keep(word):
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def char_tokens(text: str) -> list[str]:
+    """One token per CJK character and per run of Latin letters or digits, lower-cased."""
+    return [match.group(0).lower() for match in _WORD_RE.finditer(text)]
+
+
+class WordTokenizer(Tokenizer):
+    """Whoosh tokenizer over :func:`index_words`."""
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+            return
+        # Queries go through query_words(); at index time use the search-mode words.
+        for pos, (word, start, end) in enumerate(index_words(value)):
+            token.text = word
+            token.boost = 1.0
+            if keeporiginal:
+                token.original = word
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+class CharTokenizer(Tokenizer):
+    """Whoosh tokenizer over :func:`char_tokens`, with a position gap between joined fields."""
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+            return
+        pos = start_pos
+        offset = 0
+        for part_index, part in enumerate(value.split(FIELD_SEPARATOR)):
+            if part_index:
+                pos += _POSITION_GAP
+            for match in _WORD_RE.finditer(part):
+                token.text = match.group(0).lower()
+                token.boost = 1.0
+                if keeporiginal:
+                    token.original = token.text
+                token.stopped = False
+                if positions:
+                    token.pos = pos
+                if chars:
+                    token.startchar = start_char + offset + match.start()
+                    token.endchar = start_char + offset + match.end()
+                pos += 1
+                yield token
+            offset += len(part) + 1
+
+
+def WordAnalyzer():  # noqa: N802 - Whoosh's analyzers are factory functions with class-like names
+    """The jieba word analyzer for ``*__t`` fields."""
+    return WordTokenizer()
+
+
+def CharAnalyzer():  # noqa: N802
+    """The character analyzer for ``*__c`` (phrase, substring, autocomplete) fields."""
+    return CharTokenizer()

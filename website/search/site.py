@@ -1,0 +1,201 @@
+"""The public site search: which pages a query finds, filtered by kind, year and authority.
+
+Plain functions, testable without a request; ``views.search`` only parses the form and renders.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from modelsearch.index import SearchField
+from wagtail.models import Page
+
+from .analyzer import query_words
+
+#: Longer queries are cut to this many characters: nobody types more, and it bounds the work.
+MAX_QUERY_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A 类型 choice of the search page and the page models it covers."""
+
+    value: str
+    label: str
+    models: tuple[str, ...]
+
+    def resolve(self) -> list[type[Page]]:
+        """The models of this kind that exist now; apps still being written are skipped."""
+        found = []
+        for label in self.models:
+            try:
+                model = apps.get_model(label)
+            except LookupError:
+                continue
+            if issubclass(model, Page):
+                found.append(model)
+        return found
+
+
+KINDS = [
+    Kind("notice", "通知", ("notices.NoticePage",)),
+    Kind("template", "模板", ("notices.TemplatePage",)),
+    Kind("publicity", "公示", ("publicity.PublicityPage",)),
+    Kind("approval", "审批文件", ("approvals.ApprovalIndexPage", "approvals.ApprovalDocument")),
+]
+KINDS_BY_VALUE = {kind.value: kind for kind in KINDS}
+
+#: Fields that hold a page's review year or issuing authority, in the order tried.
+YEAR_FIELDS = ("review_year",)
+AUTHORITY_FIELDS = ("authority",)
+
+
+def clean_query(raw: str | None) -> tuple[str, bool]:
+    """The query as searched (blanks collapsed, at most MAX_QUERY_LENGTH characters) and
+    whether it was cut."""
+    query = " ".join((raw or "").split())
+    if len(query) > MAX_QUERY_LENGTH:
+        return query[:MAX_QUERY_LENGTH].rstrip(), True
+    return query, False
+
+
+def _model_field(model, names) -> str | None:
+    for name in names:
+        try:
+            model._meta.get_field(name)
+        except Exception:  # noqa: BLE001 - FieldDoesNotExist; any lookup failure means "not here"
+            continue
+        return name
+    return None
+
+
+def searchable_pages(kinds: list[str] | None = None, year: int | None = None, authority_id=None):
+    """Live, public pages (not the tree root) narrowed to the chosen kinds, year and authority.
+
+    Year: a page type with a review year (NoticePage.review_year) is filtered on it, every
+    other page on the year it was first published. Authority: only page types with an
+    ``authority`` field can match. Both go through ``pk__in`` on ``Page`` so one search covers
+    every page type.
+    """
+    pages = Page.objects.live().public().filter(depth__gt=1)
+    models: list[type[Page]] = []
+    if kinds:
+        for value in kinds:
+            kind = KINDS_BY_VALUE.get(value)
+            if kind:
+                models.extend(kind.resolve())
+        if not models:
+            return pages.none()
+        pages = pages.type(*models)
+    candidates = models or [model for kind in KINDS for model in kind.resolve()]
+    if year is not None:
+        year_models = [(m, _model_field(m, YEAR_FIELDS)) for m in candidates]
+        year_models = [(m, f) for m, f in year_models if f]
+        condition = Q(first_published_at__year=year)
+        if year_models:
+            cts = [ContentType.objects.get_for_model(m).pk for m, _f in year_models]
+            pks = set()
+            for model, field in year_models:
+                pks.update(model.objects.filter(**{field: year}).values_list("pk", flat=True))
+            condition = (~Q(content_type__in=cts) & condition) | Q(pk__in=sorted(pks))
+        pages = pages.filter(condition)
+    if authority_id is not None:
+        pks = set()
+        for model in candidates:
+            field = _model_field(model, AUTHORITY_FIELDS)
+            if field:
+                pks.update(
+                    model.objects.filter(**{f"{field}_id": authority_id}).values_list(
+                        "pk", flat=True
+                    )
+                )
+        pages = pages.filter(pk__in=sorted(pks))
+    return pages
+
+
+def search_pages(query: str, kinds=None, year=None, authority_id=None):
+    """Search results (lazy, sliceable, countable) for the public search page."""
+    return searchable_pages(kinds, year, authority_id).search(query, operator="and")
+
+
+def suggestions(query: str, limit: int = 5) -> list[Page]:
+    """Pages to offer when a query finds nothing: those matching any of its words, else the
+    titles closest to it."""
+    if not query_words(query):
+        return []
+    pages = searchable_pages()
+    found = list(pages.search(query, operator="or")[:limit])
+    if found:
+        return found
+    titles = dict(pages.order_by("-first_published_at").values_list("title", "pk")[:2000])
+    close = difflib.get_close_matches(query, list(titles), n=limit, cutoff=0.3)
+    by_pk = Page.objects.in_bulk([titles[title] for title in close])
+    return [by_pk[titles[title]] for title in close if titles[title] in by_pk]
+
+
+def highlight_terms(query: str) -> list[str]:
+    """The strings to mark in a result: the query's words and, for a multi-word query, the
+    whole query, longest first."""
+    terms = set(query_words(query))
+    compact = query.strip().lower()
+    if compact and len(terms) > 1:
+        terms.add(compact)
+    return sorted(terms, key=len, reverse=True)
+
+
+def highlight(text: str, query: str, length: int | None = None) -> SafeString:
+    """``text`` HTML-escaped with every query word wrapped in ``<mark>``.
+
+    With ``length``, only a window of about that many characters around the first match is
+    kept (an ellipsis marks the cuts).
+    """
+    text = " ".join(strip_tags(text or "").split())
+    terms = highlight_terms(query)
+    pattern = (
+        re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE) if terms else None
+    )
+    if length is not None and len(text) > length:
+        first = pattern.search(text) if pattern else None
+        start = max(0, (first.start() if first else 0) - length // 4)
+        end = min(len(text), start + length)
+        text = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+    if pattern is None:
+        return mark_safe(escape(text))
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        out.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))
+
+
+def page_text(page: Page) -> str:
+    """The searchable text of a page other than its title, for the result snippet."""
+    parts = [page.search_description or ""]
+    for field in type(page).get_search_fields():
+        if isinstance(field, SearchField) and field.field_name not in (
+            "title",
+            "search_description",
+        ):
+            value = field.get_value(page)
+            if isinstance(value, list | tuple):
+                value = " ".join(str(item) for item in value if item)
+            if value:
+                parts.append(str(value))
+    return " ".join(part for part in parts if part)
+
+
+def kind_label(page: Page) -> str:
+    """The 类型 a page belongs to, for the badge in the result list."""
+    for kind in KINDS:
+        if any(isinstance(page, model) for model in kind.resolve()):
+            return kind.label
+    return "页面"
