@@ -1,0 +1,471 @@
+"""The anonymous page cache: what is cached, what never is, and exact invalidation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.cache import caches
+from django.http import HttpResponse, JsonResponse
+from django.template import engines
+from django.test import Client, override_settings
+from django.urls import include, path
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from wagtail import urls as wagtail_urls
+from wagtail.models import Page, PageViewRestriction
+
+from website import cache
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+RENDERS = {"count": 0}
+
+
+# ---- test-only views, served through this module as the URLconf ------------------------------
+
+
+@cache.cacheable_page
+def search_view(request):
+    """Stands in for the site search: lists live page titles, so any publish changes it."""
+    titles = sorted(Page.objects.live().filter(depth__gt=1).values_list("title", flat=True))
+    return HttpResponse("|".join(titles))
+
+
+@cache.cacheable_page
+def form_view(request):
+    """A public page with a form: embeds a CSRF token."""
+    template = engines["django"].from_string(
+        '<form method="post">{% csrf_token %}<input name="x"></form>'
+    )
+    if request.method == "POST":
+        return HttpResponse("posted:" + request.POST.get("x", ""))
+    return HttpResponse(template.render({}, request))
+
+
+@cache.cacheable_page
+def cookie_view(request):
+    response = HttpResponse("with cookie")
+    response.set_cookie("seen", "1")
+    return response
+
+
+@cache.cacheable_page
+@never_cache
+def personal_view(request):
+    return HttpResponse("your certificate")
+
+
+def unlisted_view(request):
+    """Not opted in: never cached, whatever it returns."""
+    RENDERS["count"] += 1
+    return HttpResponse(f"render {RENDERS['count']}")
+
+
+@cache.cacheable_page
+def counter_view(request):
+    RENDERS["count"] += 1
+    return HttpResponse(f"render {RENDERS['count']} {request.GET.urlencode()}")
+
+
+@cache.cacheable_page
+def racing_view(request):
+    """An edit commits while this request renders: what it stored must not be served."""
+    RENDERS["count"] += 1
+    cache.purge_urls([request.path])
+    return HttpResponse(f"render {RENDERS['count']}")
+
+
+@cache.cacheable_page
+def verify_view(request, number):
+    RENDERS["count"] += 1
+    return JsonResponse({"render": RENDERS["count"]})
+
+
+urlpatterns = [
+    path("search/", search_view),
+    path("form/", form_view),
+    path("cookie/", cookie_view),
+    path("personal/", personal_view),
+    path("unlisted/", unlisted_view),
+    path("counter/", counter_view),
+    path("racing/", racing_view),
+    path("verify/<str:number>/", verify_view),
+    path("", include(wagtail_urls)),
+]
+
+
+class RecordingFrontendBackend:
+    """A frontend-cache backend (CDN stand-in) that records what it was asked to purge."""
+
+    purged: list[str] = []
+
+    def __init__(self, params):
+        pass
+
+    def invalidates_hostname(self, hostname):
+        return True
+
+    def purge_batch(self, urls):
+        type(self).purged.extend(urls)
+
+
+# ---- fixtures -----------------------------------------------------------------------------------
+
+pytestmark = pytest.mark.django_db
+
+cache_on = override_settings(
+    PAGE_CACHE_ENABLED=True,
+    ROOT_URLCONF="tests.website.test_cache",
+    PAGE_CACHE_TIMEOUT=3600,
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_page_cache():
+    caches["pages"].clear()
+    RENDERS["count"] = 0
+    yield
+    # Purges waiting for a commit that the test transaction never makes must not leak.
+    cache._pending.batch = None
+    caches["pages"].clear()
+
+
+@pytest.fixture
+def tree(home_page):
+    """home / section / (alpha, beta), all plain Wagtail pages (template wagtailcore/page.html)."""
+    cache._pending.batch = None  # the fixtures' own purges wait for a commit that never comes
+    section = home_page.add_child(instance=Page(title="栏目", slug="section"))
+    alpha = section.add_child(instance=Page(title="甲页", slug="alpha"))
+    beta = section.add_child(instance=Page(title="乙页", slug="beta"))
+    other = home_page.add_child(instance=Page(title="另一栏目", slug="other"))
+    return {"home": home_page, "section": section, "alpha": alpha, "beta": beta, "other": other}
+
+
+def state(client: Client, url: str, **extra) -> str:
+    return client.get(url, **extra).headers.get("X-Page-Cache", "")
+
+
+def republish(page: Page, title: str, capture) -> None:
+    page.title = title
+    with capture(execute=True):
+        page.save_revision().publish()
+
+
+# ---- what is cached -----------------------------------------------------------------------------
+
+
+def test_off_by_default_in_tests(client, tree):
+    first = client.get("/section/alpha/")
+    assert first.status_code == 200
+    assert "X-Page-Cache" not in first.headers
+    assert "X-Page-Cache" not in client.get("/section/alpha/").headers
+
+
+@cache_on
+def test_anonymous_page_is_stored_then_replayed(client, tree):
+    first = client.get("/section/alpha/")
+    second = client.get("/section/alpha/")
+    assert (first.headers["X-Page-Cache"], second.headers["X-Page-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+    assert "甲页" in second.content.decode()
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+@cache_on
+def test_a_hit_runs_no_query(client, tree, django_assert_num_queries):
+    client.get("/section/alpha/")
+    with django_assert_num_queries(0):
+        assert state(client, "/section/alpha/") == "hit"
+
+
+@cache_on
+def test_head_is_answered_from_the_get_entry_without_body(client, tree):
+    client.get("/section/alpha/")
+    response = client.head("/section/alpha/")
+    assert response.headers["X-Page-Cache"] == "hit"
+    assert response.content == b""
+
+
+@cache_on
+def test_query_strings_are_separate_entries(client, tree):
+    assert client.get("/counter/?page=1").content == b"render 1 page=1"
+    assert client.get("/counter/?page=2").content == b"render 2 page=2"
+    assert client.get("/counter/?page=1").content == b"render 1 page=1"
+
+
+# ---- what is never cached -----------------------------------------------------------------------
+
+
+@cache_on
+def test_logged_in_users_bypass_the_cache(admin_client, tree):
+    Client().get("/section/alpha/")  # cached for anonymous visitors
+    response = admin_client.get("/section/alpha/")
+    assert "X-Page-Cache" not in response.headers  # neither read nor written
+    assert response.status_code == 200
+
+
+@cache_on
+def test_a_logged_in_render_is_never_stored_for_anonymous_visitors(admin_client, tree):
+    admin_client.get("/section/alpha/")
+    assert state(Client(), "/section/alpha/") == "miss"
+
+
+@cache_on
+def test_posts_are_not_cached(client, tree):
+    client.get("/counter/")
+    response = client.post("/counter/")
+    assert "X-Page-Cache" not in response.headers
+    assert response.content == b"render 2 "
+
+
+@cache_on
+def test_pages_with_a_csrf_token_are_never_cached_and_their_form_works(tree):
+    visitor = Client(enforce_csrf_checks=True)
+    first = visitor.get("/form/")
+    again = visitor.get("/form/")  # with the csrftoken cookie now set
+    assert first.headers["X-Page-Cache"] == again.headers["X-Page-Cache"] == "skip"
+    token = again.content.decode().split('value="')[1].split('"')[0]
+    posted = visitor.post("/form/", {"x": "ok", "csrfmiddlewaretoken": token})
+    assert posted.content == b"posted:ok"
+    # A second visitor gets their own token, not the first one's.
+    other = Client(enforce_csrf_checks=True).get("/form/")
+    assert token not in other.content.decode()
+
+
+@cache_on
+def test_responses_setting_cookies_are_not_cached(client, tree):
+    assert state(client, "/cookie/") == "skip"
+    assert state(Client(), "/cookie/") == "skip"
+
+
+@cache_on
+def test_never_cache_responses_are_not_cached(client, tree):
+    assert state(client, "/personal/") == "skip"
+    assert state(client, "/personal/") == "skip"
+
+
+@cache_on
+def test_views_not_opted_in_are_not_cached(client, tree):
+    assert client.get("/unlisted/").content == b"render 1"
+    assert client.get("/unlisted/").content == b"render 2"
+
+
+@cache_on
+def test_not_found_is_not_cached(client, tree):
+    assert client.get("/no-such-page/").status_code == 404
+    assert state(client, "/no-such-page/") == "skip"
+
+
+@cache_on
+def test_admin_and_previews_are_never_touched(admin_client, tree):
+    response = admin_client.get(f"/admin/pages/{tree['alpha'].pk}/edit/preview/")
+    assert "X-Page-Cache" not in response.headers
+    assert "X-Page-Cache" not in Client().get("/admin/login/").headers
+
+
+def test_page_cache_decision_is_a_plain_function(rf, tree):
+    request = rf.get("/x/")
+    response = HttpResponse("x")
+    response.set_cookie("a", "b")
+    assert cache.response_is_cacheable(request, response) is False
+
+
+# ---- exact invalidation -------------------------------------------------------------------------
+
+
+@cache_on
+def test_publishing_purges_the_page_its_index_and_the_home_page_only(
+    client, tree, django_capture_on_commit_callbacks
+):
+    for url in ("/", "/section/", "/section/alpha/", "/section/beta/", "/other/"):
+        client.get(url)
+        assert state(client, url) == "hit"
+    republish(tree["alpha"], "甲页（修订）", django_capture_on_commit_callbacks)
+    assert "甲页（修订）" in client.get("/section/alpha/").content.decode()
+    assert state(client, "/section/alpha/") == "hit"  # cached again, with the new title
+    # What shows the page was purged; its sibling and the other column were not.
+    assert state(client, "/") == "miss"
+    assert state(client, "/section/") == "miss"
+    assert state(client, "/section/beta/") == "hit"
+    assert state(client, "/other/") == "hit"
+
+
+@cache_on
+def test_publishing_purges_every_query_string_of_the_page(
+    client, tree, django_capture_on_commit_callbacks
+):
+    client.get("/section/?page=2")
+    assert state(client, "/section/?page=2") == "hit"
+    republish(tree["section"], "栏目（修订）", django_capture_on_commit_callbacks)
+    assert state(client, "/section/?page=2") == "miss"
+
+
+@cache_on
+def test_any_content_change_invalidates_search_results(
+    client, tree, django_capture_on_commit_callbacks
+):
+    assert "甲页（修订）" not in client.get("/search/?q=甲").content.decode()
+    assert state(client, "/search/?q=甲") == "hit"
+    republish(tree["alpha"], "甲页（修订）", django_capture_on_commit_callbacks)
+    assert "甲页（修订）" in client.get("/search/?q=甲").content.decode()
+
+
+@cache_on
+def test_unpublishing_removes_the_page_at_once(client, tree, django_capture_on_commit_callbacks):
+    client.get("/section/alpha/")
+    client.get("/section/")
+    with django_capture_on_commit_callbacks(execute=True):
+        tree["alpha"].unpublish()
+    assert client.get("/section/alpha/").status_code == 404
+    assert state(client, "/section/") == "miss"
+    assert "甲页" not in client.get("/search/").content.decode()
+
+
+@cache_on
+def test_deleting_purges_the_page_and_its_index(client, tree, django_capture_on_commit_callbacks):
+    client.get("/section/alpha/")
+    client.get("/section/")
+    with django_capture_on_commit_callbacks(execute=True):
+        Page.objects.get(pk=tree["alpha"].pk).delete()
+    assert client.get("/section/alpha/").status_code == 404
+    assert state(client, "/section/") == "miss"
+
+
+@cache_on
+def test_moving_purges_old_and_new_urls_and_both_indexes(
+    client, tree, django_capture_on_commit_callbacks
+):
+    for url in ("/section/", "/section/alpha/", "/other/"):
+        client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        Page.objects.get(pk=tree["alpha"].pk).move(tree["other"], pos="last-child")
+    # The old URL is no longer the cached page: Wagtail's automatic redirect answers it.
+    old = client.get("/section/alpha/")
+    assert (old.status_code, old["Location"]) == (301, "/other/alpha/")
+    assert "甲页" in client.get("/other/alpha/").content.decode()
+    assert state(client, "/section/") == "miss"
+    assert state(client, "/other/") == "miss"
+
+
+@cache_on
+def test_changing_a_slug_purges_the_old_url_of_the_subtree(
+    client, tree, django_capture_on_commit_callbacks
+):
+    client.get("/section/alpha/")
+    section = Page.objects.get(pk=tree["section"].pk)
+    section.slug = "renamed"
+    with django_capture_on_commit_callbacks(execute=True):
+        section.save_revision().publish()
+    old = client.get("/section/alpha/")
+    assert (old.status_code, old["Location"]) == (301, "/renamed/alpha/")
+    assert client.get("/renamed/alpha/").status_code == 200
+
+
+@cache_on
+def test_a_snippet_shown_site_wide_purges_everything(
+    client, tree, authority, django_capture_on_commit_callbacks
+):
+    client.get("/other/")
+    authority.short_name = "新简称"
+    with django_capture_on_commit_callbacks(execute=True):
+        authority.save()
+    assert state(client, "/other/") == "miss"
+
+
+@cache_on
+def test_a_rolled_back_change_purges_nothing_before_a_commit(client, tree):
+    client.get("/section/alpha/")
+    cache.purge_page(tree["alpha"])  # inside the test transaction: waits for the commit
+    assert state(client, "/section/alpha/") == "hit"
+
+
+@cache_on
+def test_a_purge_during_rendering_leaves_no_stale_entry(
+    client, tree, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the edit commits after the render
+        assert client.get("/racing/").content == b"render 1"
+    # The first render read the version before the purge: its entry is dead on arrival.
+    assert client.get("/racing/").headers["X-Page-Cache"] == "miss"
+
+
+@cache_on
+def test_purge_groups_reaches_verification_pages(client, tree, django_capture_on_commit_callbacks):
+    client.get("/verify/A-1/")
+    assert state(client, "/verify/A-1/") == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        cache.purge_groups(cache.VERIFY_GROUP)
+    assert state(client, "/verify/A-1/") == "miss"
+
+
+def test_model_rules_purge_the_pages_a_row_points_at(tree, django_capture_on_commit_callbacks):
+    restriction = PageViewRestriction(page=tree["alpha"], restriction_type="password")
+    rule = cache.ModelRule("wagtailcore.PageViewRestriction", groups=[cache.VERIFY_GROUP])
+    store = caches["pages"]
+    keys = [cache._version_key(n) for n in ("path:/section/alpha/", "path:/", "group:verify")]
+    store.set_many(dict.fromkeys(keys, "old"), None)
+    with django_capture_on_commit_callbacks(execute=True):
+        rule.apply(restriction)
+    assert all(store.get(k) not in (None, "old") for k in keys)
+
+
+def test_rules_naming_missing_models_are_ignored():
+    cache.register_model("nosuchapp.Thing")
+    cache.register_model("website.NoSuchModel")
+    cache.connect_model_rules()  # does not raise
+    assert "nosuchapp.Thing" not in cache._connected
+
+
+# ---- time ---------------------------------------------------------------------------------------
+
+
+@time_machine.travel(dt.datetime(2024, 3, 1, 23, 59, 0, tzinfo=SHANGHAI), tick=False)
+def test_no_entry_outlives_midnight(tree):
+    assert cache.entry_timeout() == 60
+
+
+def test_no_entry_outlives_a_scheduled_expiry(tree):
+    now = timezone.now()
+    Page.objects.filter(pk=tree["beta"].pk).update(expire_at=now + dt.timedelta(minutes=10))
+    assert cache.entry_timeout(now) <= 600
+
+
+@cache_on
+def test_an_expiring_page_is_not_served_from_the_cache_after_its_expiry(client, tree):
+    start = dt.datetime(2024, 3, 1, 10, 0, tzinfo=SHANGHAI)
+    with time_machine.travel(start, tick=False):
+        Page.objects.filter(pk=tree["beta"].pk).update(expire_at=start + dt.timedelta(hours=2))
+        client.get("/section/beta/")
+        assert state(client, "/section/beta/") == "hit"
+    with time_machine.travel(start + dt.timedelta(hours=2, seconds=1), tick=False):
+        # The scheduler has not run: the page's own guard decides, never a stale entry.
+        assert state(client, "/section/beta/") == "miss"
+
+
+# ---- frontend cache (CDN / reverse proxy) -------------------------------------------------------
+
+
+@override_settings(
+    WAGTAILFRONTENDCACHE={"cdn": {"BACKEND": "tests.website.test_cache.RecordingFrontendBackend"}}
+)
+def test_frontend_cache_is_purged_with_the_same_urls(tree, django_capture_on_commit_callbacks):
+    RecordingFrontendBackend.purged = []
+    republish(tree["alpha"], "甲页（修订）", django_capture_on_commit_callbacks)
+    purged = set(RecordingFrontendBackend.purged)
+    root = tree["home"].get_site().root_url
+    assert {
+        f"{root}/section/alpha/",
+        f"{root}/section/",
+        f"{root}/",
+        f"{root}/search/",
+        f"{root}/sitemap.xml",
+    } <= purged
+    assert f"{root}/section/beta/" not in purged
+
+
+def test_frontend_cache_is_idle_when_not_configured(tree, django_capture_on_commit_callbacks):
+    RecordingFrontendBackend.purged = []
+    republish(tree["alpha"], "甲页（修订）", django_capture_on_commit_callbacks)
+    assert RecordingFrontendBackend.purged == []
