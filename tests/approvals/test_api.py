@@ -1,0 +1,111 @@
+"""JSON API /api/v1/… and its OpenAPI schema."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from approvals.issuing import issue_approval
+from approvals.models import private_storage
+from approvals.openapi import VERDICTS
+
+from .helpers import make_document
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def issued(authority, signing_key):
+    return issue_approval(make_document(authority, 1))
+
+
+def test_certificate_by_number(client, issued):
+    response = client.get("/api/v1/certificates/TOUTUNHE-2024-000001")
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    data = response.json()
+    assert data["verdict"] == "valid"
+    assert data["certificate"]["name"] == "王小明"
+    assert data["certificate"]["id_masked"].startswith("650102********")
+    assert data["document"]["number"] == issued.number
+    assert "token" not in data["certificate"] and "id_hash" not in data["certificate"]
+
+
+def test_unknown_number_is_404(client, issued):
+    response = client.get("/api/v1/certificates/NOPE-1")
+    assert response.status_code == 404 and response.json()["verdict"] == "unknown"
+
+
+def test_verify_pdf_multipart_and_raw(client, issued):
+    certificate = issued.certificates.get()
+    with private_storage().open(certificate.pdf.name, "rb") as handle:
+        data = handle.read()
+    upload = SimpleUploadedFile("c.pdf", data, "application/pdf")
+    response = client.post("/api/v1/verify/pdf", {"file": upload})
+    assert response.json()["verdict"] == "valid"
+    assert response.json()["sha256"] == certificate.pdf_sha256
+    raw = client.post("/api/v1/verify/pdf", data, content_type="application/pdf")
+    assert raw.json()["verdict"] == "valid"
+    bad = client.post("/api/v1/verify/pdf", b"hello", content_type="application/pdf")
+    assert bad.status_code == 200 and bad.json()["verdict"] == "not_pdf"
+    empty = client.post("/api/v1/verify/pdf", b"", content_type="application/pdf")
+    assert empty.status_code == 400
+
+
+def test_verify_pdf_size_cap(client, issued, settings):
+    settings.APPROVALS_MAX_UPLOAD_BYTES = 100
+    upload = SimpleUploadedFile("c.pdf", b"%PDF-" + b"0" * 500, "application/pdf")
+    assert client.post("/api/v1/verify/pdf", {"file": upload}).status_code == 413
+
+
+def test_verify_token_get_post_json(client, issued, admin_user):
+    from approvals.revocation import revoke_certificate
+
+    certificate = issued.certificates.get()
+    token = certificate.token
+    assert client.get("/api/v1/verify/token", {"token": token}).json()["verdict"] == "valid"
+    assert client.post("/api/v1/verify/token", {"token": token}).json()["verdict"] == "valid"
+    as_json = client.post("/api/v1/verify/token", {"token": token}, content_type="application/json")
+    assert as_json.json()["verdict"] == "valid"
+    revoke_certificate(certificate, "证书信息有误", admin_user)
+    data = client.get("/api/v1/verify/token", {"token": token}).json()
+    assert data["verdict"] == "revoked" and data["certificate"]["revoked_reason"] == "证书信息有误"
+    assert client.get("/api/v1/verify/token").status_code == 400
+    assert client.get("/api/v1/verify/token", {"token": "abc.def"}).json()["verdict"] != "valid"
+
+
+def test_openapi_schema_describes_every_path(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    assert set(schema["paths"]) == {
+        "/api/v1/certificates/{number}",
+        "/api/v1/verify/pdf",
+        "/api/v1/verify/token",
+    }
+    verdict = schema["components"]["schemas"]["Verification"]["properties"]["verdict"]
+    assert verdict["enum"] == VERDICTS
+    # Every $ref resolves.
+    refs = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "$ref":
+                    refs.append(value)
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    for ref in refs:
+        name = ref.rsplit("/", 1)[1]
+        assert name in schema["components"]["schemas"]
+
+
+def test_api_verdicts_match_schema_enum(client, issued):
+    for response in (
+        client.get("/api/v1/certificates/TOUTUNHE-2024-000001"),
+        client.get("/api/v1/certificates/X"),
+        client.post("/api/v1/verify/pdf", b"x", content_type="application/pdf"),
+    ):
+        assert response.json()["verdict"] in VERDICTS
