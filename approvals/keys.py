@@ -235,8 +235,51 @@ def issue_signing_certificate(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
             critical=False,
         )
+        # poppler's `pdfsig -no-ocsp` reports "Unknown issue with Certificate" for a certificate
+        # without a revocation source; with a CRL distribution point and the CRL in its NSS
+        # database it reports "Certificate is Trusted".
+        .add_extension(
+            x509.CRLDistributionPoints(
+                [
+                    x509.DistributionPoint(
+                        full_name=[x509.UniformResourceIdentifier(crl_url())],
+                        relative_name=None,
+                        reasons=None,
+                        crl_issuer=None,
+                    )
+                ]
+            ),
+            critical=False,
+        )
         .sign(ca_key, hashes.SHA256())
     )
+
+
+def crl_url() -> str:
+    """Where the CA's certificate revocation list is published (/keys/ca.crl on this site)."""
+    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "http://127.0.0.1:8000"
+    return base.rstrip("/") + "/keys/ca.crl"
+
+
+def build_crl(ca: PlatformCA, *, days: int = 30) -> bytes:
+    """The CA's CRL (DER), freshly signed. Signing keys are retired, never revoked, so it is
+    empty: documents signed by an older key stay valid."""
+    ca_cert = x509.load_pem_x509_certificate(ca.certificate_pem.encode())
+    ca_key = decrypt_private_key(ca.encrypted_private_key)
+    now = _now()
+    crl = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca_cert.subject)
+        .last_update(now - dt.timedelta(hours=1))
+        .next_update(now + dt.timedelta(days=days))
+        .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    return crl.public_bytes(serialization.Encoding.DER)
 
 
 def ensure_ca() -> PlatformCA:

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .keys import key_set
+from .keys import build_crl, key_set
 from .models import PlatformCA, SigningKey
 
 PEM_CONTENT_TYPE = "application/x-pem-file"
@@ -26,6 +26,18 @@ def ca_pem(request):
     if ca is None:
         raise Http404("尚未创建平台根证书。")
     return _pem_response(ca.certificate_pem, "ca.pem")
+
+
+@require_GET
+def ca_crl(request):
+    """/keys/ca.crl: the CA's revocation list (DER), named in every signing certificate."""
+    ca = PlatformCA.objects.order_by("created").first()
+    if ca is None:
+        raise Http404("尚未创建平台根证书。")
+    response = HttpResponse(build_crl(ca), content_type="application/pkix-crl")
+    response["Content-Disposition"] = 'inline; filename="ca.crl"'
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @require_GET

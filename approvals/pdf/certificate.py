@@ -168,8 +168,8 @@ def render_certificate(data: CertificateData, *, draw_seal: bool = True) -> Rend
     canv.setFont(font, 8)
     canv.setFillColor(LABEL)
     address = data.verify_address or data.verify_url.split("?", 1)[0]
-    canv.drawString(qr_x, qr_y - 4 * mm, f"扫码或访问 {address} 查验本证书")
-    canv.drawString(qr_x, qr_y - 8 * mm, "本证书经电子签名，可在查验页面上传 PDF 核验真伪。")
+    canv.drawString(qr_x, qr_y - 6 * mm, f"扫码或访问 {address} 查验本证书")
+    canv.drawString(qr_x, qr_y - 10 * mm, "本证书经电子签名，可在查验页面上传 PDF 核验真伪。")
 
     canv.showPage()
     canv.save()

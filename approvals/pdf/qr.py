@@ -19,17 +19,19 @@ def qr_matrix(data: str, error_correction: int = ERROR_CORRECT_M) -> list[list[b
 
 
 def draw_qr(canvas: Canvas, x: float, y: float, size: float, data: str) -> int:
-    """Draw a QR code for ``data`` with its lower-left corner at (x, y), ``size`` points wide
-    including the quiet zone (painted white). Returns the QR version's module count."""
+    """Draw a QR code for ``data``: the symbol is ``size`` points wide with its lower-left corner
+    at (x, y); the quiet zone around it (4 modules) is painted white and must be left free.
+    Returns the QR version's module count."""
     matrix = qr_matrix(data)
     count = len(matrix)
-    module = size / (count + 2 * QUIET_ZONE_MODULES)
+    module = size / count
+    quiet = QUIET_ZONE_MODULES * module
     canvas.saveState()
     canvas.setFillColor(white)
-    canvas.rect(x, y, size, size, stroke=0, fill=1)
+    canvas.rect(x - quiet, y - quiet, size + 2 * quiet, size + 2 * quiet, stroke=0, fill=1)
     canvas.setFillColor(black)
-    origin_x = x + QUIET_ZONE_MODULES * module
-    top = y + size - QUIET_ZONE_MODULES * module
+    origin_x = x
+    top = y + size
     path = canvas.beginPath()
     for row_index, row in enumerate(matrix):
         col = 0

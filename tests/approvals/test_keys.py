@@ -185,3 +185,15 @@ def test_signing_key_admin_is_read_only(admin_client, signing_key):
         302,
         403,
     )
+
+
+def test_crl_is_published_and_named_in_signing_certificates(client, signing_key):
+    response = client.get("/keys/ca.crl")
+    assert response.status_code == 200
+    crl = x509.load_der_x509_crl(response.content)
+    ca = x509.load_pem_x509_certificate(signing_key.ca.certificate_pem.encode())
+    assert crl.is_signature_valid(ca.public_key())
+    assert len(crl) == 0  # keys are retired, never revoked
+    cert = x509.load_pem_x509_certificate(signing_key.certificate_pem.encode())
+    points = cert.extensions.get_extension_for_oid(ExtensionOID.CRL_DISTRIBUTION_POINTS).value
+    assert points[0].full_name[0].value.endswith("/keys/ca.crl")

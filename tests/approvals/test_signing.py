@@ -1,0 +1,124 @@
+"""Signing: PAdES signatures that pyHanko and poppler's pdfsig accept, the seal as appearance."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from approvals.keys import build_crl
+from approvals.pdf.approval_document import render_approval_document
+from approvals.pdf.certificate import render_certificate
+from approvals.signing import bench_signing, get_signer, sign_pdf, sign_rendered
+from approvals.verification import VALID, verify_pdf_bytes
+
+from . import pdf_samples
+
+
+@pytest.fixture
+def signed_document(signing_key):
+    rendered = render_approval_document(pdf_samples.approval_document(40), draw_seal=False)
+    return rendered, sign_rendered(rendered, signing_key, reason="印发任职资格审批文件")
+
+
+def test_signature_validates_with_pyhanko(signed_document, signing_key):
+    _rendered, signed = signed_document
+    verdict = verify_pdf_bytes(signed)
+    assert verdict.verdict == VALID, verdict
+    (report,) = verdict.signatures
+    assert report.intact and report.valid and report.trusted
+    assert report.coverage == "ENTIRE_FILE"
+    assert verdict.key_id == signing_key.key_id
+    assert verdict.fingerprint == signing_key.fingerprint
+
+
+def test_visible_signature_is_the_seal_at_the_seal_box(signed_document):
+    rendered, signed = signed_document
+    reader = PdfReader(io.BytesIO(signed))
+    page = reader.pages[rendered.seal_page]
+    widgets = [a.get_object() for a in page.get("/Annots", [])]
+    (widget,) = [w for w in widgets if w.get("/FT") == "/Sig"]
+    rect = [round(float(v)) for v in widget["/Rect"]]
+    assert rect == list(rendered.seal_box)
+    assert int(widget["/F"]) & 4  # printed
+    appearance = widget["/AP"]["/N"].get_object()
+    xobjects = appearance["/Resources"]["/XObject"]
+    (seal,) = [x.get_object() for x in xobjects.values()]
+    seal_stream = seal.get_data()
+    assert b" re" in seal_stream or b" c" in seal_stream or b" l" in seal_stream  # vectors
+    # The unsigned rendering left the seal out: exactly one seal on the signed page.
+    assert b"/BM /Multiply" not in rendered.data
+    assert b"/Multiply" in signed
+
+
+def test_invisible_signature_without_box(signing_key):
+    plain = render_certificate(pdf_samples.certificate(), draw_seal=True).data
+    signed = sign_pdf(plain, signing_key, reason="测试", field_name="签名")
+    assert verify_pdf_bytes(signed).verdict == VALID
+
+
+def test_signer_is_built_once_per_key(signing_key):
+    assert get_signer(signing_key) is get_signer(signing_key)
+
+
+def _require(*tools: str) -> None:
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI 缺少工具：{missing}")
+        pytest.skip(f"missing {missing}")
+
+
+def test_pdfsig_says_valid_and_trusted(signed_document, signing_key, tmp_path):
+    _require("pdfsig", "certutil", "crlutil")
+    _rendered, signed = signed_document
+    nss = tmp_path / "nss"
+    nss.mkdir()
+    (tmp_path / "ca.pem").write_text(signing_key.ca.certificate_pem)
+    subprocess.run(
+        ["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True, capture_output=True
+    )
+    subprocess.run(
+        [
+            "certutil",
+            "-A",
+            "-d",
+            f"sql:{nss}",
+            "-n",
+            "platform-ca",
+            "-t",
+            "CT,C,C",
+            "-i",
+            str(tmp_path / "ca.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    # The CA's CRL (the certificate names its distribution point): pdfsig -no-ocsp needs it.
+    (tmp_path / "ca.crl").write_bytes(build_crl(signing_key.ca))
+    subprocess.run(
+        ["crlutil", "-I", "-d", f"sql:{nss}", "-i", str(tmp_path / "ca.crl"), "-t", "1"],
+        check=True,
+        capture_output=True,
+    )
+    pdf = tmp_path / "signed.pdf"
+    pdf.write_bytes(signed)
+    result = subprocess.run(
+        ["pdfsig", "-nssdir", f"sql:{nss}", "-no-ocsp", str(pdf)],
+        capture_output=True,
+        text=True,
+    )
+    assert "Signature is Valid" in result.stdout, result.stdout + result.stderr
+    assert "Certificate is Trusted" in result.stdout, result.stdout
+    assert "Total document signed" in result.stdout
+
+
+def test_bench_signing_reports_medians(signing_key):
+    result = bench_signing(2, signing_key)
+    assert result["runs"] == 2
+    assert 0 < result["bare_sign_s"] < 5
+    assert 0 < result["render_and_sign_s"] < 10
