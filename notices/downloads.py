@@ -203,12 +203,12 @@ def render_docx(page) -> bytes:
                 continue
             table = document.add_table(rows=len(data), cols=len(data[0]))
             table.style = "Table Grid"
-            for r, row in enumerate(data):
-                for c, value in enumerate(row):
-                    table.cell(r, c).text = value
-                    if header and r == 0:
-                        for run in table.cell(r, c).paragraphs[0].runs:
-                            run.bold = True
+            # table.cell(r, c) recomputes the grid on every call: walk the rows once instead.
+            for r, (table_row, row) in enumerate(zip(table.rows, data, strict=True)):
+                for cell, value in zip(table_row.cells, row, strict=True):
+                    if value:
+                        run = cell.paragraphs[0].add_run(value)
+                        run.bold = bool(header and r == 0)
             continue
         paragraph = document.add_paragraph()
         if kind == "signature":

@@ -206,4 +206,5 @@ def create_notice_page(
     ]
     index.add_child(instance=notice)
     _save(notice, publish, user)
-    return notice
+    # Publishing works on a copy from the revision: return the page as stored.
+    return NoticePage.objects.get(pk=notice.pk)

@@ -280,15 +280,24 @@ def _attachment_list(lines: list[str], at: int) -> tuple[list[ParsedAttachment],
     return items, consumed
 
 
+# The national series of professional titles; longer names first so 卫生健康 beats 健康.
+KNOWN_SERIES = sorted(
+    """工程 经济 会计 审计 统计 卫生健康 卫生 中小学教师 高校教师 技工院校教师 中等职业学校教师
+    农业 翻译 新闻 出版 艺术 工艺美术 体育 档案 图书资料 文物博物 群众文化 实验技术
+    自然科学研究 社会科学研究 播音主持 律师 公证 船舶 飞行 民用航空 思政""".split(),
+    key=len,
+    reverse=True,
+)
+
+
 def _series(title: str) -> list[str]:
+    """工程系列, 卫生健康系列 … named in the title (not 各系列 or 全系列)."""
     names = []
-    for match in re.finditer(r"([\u4e00-\u9fff]{2,4}?)系列", title):
-        name = match.group(1)
-        name = re.sub(r"^(?:自治州|自治区|企业|我市|我区)", "", name)
-        if name and "各" not in name and "全" not in name:
-            series = name[-2:] + "系列"
-            if series not in names:
-                names.append(series)
+    pattern = "|".join(KNOWN_SERIES)
+    for match in re.finditer(rf"({pattern})系列", title):
+        series = match.group(1) + "系列"
+        if series not in names:
+            names.append(series)
     return names
 
 
@@ -359,11 +368,15 @@ def _phases(sections: list[ParsedSection], year: int) -> list[ParsedPhase]:
             text = _block_text(value)
             label_match = re.match(r"^([^，。：:；]{2,24}?)[：:](.*)$", text)
             span = find_span(text, year)
-            if not label_match and not (kind == "item" and span):
+            announced = "另行通知" in text
+            if not label_match and not (kind == "item" and (span or announced)):
                 continue
-            label = label_match.group(1) if label_match else text[: span.match_start].strip("，：")
-            rest = label_match.group(2) if label_match else text
-            label = re.sub(r"(时间|日期)$", "", label).strip() or label
+            if label_match:
+                label, rest = label_match.group(1), label_match.group(2)
+            else:
+                cut = span.match_start if span else text.index("另行通知")
+                label, rest = text[:cut].strip("，："), text
+            label = re.sub(r"(?:截止)?(?:时间|日期)?(?:为|于|将|在)?$", "", label).strip() or label
             phase = ParsedPhase(kind=phase_kind(label), label=label)
             if span:
                 phase.start, phase.end = span.start, span.end
