@@ -69,10 +69,21 @@ DEFAULT_GROUPS: dict[str, list[str]] = {
         r"/feeds?(/|\.xml$|$)",
         r"/(rss|atom)(/|\.xml$|$)",
         r"\.(ics|rss|atom|xml)$",
+        # Template downloads are addressed by page id, not under the page's URL.
+        r"^/downloads/\d+/",
     ],
     VERIFY_GROUP: [r"^/verify/"],
 }
-DEFAULT_VIEWS = ["wagtail_serve", "sitemap"]
+# Public views whose anonymous responses may be shared (URL names or namespaced view names).
+DEFAULT_VIEWS = [
+    "wagtail_serve",
+    "sitemap",
+    "search:search",
+    "notices:feed_rss",
+    "notices:feed_atom",
+    "notices:calendar",
+    "notices:template_download",
+]
 DEFAULT_EXCLUDED_PREFIXES = ["/admin/", "/django-admin/", "/documents/", "/static/", "/media/"]
 DEFAULT_TIMEOUT = 3600
 # Response headers never replayed from the cache.
@@ -167,7 +178,8 @@ def _view_is_cacheable(request: HttpRequest) -> bool:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return False
-    if match.url_name in getattr(settings, "PAGE_CACHE_VIEWS", DEFAULT_VIEWS):
+    views = getattr(settings, "PAGE_CACHE_VIEWS", DEFAULT_VIEWS)
+    if match.url_name in views or match.view_name in views:
         return True
     return bool(getattr(match.func, "page_cacheable", False))
 
@@ -450,6 +462,8 @@ def purge_page(page: Page, *, include_descendants: bool = False) -> None:
     on publish, unpublish, move and delete.
     """
     paths, urls = _page_and_ancestor_urls(page)
+    if page.pk:
+        _schedule(page_ids=referencing_page_ids(page))
     if include_descendants:
         for descendant in page.get_descendants():
             p, u = urls_for_url_path(descendant.url_path)
@@ -552,6 +566,35 @@ def _model_changed(sender, instance, **kwargs) -> None:
     rule = _model_rules.get(sender._meta.label)
     if rule is not None:
         rule.apply(instance)
+
+
+_references: list[tuple[str, str, str | None]] = []
+
+
+def register_reference(label: str, field: str, target: str | None = None) -> None:
+    """When a page changes, also purge the pages that show it through a reference.
+
+    ``label`` rows whose ``field`` points at the changed page name the pages to purge: the row
+    itself when it is a page (a publicity page showing its notice), else its ``target`` field
+    (a notice's attachment row pointing at a template page: purge the notice).
+    """
+    _references.append((label, field, target))
+
+
+def referencing_page_ids(page: Page) -> set[int]:
+    """Ids of pages that show ``page`` through a registered reference (one query per rule)."""
+    from django.apps import apps
+
+    ids: set[int] = set()
+    for label, field, target in _references:
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        rows = model._default_manager.filter(**{field: page.pk})
+        ids.update(rows.values_list(f"{target}_id" if target else "pk", flat=True))
+    ids.discard(page.pk)
+    return ids
 
 
 def _pages_for(page_ids: set[int], page_types: set[str]) -> list[Page]:

@@ -42,6 +42,12 @@ MODEL_RULES: list[tuple[str, dict]] = [
     ),
 ]
 
+# Pages that show another page: (row model, field pointing at the changed page, page to purge).
+REFERENCES: list[tuple[str, str, str | None]] = [
+    ("notices.NoticeAttachment", "template_page", "page"),  # a notice lists its templates
+    ("publicity.PublicityPage", "notice", None),  # a publicity names its notice
+]
+
 
 def on_page_published(sender, instance: Page, **kwargs) -> None:
     cache.purge_page(instance)
@@ -99,4 +105,7 @@ def connect() -> None:
     page_slug_changed.connect(on_slug_changed, dispatch_uid="website.cache:slug")
     for label, options in MODEL_RULES:
         cache.register_model(label, **options)
+    if not cache._references:
+        for reference in REFERENCES:
+            cache.register_reference(*reference)
     cache.connect_model_rules()
