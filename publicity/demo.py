@@ -77,7 +77,9 @@ def demo_people(people, region_code: str, series: str, seed: int) -> list[dict]:
     for number, (name, gender, unit, specialty, qualification, review_type) in enumerate(
         people, start=1
     ):
-        birth = datetime.date(1975 + (number * 7 + seed) % 25, 1 + (number * 5) % 12, 1 + number)
+        birth = datetime.date(
+            1970 + (number * 7 + seed) % 30, 1 + (number * 5) % 12, 1 + number % 28
+        )
         id_number = demo_id_number(region_code, birth, 10 + number + seed, gender)
         result.append(
             {
@@ -147,6 +149,7 @@ def ensure_publicity(
         page.save_revision().publish()
     elif values["start_date"] != page.start_date and page.has_ended and rerun:
         # A later demo run: the "running" publicity runs again from a new start date.
+        page.expire_if_ended()
         for name, value in values.items():
             setattr(page, name, value)
         page.save_revision().publish()

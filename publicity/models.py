@@ -257,6 +257,18 @@ class PublicityPage(Page):
         """True from 24:00 of the last working day on (request-time, scheduler or not)."""
         return self.end_date is not None and timezone.now() >= self.ends_at
 
+    def expire_if_ended(self, user=None) -> bool:
+        """Do now what publish_scheduled would do for an ended publicity that is still live.
+
+        Needed before publishing a new schedule: publish_scheduled unpublishes a live page
+        whose expiry passed and, in doing so, clears the go-live approval of every revision,
+        so a rescheduled run would silently never start.
+        """
+        if self.live and self.has_ended:
+            self.unpublish(set_expired=True, user=user, log_action="wagtail.unpublish.scheduled")
+            return True
+        return False
+
     @property
     def is_running(self) -> bool:
         return self.has_started and not self.has_ended

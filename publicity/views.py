@@ -68,12 +68,7 @@ def _file_objection(form: ObjectionForm) -> Objection:
 
 def _page_context(page: PublicityPage, request: HttpRequest, form, rate_limited: bool) -> dict:
     # One query for the list; the template reads nothing else per row.
-    entries = list(
-        page.entries.only(
-            "pk", "sort_order", "name", "gender", "unit", "series", "specialty", "level",
-            "qualification", "review_type",
-        ).order_by("sort_order", "pk")
-    )  # fmt: skip
+    entries = list(page.entries.order_by("sort_order", "pk"))
     receipt = request.GET.get("receipt", "")
     if (
         receipt

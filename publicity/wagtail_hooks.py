@@ -88,3 +88,10 @@ def roster_button(page, user, view_name, next_url=None):
             icon_name="upload",
             priority=70,
         )
+
+
+@hooks.register("before_edit_page")
+def expire_ended_publicity(request, page):
+    """Saving an ended publicity the scheduler has not expired yet: expire it first."""
+    if request.method == "POST" and isinstance(page, PublicityPage):
+        page.expire_if_ended(user=request.user)
