@@ -1,0 +1,175 @@
+"""Production serving: gunicorn configuration, WhiteNoise with hashed compressed static files."""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import os
+import runpy
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .test_settings import PRODUCTION_ENV, ROOT, run_manage
+
+CONF = ROOT / "gunicorn.conf.py"
+
+
+def load_conf(monkeypatch, **env: str) -> dict:
+    for name in (
+        "WEB_CONCURRENCY",
+        "GUNICORN_BIND",
+        "GUNICORN_ACCESS_LOG",
+        "GUNICORN_MAX_REQUESTS",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(CONF))
+
+
+def test_gunicorn_defaults(monkeypatch):
+    conf = load_conf(monkeypatch)
+    assert conf["bind"] == "127.0.0.1:8000"
+    assert conf["preload_app"] is True
+    assert conf["workers"] == os.cpu_count() * 2
+    assert conf["max_requests"] > 0 and conf["max_requests_jitter"] > 0
+    assert conf["accesslog"] is None
+
+
+def test_gunicorn_settings_come_from_the_environment(monkeypatch):
+    conf = load_conf(
+        monkeypatch, WEB_CONCURRENCY="3", GUNICORN_BIND="0.0.0.0:9000", GUNICORN_ACCESS_LOG="-"
+    )
+    assert (conf["workers"], conf["bind"], conf["accesslog"]) == (3, "0.0.0.0:9000", "-")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def production_server(tmp_path_factory):
+    """collectstatic with production settings, then gunicorn (this repo's config) on a free port."""
+    var = tmp_path_factory.mktemp("prod-var")
+    env = dict(PRODUCTION_ENV, VAR_DIR=str(var), STATIC_ROOT=str(var / "static"))
+    env["ALLOWED_HOSTS"] = "127.0.0.1"
+    env["SECURE_SSL_REDIRECT"] = "0"
+    result = run_manage("collectstatic", "--noinput", "-v", "0", env=env)
+    assert result.returncode == 0, result.stderr
+    manifest = (var / "static" / "staticfiles.json").read_text()
+    port = free_port()
+    full_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    full_env.update(env, WEB_CONCURRENCY="1", GUNICORN_BIND=f"127.0.0.1:{port}")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(CONF), "website.wsgi"],
+        cwd=ROOT,
+        env=full_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if process.poll() is not None:
+                raise AssertionError(process.stderr.read().decode()) from None
+            time.sleep(0.2)
+    yield {"port": port, "manifest": manifest, "static_root": var / "static"}
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def fetch(port: int, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    connection.request("GET", path, headers={"Host": "127.0.0.1", **headers})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+
+def hashed_name(manifest: str, name: str) -> str:
+    import json
+
+    return json.loads(manifest)["paths"][name]
+
+
+def test_hashed_static_file_is_served_by_the_production_app(production_server):
+    name = hashed_name(production_server["manifest"], "website/css/site.css")
+    assert name != "website/css/site.css" and name.endswith(".css")
+    status, headers, body = fetch(production_server["port"], f"/static/{name}")
+    assert status == 200
+    original = (ROOT / "website/static/website/css/site.css").read_bytes()
+    assert body == original
+    # Hashed names never change content: cached for ever by browsers and CDNs.
+    assert "immutable" in headers["cache-control"]
+    assert int(headers["cache-control"].split("max-age=")[1].split(",")[0]) >= 31536000
+
+
+def test_static_files_are_served_compressed(production_server):
+    name = hashed_name(production_server["manifest"], "website/css/site.css")
+    status, headers, body = fetch(
+        production_server["port"], f"/static/{name}", **{"Accept-Encoding": "gzip"}
+    )
+    assert status == 200
+    assert headers.get("content-encoding") == "gzip"
+    assert gzip.decompress(body) == (ROOT / "website/static/website/css/site.css").read_bytes()
+
+
+def test_check_deploy_passes_with_cache_and_frontend_cache_settings():
+    env = dict(
+        PRODUCTION_ENV,
+        PAGE_CACHE="1",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+        WAGTAILFRONTENDCACHE='{"cdn": {"BACKEND": '
+        '"wagtail.contrib.frontend_cache.backends.HTTPBackend", "LOCATION": "http://127.0.0.1:8080"}}',
+    )
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_page_cache_can_be_switched_off_from_the_environment():
+    code = "from django.conf import settings; print(settings.PAGE_CACHE_ENABLED)"
+    for value, expected in (("0", "False"), ("1", "True")):
+        env = {k: v for k, v in os.environ.items()}
+        env.update(DJANGO_SETTINGS_MODULE="website.settings.dev", PAGE_CACHE=value)
+        result = subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {code}"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.stdout.strip() == expected, result.stderr
+
+
+def test_embedded_page_cache_is_shared_between_processes():
+    """Not per-process memory: the scheduler's purges must reach the web server's cache."""
+    code = (
+        "from django.conf import settings; c = settings.CACHES['pages'];"
+        "print(c['BACKEND'], c['LOCATION'])"
+    )
+    env = {k: v for k, v in os.environ.items()}
+    env.pop("REDIS_URL", None)
+    env.update(DJANGO_SETTINGS_MODULE="website.settings.dev", VAR_DIR="/tmp/zc-var-probe")
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    backend, location = result.stdout.split()
+    assert backend.endswith("FileBasedCache")
+    assert Path(location) == Path("/tmp/zc-var-probe/cache/pages")
