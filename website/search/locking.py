@@ -240,7 +240,7 @@ class IndexStore:
         with self.write_lock():
             journal = self.root / name / JOURNAL
             if journal.exists():
-                keys = list(dict.fromkeys(journal.read_text(encoding="utf-8").split()))
+                keys = list(dict.fromkeys(journal.read_text(encoding="utf-8").splitlines()))
                 if keys:
                     replay(name, keys)
                 journal.unlink()

@@ -150,13 +150,17 @@ def highlight_terms(query: str) -> list[str]:
     return sorted(terms, key=len, reverse=True)
 
 
-def highlight(text: str, query: str, length: int | None = None) -> SafeString:
+def highlight(
+    text: str, query: str, length: int | None = None, strip_html: bool = False
+) -> SafeString:
     """``text`` HTML-escaped with every query word wrapped in ``<mark>``.
 
-    With ``length``, only a window of about that many characters around the first match is
-    kept (an ellipsis marks the cuts).
+    ``strip_html`` drops the tags of rich text first (a title is plain text and keeps its
+    ``<`` as written). With ``length``, only a window of about that many characters around
+    the first match is kept (an ellipsis marks the cuts).
     """
-    text = " ".join(strip_tags(text or "").split())
+    text = strip_tags(text or "") if strip_html else (text or "")
+    text = " ".join(text.split())
     terms = highlight_terms(query)
     pattern = (
         re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE) if terms else None

@@ -49,7 +49,7 @@ def search(request: HttpRequest) -> HttpResponse:
             {
                 "page": page,
                 "title": highlight(page.title, query),
-                "snippet": highlight(page_text(page), query, length=140),
+                "snippet": highlight(page_text(page), query, length=140, strip_html=True),
                 "kind": kind_label(page),
                 "date": page.first_published_at,
             }
