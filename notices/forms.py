@@ -13,6 +13,10 @@ class NoticeImportForm(forms.Form):
     file = forms.FileField(
         label="通知文件",
         help_text="纯文本（.txt）、Markdown（.md）或 Word（.docx），不超过 5 MB。",
+        error_messages={
+            "empty": "文件是空的，没有可导入的内容。",
+            "required": "请选择要导入的通知文件。",
+        },
     )
     authority = forms.ModelChoiceField(
         label="发文机关",

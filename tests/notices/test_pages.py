@@ -56,7 +56,7 @@ def test_notice_page_content(client, bayingol_notice):
     assert "推荐单位公示（模板）" in html
     assert "（PDF，" in html and " KB）" in html
     assert "2023年8月14日" in html
-    assert 'href="/notices/%d/calendar.ics"' % bayingol_notice.pk in html
+    assert f'href="/notices/{bayingol_notice.pk}/calendar.ics"' in html
     assert "notice-print.css" in html
 
 

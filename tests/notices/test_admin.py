@@ -1,0 +1,225 @@
+"""Admin: create and edit notices with validation, 从文档导入, the import_notice command, demo."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+from notices.models import NoticePage, TemplatePage
+
+from .conftest import SEEDS
+
+pytestmark = pytest.mark.django_db
+
+
+def notice_form(authority, **overrides):
+    data = {
+        "title": "关于开展2026年度工程系列职称评审工作的通知",
+        "slug": "2026-toutunhe",
+        "review_year": 2026,
+        "issue_date": "2026-03-01",
+        "authority": authority.pk,
+        "document_number": "新经开人社〔2026〕3号",
+        "addressees": "区属各企业",
+        "levels": ["初级", "中级"],
+        "summary": "现将有关事项通知如下：",
+        "body": streamfield([]),
+        "contacts": streamfield([]),
+        "phases": inline_formset(
+            [
+                {
+                    "kind": "申报",
+                    "label": "网上申报",
+                    "start_date": "2026-03-10",
+                    "end_date": "2026-03-31",
+                    "note": "",
+                }
+            ]
+        ),
+        "fees": inline_formset([{"level": "中级", "amount": "380", "note": "职称评审费"}]),
+        "attachments": inline_formset([]),
+    }
+    data.update(overrides)
+    levels = data.pop("levels")
+    form = nested_form_data(data)
+    form["levels"] = levels  # a multiple choice: posted as repeated values, not nested
+    return form
+
+
+def test_admin_creates_a_notice(admin_client, columns, authority):
+    index = columns[0]
+    url = reverse("wagtailadmin_pages:add", args=["notices", "noticepage", index.pk])
+    response = admin_client.post(url, notice_form(authority))
+    assert response.status_code == 302, response.context["form"].errors
+    page = NoticePage.objects.get(slug="2026-toutunhe")
+    assert page.level_list == ["初级", "中级"]
+    assert page.phases.get().label == "网上申报"
+    assert str(page.fees.get().amount) == "380.00"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            {"phases": inline_formset([{"kind": "申报", "label": "", "start_date": "2026-03-31", "end_date": "2026-03-01", "note": ""}])},
+            "截止日期早于开始日期",
+        ),
+        ({"fees": inline_formset([{"level": "中级", "amount": "0", "note": ""}])}, "评审费须为大于 0 的金额"),
+        ({"fees": inline_formset([{"level": "中级", "amount": "-5", "note": ""}])}, "评审费须为大于 0 的金额"),
+        ({"document_number": "新经开人社[2026]3号"}, "六角括号"),
+        ({"document_number": "新经开人社〔2019〕3号"}, "与评审年度 2026 不符"),
+    ],
+)  # fmt: skip
+def test_admin_validation_errors(admin_client, columns, authority, overrides, message):
+    index = columns[0]
+    url = reverse("wagtailadmin_pages:add", args=["notices", "noticepage", index.pk])
+    response = admin_client.post(url, notice_form(authority, **overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not NoticePage.objects.exists()
+
+
+def test_admin_edits_an_imported_notice(admin_client, bayingol_notice):
+    url = reverse("wagtailadmin_pages:edit", args=[bayingol_notice.pk])
+    assert admin_client.get(url).status_code == 200
+    form = notice_form(
+        bayingol_notice.authority,
+        title=bayingol_notice.title,
+        slug=bayingol_notice.slug,
+        review_year=2023,
+        document_number="巴州职称办〔2023〕1号",
+    )
+    form["action-publish"] = "publish"
+    response = admin_client.post(url, form)
+    assert response.status_code == 302
+    page = NoticePage.objects.get(pk=bayingol_notice.pk)
+    assert page.document_number == "巴州职称办〔2023〕1号"
+    # The form posted no existing phase rows (so they stay) and one new row.
+    assert page.live and page.phases.count() == 5
+
+
+def test_admin_edit_pages_of_templates_and_indexes_open(admin_client, bayingol_notice, columns):
+    for page in [*columns, TemplatePage.objects.first()]:
+        assert (
+            admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).status_code == 200
+        )
+
+
+def test_import_upload_creates_a_draft(admin_client, columns):
+    data = (SEEDS / "2024-toutunhe-ftz-notice.txt").read_bytes()
+    response = admin_client.post(
+        reverse("notices_import"),
+        {"file": SimpleUploadedFile("notice.txt", data, "text/plain"), "authority": ""},
+    )
+    page = NoticePage.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wagtailadmin_pages:edit", args=[page.pk])
+    assert not page.live
+    assert page.authority.slug == "toutunhe"  # matched by the signature
+    assert [p.label for p in page.phases.all()] == ["网上材料申报", "网上材料审核", "缴费"]
+
+
+def test_import_menu_item_and_form(admin_client, columns):
+    # The menu is serialised as JSON for the sidebar: look for its URL.
+    assert (
+        reverse("notices_import") in admin_client.get(reverse("wagtailadmin_home")).content.decode()
+    )
+    response = admin_client.get(reverse("notices_import"))
+    assert response.status_code == 200
+    assert "导入为草稿" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.txt", b"", "文件是空的"),
+        ("binary.txt", bytes(range(256)) * 4, "无法识别文件格式"),
+        ("scan.pdf", b"%PDF-1.4 binary", "暂不支持直接导入 PDF"),
+        ("notes.txt", "会议纪要\n今天开会。".encode(), "没有识别出通知标题"),
+    ],
+)
+def test_import_upload_bad_file_creates_nothing(admin_client, columns, name, data, message):
+    response = admin_client.post(
+        reverse("notices_import"), {"file": SimpleUploadedFile(name, data), "authority": ""}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not NoticePage.objects.exists()
+    assert not TemplatePage.objects.exists()
+
+
+def test_import_upload_without_identifiable_authority(admin_client, columns):
+    data = (SEEDS / "2023-toutunhe-engineering-notice.txt").read_bytes()
+    response = admin_client.post(
+        reverse("notices_import"), {"file": SimpleUploadedFile("n.txt", data), "authority": ""}
+    )
+    assert "请选择发文机关" in response.content.decode()
+    assert not NoticePage.objects.exists()
+
+
+def test_import_requires_permission(client, columns, django_user_model):
+    user = django_user_model.objects.create_user("reader", password="pw-reader-123")
+    client.force_login(user)
+    assert client.get(reverse("notices_import")).status_code in (302, 403)
+
+
+def test_import_notice_command_json_dry_run(columns, capsys):
+    call_command(
+        "import_notice", str(SEEDS / "2023-bayingol-engineering-notice.txt"), "--dry-run", "--json"
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["issue_date"] == "2023-08-14"
+    assert data["phases"][1]["start"] == "2023-09-26"
+    assert not NoticePage.objects.exists()
+
+
+def test_import_notice_command_creates_and_publishes(columns, capsys):
+    path = SEEDS / "2025-urumqi-all-series-notice.txt"
+    call_command("import_notice", str(path), "--authority", "urumqi")
+    draft = NoticePage.objects.get()
+    assert not draft.live and draft.authority.slug == "urumqi"
+    call_command("import_notice", str(path), "--authority", "urumqi", "--publish")
+    assert NoticePage.objects.live().get().slug == "2025-urumqi-2"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["/nonexistent/notice.txt"], "找不到文件"),
+        ([str(SEEDS / "2025-urumqi-all-series-notice.txt"), "--authority", "nobody"], "找不到标识为“nobody”的发文机关"),
+        ([str(SEEDS / "2025-urumqi-all-series-notice.txt")], "请选择发文机关"),
+    ],
+)  # fmt: skip
+def test_import_notice_command_errors(columns, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("import_notice", *args)
+    assert not NoticePage.objects.exists()
+
+
+def test_demo_is_idempotent(home_page, settings, tmp_path):
+    from notices import demo
+
+    messages = []
+    demo.load(messages.append)
+    demo.load(messages.append)
+    assert NoticePage.objects.live().count() == 4
+    assert TemplatePage.objects.live().count() == 5
+    assert sum("已存在" in m for m in messages) == 4
+    assert {p.authority.slug for p in NoticePage.objects.all()} == {
+        "bayingol",
+        "toutunhe",
+        "urumqi",
+    }
+
+
+def test_demo_without_seed_folder(home_page, monkeypatch, tmp_path):
+    from notices import demo
+
+    monkeypatch.setattr(demo, "seeds_dir", lambda: tmp_path / "missing")
+    messages = []
+    demo.load(messages.append)
+    assert any("未找到示例通知目录" in m for m in messages)
+    assert not NoticePage.objects.exists()
