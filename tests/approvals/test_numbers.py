@@ -6,7 +6,8 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.conf import settings
+from django.db import connections, transaction
 
 from approvals.models import DocumentCounter
 from approvals.numbers import allocate, certificate_number
@@ -46,11 +47,13 @@ def test_certificate_number_format():
     assert certificate_number(A, 2024, 127) == "TOUTUNHE-2024-000127"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="并发分配需要 PostgreSQL 的行锁（SQLite 整库串行写入，无从并发）。",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_issuance_on_postgresql():
     """Six threads issue documents at once: numbers unique, each document's block contiguous."""
-    if connection.vendor != "postgresql":
-        pytest.skip("并发分配需要 PostgreSQL 的行锁（SQLite 整库串行写入，无从并发）。")
     from approvals.issuing import issue_approval
     from approvals.keys import create_signing_key, ensure_ca
     from approvals.models import ApprovalDocument, Certificate

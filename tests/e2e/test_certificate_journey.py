@@ -8,7 +8,8 @@ from django.core.management import call_command
 
 
 @pytest.mark.e2e
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: an earlier transactional test's flush removed Wagtail's root page.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_download_demo_certificate_then_verify_it(live_server, phone_page, tmp_path):
     out = io.StringIO()
     call_command("load_demo", stdout=out)
