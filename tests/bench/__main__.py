@@ -335,12 +335,21 @@ def other_benchmarks(env: dict[str, str], args) -> dict:
             continue
         for name in functions:
             say(f"{module}.{name}")
+            # Pass the run's scale to whichever of these parameters the function takes.
+            offered = {
+                "quick": args.quick,
+                "pages": args.pages,
+                "count": args.certificates,
+                "certificates": args.certificates,
+                "n": args.certificates,
+            }
             code = (
-                "import json, sys, inspect, django; django.setup();"
+                "import json, inspect, django; django.setup();"
                 f"from {module} import {name} as f;"
-                "kw = {'quick': True} if "
-                f"{args.quick!r} and 'quick' in inspect.signature(f).parameters else {{}};"
-                "r = f(**kw); print('@@RESULT@@' + json.dumps(r, default=str, ensure_ascii=False))"
+                f"offered = {offered!r};"
+                "params = inspect.signature(f).parameters;"
+                "r = f(**{k: v for k, v in offered.items() if k in params});"
+                "print('@@RESULT@@' + json.dumps(r, default=str, ensure_ascii=False))"
             )
             completed = subprocess.run(
                 [sys.executable, "-c", code],

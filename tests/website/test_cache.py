@@ -469,3 +469,141 @@ def test_frontend_cache_is_idle_when_not_configured(tree, django_capture_on_comm
     RecordingFrontendBackend.purged = []
     republish(tree["alpha"], "甲页（修订）", django_capture_on_commit_callbacks)
     assert RecordingFrontendBackend.purged == []
+
+
+# ---- with the apps' pages -----------------------------------------------------------------------
+
+real_urls_cache_on = override_settings(PAGE_CACHE_ENABLED=True, PAGE_CACHE_TIMEOUT=3600)
+
+
+@pytest.fixture
+def no_indexing(settings):
+    backends = {name: dict(conf) for name, conf in settings.WAGTAILSEARCH_BACKENDS.items()}
+    for conf in backends.values():
+        conf["AUTO_UPDATE"] = False
+    settings.WAGTAILSEARCH_BACKENDS = backends
+
+
+@pytest.fixture
+def notices(home_page, authority, no_indexing):
+    from notices.demo import ensure_index_pages
+
+    from .test_query_counts import add_notices
+
+    columns = ensure_index_pages()
+    add_notices(columns, authority, 2)
+    cache._pending.batch = None
+    from notices.models import NoticePage, TemplatePage
+
+    return list(NoticePage.objects.order_by("pk")), list(TemplatePage.objects.order_by("pk"))
+
+
+def version(name: str):
+    return caches["pages"].get(cache._version_key(name))
+
+
+@real_urls_cache_on
+def test_publishing_a_notice_purges_its_list_home_and_feeds(
+    client, notices, django_capture_on_commit_callbacks
+):
+    first, second = notices[0]
+    urls = ["/", "/notices/", "/notices/feed/rss/", first.url, second.url]
+    for url in urls:
+        client.get(url)
+        assert state(client, url) == "hit", url
+    republish(first, "关于开展职称评审工作的通知（更正）", django_capture_on_commit_callbacks)
+    assert "（更正）" in client.get("/notices/").content.decode()
+    for url in ("/", "/notices/feed/rss/", first.url):
+        assert state(client, url) == "miss", url
+    assert state(client, second.url) == "hit"
+
+
+@real_urls_cache_on
+def test_republishing_a_template_purges_the_notices_listing_it(
+    client, notices, django_capture_on_commit_callbacks
+):
+    notice_pages, templates = notices
+    listed = templates[0]  # the first notice's attachments point at the first template
+    client.get(notice_pages[0].url)
+    assert state(client, notice_pages[0].url) == "hit"
+    client.get(notice_pages[1].url)
+    republish(listed, "模板（修订）", django_capture_on_commit_callbacks)
+    # The notice links the template's page and downloads: rendered afresh. The other notice,
+    # listing another template, stays cached.
+    assert state(client, notice_pages[0].url) == "miss"
+    assert state(client, notice_pages[1].url) == "hit"
+
+
+@real_urls_cache_on
+def test_issuing_a_document_and_revoking_a_certificate_purge_what_shows_them(
+    client, home_page, authority, no_indexing, django_capture_on_commit_callbacks
+):
+    from approvals.demo import ensure_index
+    from approvals.models import ApprovalDocument
+    from tests.approvals.helpers import make_document
+
+    index = ensure_index()
+    cache._pending.batch = None
+    client.get(index.url)
+    assert state(client, index.url) == "hit"
+    document = make_document(authority, 1, title="关于同意张伟取得工程师资格的通知")
+    with django_capture_on_commit_callbacks(execute=True):
+        document.status = "issued"
+        document.number, document.year, document.sequence = "新经开人社〔2024〕9号", 2024, 9
+        document.save()
+    assert "关于同意张伟取得工程师资格的通知" in client.get(index.url).content.decode()
+    assert ApprovalDocument.objects.filter(status="issued").count() == 1
+
+
+def test_certificate_changes_invalidate_verification_pages(
+    authority, home_page, no_indexing, django_capture_on_commit_callbacks
+):
+    from approvals.models import Certificate
+    from tests.approvals.helpers import make_document
+
+    document = make_document(authority, 1)
+    caches["pages"].set(cache._version_key("group:verify"), "before", None)
+    certificate = Certificate(
+        number="TOUTUNHE-2024-000001",
+        document=document,
+        name="王小明",
+        series="工程系列",
+        specialty="建筑工程",
+        qualification="工程师",
+        level="中级",
+        date=dt.date(2024, 9, 1),
+        pdf="approvals/certificates/x.pdf",
+        pdf_sha256="0" * 64,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate.save()
+    assert version("group:verify") not in (None, "before")
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate.status = "revoked"
+        certificate.save()
+    assert version("group:verify") != "before"
+
+
+@real_urls_cache_on
+@time_machine.travel(dt.datetime(2023, 11, 2, 12, 0, tzinfo=SHANGHAI), tick=False)
+def test_a_running_publicity_with_its_objection_form_is_not_cached(
+    client, home_page, authority, no_indexing
+):
+    """Its objection form carries a CSRF token: each visitor gets a fresh render."""
+    from publicity.demo import ensure_index
+    from publicity.models import PublicityPage
+
+    page = ensure_index(home_page).add_child(
+        instance=PublicityPage(
+            title="测试公示",
+            slug="running",
+            authority=authority,
+            review_committee="工程系列中级评审委员会",
+            start_date=dt.date(2023, 11, 1),
+            objection_contact="电话：0991—3757772",
+        )
+    )
+    page.save_revision().publish()
+    first = client.get(page.url)
+    assert first.status_code == 200 and "csrfmiddlewaretoken" in first.content.decode()
+    assert state(client, page.url) == "skip"
