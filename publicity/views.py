@@ -77,12 +77,19 @@ def _page_context(page: PublicityPage, request: HttpRequest, form, rate_limited:
         ).exists()
     ):
         receipt = ""
+    form = form if form is not None else ObjectionForm(page=page)
+    try:
+        selected_entry = int(form["entry"].value() or 0)
+    except (TypeError, ValueError):
+        selected_entry = 0
     return {
         "entries": entries,
+        "selected_entry": selected_entry,
+        "is_running": page.is_running,
         "units": sorted({entry.unit for entry in entries}),
         "specialties": sorted({entry.specialty_label for entry in entries} - {""}),
         "remaining_days": page.remaining_working_days(),
-        "objection_form": form if form is not None else ObjectionForm(page=page),
+        "objection_form": form,
         "rate_limited": rate_limited,
         "receipt": receipt,
     }

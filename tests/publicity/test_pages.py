@@ -245,7 +245,7 @@ def test_list_page_queries_do_not_grow_with_entries(
     with time_machine.travel(at(2023, 11, 2), tick=False):
         with django_assert_max_num_queries(25):
             response = client.get(page.url)
-    assert response.content.decode().count("data-name=") == 300
+    assert response.content.decode().count("data-object-entry=") == 300
 
 
 def test_search_finds_names_while_running_and_not_after_expiry(make_publicity):

@@ -11,13 +11,13 @@
     var name = form.querySelector("#filter-name");
     var unit = form.querySelector("#filter-unit");
     var specialty = form.querySelector("#filter-specialty");
-    // Read each row's data once; filtering then touches only the `hidden` flag.
+    // Read each row's cells once (name, unit, specialty); filtering then only flips `hidden`.
     var rows = Array.prototype.map.call(body.rows, function (row) {
       return {
         row: row,
-        name: row.dataset.name,
-        unit: row.dataset.unit,
-        specialty: row.dataset.specialty
+        name: row.cells[1].textContent,
+        unit: row.cells[3].textContent,
+        specialty: row.cells[4].textContent
       };
     });
 
