@@ -4,6 +4,7 @@ from website.search.analyzer import (
     WordAnalyzer,
     char_tokens,
     index_words,
+    query_char_groups,
     query_words,
 )
 
@@ -36,8 +37,16 @@ def test_query_words_drop_punctuation_and_duplicates():
     assert query_words("答辩 答辩") == ["答辩"]
 
 
-def test_char_tokens_split_cjk_and_keep_latin_runs():
-    assert char_tokens("PDF格式2024年") == ["pdf", "格", "式", "2024", "年"]
+def test_char_tokens_are_bigrams_and_latin_runs():
+    assert char_tokens("PDF格式2024年度") == ["pdf", "格式", "式", "2024", "年度", "度"]
+    assert char_tokens("1号") == ["1", "号"]
+
+
+def test_query_char_groups_make_phrases_and_prefixes():
+    assert query_char_groups("乌鲁木齐") == [("phrase", ["乌鲁", "鲁木", "木齐"])]
+    assert query_char_groups("2024年度") == [("phrase", ["2024", "年度"])]
+    assert query_char_groups("〔2023〕1号") == [("phrase", ["2023", "1"]), ("prefix", ["号"])]
+    assert query_char_groups("！！") == []
 
 
 def test_char_positions_are_consecutive_with_a_gap_between_fields():

@@ -6,10 +6,10 @@ Two analyzers work side by side:
   dictionary words inside a long one: 申报材料 → 申报, 材料, 申报材料). Unlike jieba's own
   ``ChineseAnalyzer`` it keeps digits and single Latin letters (the 1 of 〔2023〕1号), applies no
   stop list (和 in 和地职称办 is part of a name) and no English stemming.
-- ``CharAnalyzer`` emits one token per CJK character and one per run of Latin letters or
-  digits, with consecutive positions. A phrase query over these tokens is an exact substring
-  match, so a person's name or a place (乌鲁木齐 inside 乌鲁木齐市) is found even when jieba
-  segments the indexed text differently from the query.
+- ``CharAnalyzer`` emits overlapping CJK character bigrams and Latin/digit words, with
+  consecutive positions. A phrase query over these tokens is an exact substring match, so a
+  person's name or a place (乌鲁木齐 inside 乌鲁木齐市) is found even when jieba segments the
+  indexed text differently from the query.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from functools import lru_cache
 
 import jieba
 from whoosh.analysis import Token, Tokenizer
@@ -77,14 +78,19 @@ def _keep(word: str) -> bool:
     return bool(_KEEP_RE.search(word))
 
 
-def index_words(text: str) -> list[tuple[str, int, int]]:
-    """jieba search-mode words of ``text`` as (lower-case word, start, end), punctuation dropped."""
+@lru_cache(maxsize=512)
+def index_words(text: str) -> tuple[tuple[str, int, int], ...]:
+    """jieba search-mode words of ``text`` as (lower-case word, start, end), punctuation dropped.
+
+    Cached: one document feeds the same text to its own field, the catch-all and a boost
+    field, and jieba is the slowest step of indexing.
+    """
     ensure_jieba()
-    return [
+    return tuple(
         (word.lower(), start, end)
         for word, start, end in jieba.tokenize(text, mode="search")
         if _keep(word) and not word.isspace()
-    ]
+    )
 
 
 def query_words(text: str) -> list[str]:
@@ -99,9 +105,70 @@ def query_words(text: str) -> list[str]:
     return list(seen)
 
 
+def _runs(text: str) -> list[tuple[bool, str]]:
+    """Maximal runs of CJK characters (True) and single Latin/digit words (False)."""
+    runs: list[tuple[bool, str]] = []
+    for match in _WORD_RE.finditer(text):
+        token = match.group(0).lower()
+        cjk = not token.isascii()
+        if cjk and runs and runs[-1][0] and runs[-1][2] == match.start():
+            runs[-1] = (True, runs[-1][1] + token, match.end())
+        else:
+            runs.append((cjk, token, match.end()))
+    return [(cjk, token) for cjk, token, _end in runs]
+
+
+@lru_cache(maxsize=512)
+def _char_tokens(text: str) -> tuple[str, ...]:
+    tokens: list[str] = []
+    for cjk, run in _runs(text):
+        if cjk:
+            tokens.extend(run[i : i + 2] for i in range(len(run)))
+        else:
+            tokens.append(run)
+    return tuple(tokens)
+
+
+def covered_by_words(word: str) -> bool:
+    """Whether the word index alone is enough for ``word``: Latin/digit words, and dictionary
+    words of two or three characters, which jieba's search mode also emits from inside every
+    longer word it cuts. Such a query word skips the bigram substring fallback, which keeps
+    common words (职称, 评审) fast; the price is a miss where jieba's cut straddles the word."""
+    ensure_jieba()
+    if word.isascii():
+        return True
+    return 2 <= len(word) <= 3 and bool(jieba.dt.FREQ.get(word))
+
+
 def char_tokens(text: str) -> list[str]:
-    """One token per CJK character and per run of Latin letters or digits, lower-cased."""
-    return [match.group(0).lower() for match in _WORD_RE.finditer(text)]
+    """Overlapping CJK bigrams (the last character of a run alone) and Latin/digit words.
+
+    "PDF格式2024年度" → pdf, 格式, 式, 2024, 年度, 度. A substring of two or more CJK characters
+    is then a phrase of consecutive bigrams; one character is a prefix of a bigram (or the
+    character alone at the end of a run). Bigrams keep posting lists short, so these phrase
+    queries stay fast where single characters (职 in every page) would not.
+    """
+    return list(_char_tokens(text))
+
+
+def query_char_groups(text: str) -> list[tuple[str, list[str]]]:
+    """A query string as groups for the bigram field: ("phrase", tokens) for runs that must be
+    consecutive, ("prefix", [char]) for a lone CJK character (any bigram starting with it)."""
+    groups: list[tuple[str, list[str]]] = []
+    current: list[str] = []
+    for cjk, run in _runs(text):
+        if cjk and len(run) == 1:
+            if current:
+                groups.append(("phrase", current))
+                current = []
+            groups.append(("prefix", [run]))
+        elif cjk:
+            current.extend(run[i : i + 2] for i in range(len(run) - 1))
+        else:
+            current.append(run)
+    if current:
+        groups.append(("phrase", current))
+    return groups
 
 
 class WordTokenizer(Tokenizer):
@@ -147,7 +214,8 @@ class WordTokenizer(Tokenizer):
 
 
 class CharTokenizer(Tokenizer):
-    """Whoosh tokenizer over :func:`char_tokens`, with a position gap between joined fields."""
+    """Whoosh tokenizer over :func:`char_tokens`, with a position gap between joined fields.
+    (Character offsets are not recorded: nothing highlights from the index.)"""
 
     def __call__(
         self,
@@ -174,24 +242,19 @@ class CharTokenizer(Tokenizer):
             yield token
             return
         pos = start_pos
-        offset = 0
         for part_index, part in enumerate(value.split(FIELD_SEPARATOR)):
             if part_index:
                 pos += _POSITION_GAP
-            for match in _WORD_RE.finditer(part):
-                token.text = match.group(0).lower()
+            for text in char_tokens(part):
+                token.text = text
                 token.boost = 1.0
                 if keeporiginal:
-                    token.original = token.text
+                    token.original = text
                 token.stopped = False
                 if positions:
                     token.pos = pos
-                if chars:
-                    token.startchar = start_char + offset + match.start()
-                    token.endchar = start_char + offset + match.end()
                 pos += 1
                 yield token
-            offset += len(part) + 1
 
 
 def WordAnalyzer():  # noqa: N802 - Whoosh's analyzers are factory functions with class-like names

@@ -57,12 +57,18 @@ from modelsearch.query import (
 )
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh.idsets import BitSet
 
-from .analyzer import FIELD_SEPARATOR, char_tokens, query_words
+from .analyzer import (
+    FIELD_SEPARATOR,
+    char_tokens,
+    covered_by_words,
+    query_char_groups,
+    query_words,
+)
 from .locking import get_store
 
 ALL_FIELD = "ix_all"
-AUTOCOMPLETE_FIELD = "ix_ac"
 
 _INT_TYPES = {
     "AutoField",
@@ -198,10 +204,9 @@ class WhooshMapping:
         )
         doc[f"{ALL_FIELD}__t"] = FIELD_SEPARATOR.join(texts)
         doc[f"{ALL_FIELD}__c"] = FIELD_SEPARATOR.join(texts)
+        # Boost fields score words only; the substring fallback runs on the catch-all.
         for boost, parts in boosted.items():
             doc[f"{self.boost_field_name(boost)}__t"] = FIELD_SEPARATOR.join(parts)
-            doc[f"{self.boost_field_name(boost)}__c"] = FIELD_SEPARATOR.join(parts)
-        doc[f"{AUTOCOMPLETE_FIELD}__c"] = FIELD_SEPARATOR.join(autocomplete)
         doc["ix_null"] = " ".join(nulls)
         return doc
 
@@ -287,6 +292,7 @@ class WhooshIndex(BaseIndex):
         super().__init__(backend)
         self.store = backend.store
         self.version = version
+        self._writer = None
 
     def get_key(self):
         return "default"
@@ -308,17 +314,40 @@ class WhooshIndex(BaseIndex):
         if self.version is None:
             self.store.write_live(apply, journal_keys)
         else:
-            self.store.write(self.version, apply)
+            # A rebuild keeps one writer open across chunks and commits once (finish()):
+            # a commit per chunk would merge segments over and over.
+            if self._writer is None:
+                self._writer = self.store.open(self.version).writer(
+                    timeout=self.store.lock_timeout, limitmb=256
+                )
+            apply(self._writer)
+
+    def commit(self):
+        """Commit a rebuild's writer (no-op for the live index, which commits every write)."""
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer = None
+
+    def cancel(self):
+        if self._writer is not None:
+            self._writer.cancel()
+            self._writer = None
 
     def add_items(self, model, items):
         items = list(items)
         if not items:
             return
         docs = [WhooshMapping(type(item)).get_document(item) for item in items]
+        fresh = self.version is not None
 
         def apply(writer):
+            # Delete then add: update_document opens a searcher per document, far slower. A
+            # rebuild's new index is empty except for what this rebuild added (never twice).
+            if not fresh:
+                for doc in docs:
+                    writer.delete_by_term("ix_id", doc["ix_id"])
             for doc in docs:
-                writer.update_document(**doc)
+                writer.add_document(**doc)
 
         self._write(apply, [f"{type(item)._meta.label_lower}\t{item.pk}" for item in items])
 
@@ -351,7 +380,8 @@ def replay_journal(backend, version: str, keys: list[str]) -> None:
         for doc_id in deletions:
             writer.delete_by_term("ix_id", doc_id)
         for doc in docs:
-            writer.update_document(**doc)
+            writer.delete_by_term("ix_id", doc["ix_id"])
+            writer.add_document(**doc)
 
     backend.store.write(version, apply)
 
@@ -366,9 +396,11 @@ class WhooshIndexRebuilder:
 
     def start(self):
         self.version = self.backend.store.begin_rebuild()
-        return WhooshIndex(self.backend, version=self.version)
+        self.new_index = WhooshIndex(self.backend, version=self.version)
+        return self.new_index
 
     def finish(self):
+        self.new_index.commit()
         self.backend.store.finish_rebuild(
             self.version, lambda version, keys: replay_journal(self.backend, version, keys)
         )
@@ -411,23 +443,33 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
 
     @staticmethod
     def _chars_query(column: str, text: str, boost: float):
-        tokens = char_tokens(text)
-        if not tokens:
+        """``text`` as a substring of the bigram field (see analyzer.char_tokens)."""
+        field = f"{column}__c"
+        parts = []
+        for kind, tokens in query_char_groups(text):
+            if kind == "prefix":
+                parts.append(wq.Prefix(field, tokens[0], boost=boost))
+            elif len(tokens) == 1:
+                parts.append(wq.Term(field, tokens[0], boost=boost))
+            else:
+                parts.append(wq.Phrase(field, tokens, boost=boost))
+        if not parts:
             return None
-        if len(tokens) == 1:
-            return wq.Term(f"{column}__c", tokens[0], boost=boost)
-        return wq.Phrase(f"{column}__c", tokens, boost=boost)
+        return parts[0] if len(parts) == 1 else wq.And(parts)
 
     def _word_query(self, word: str, columns, boost: float):
         """One query word: the jieba word itself, or its characters as a phrase (a substring)."""
-        parts = []
-        for column, column_boost in columns:
-            weight = boost * column_boost
-            parts.append(wq.Term(f"{column}__t", word, boost=weight))
-            chars = self._chars_query(column, word, weight * 0.5)
-            if chars is not None:
-                parts.append(chars)
-        return wq.Or(parts)
+        parts = [
+            wq.Term(f"{column}__t", word, boost=boost * column_boost)
+            for column, column_boost in columns
+        ]
+        # The substring fallback once, on the first column (the catch-all, or the only field).
+        chars = None
+        if columns and not covered_by_words(word):
+            chars = self._chars_query(columns[0][0], word, boost * 0.5)
+        if chars is not None:
+            parts.append(chars)
+        return wq.Or(parts) if len(parts) > 1 else parts[0]
 
     def _plaintext(self, query_string: str, operator: str, columns, boost: float):
         words = query_words(query_string)
@@ -578,21 +620,26 @@ class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
                 for name in self.fields
                 if name in autocomplete
             ]
-        return [(AUTOCOMPLETE_FIELD, 1.0)]
+        # Every autocomplete field has its own bigram column (shared with a SearchField of
+        # the same name), so no separate catch-all is indexed.
+        columns = {
+            self.mapping.get_field_column_name(field)
+            for model in get_indexed_models()
+            if issubclass(model, self.queryset.model)
+            for field in model.get_autocomplete_search_fields()
+        }
+        return [(column, 1.0) for column in sorted(columns)]
 
-    def _part(self, tokens: list[str], column: str, last: bool):
-        field = f"{column}__c"
-        head, tail = tokens, None
-        if last and tokens[-1].isascii():
-            head, tail = tokens[:-1], tokens[-1]
-        parts = []
-        if len(head) == 1:
-            parts.append(wq.Term(field, head[0]))
-        elif head:
-            parts.append(wq.Phrase(field, head))
-        if tail is not None:
-            parts.append(wq.Prefix(field, tail))
-        return parts[0] if len(parts) == 1 else wq.And(parts)
+    def _part(self, piece: str, column: str, last: bool):
+        query = self._chars_query(column, piece, 1.0)
+        tokens = char_tokens(piece)
+        if last and tokens and tokens[-1].isascii():
+            # The word being typed: a prefix ("pd" finds PDF).
+            head = piece[: piece.lower().rfind(tokens[-1])]
+            head_query = self._chars_query(column, head, 1.0) if head.strip() else None
+            tail = wq.Prefix(f"{column}__c", tokens[-1])
+            query = wq.And([head_query, tail]) if head_query is not None else tail
+        return query
 
     def compile_query(self, query, columns, boost: float = 1.0):
         if isinstance(query, MatchAll):
@@ -601,14 +648,13 @@ class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
             raise NotImplementedError(
                 f"`{query.__class__.__name__}` is not supported for autocomplete queries."
             )
-        pieces = [char_tokens(piece) for piece in query.query_string.split()]
-        pieces = [tokens for tokens in pieces if tokens]
+        pieces = [piece for piece in query.query_string.split() if char_tokens(piece)]
         if not pieces or not columns:
             return wq.NullQuery
         per_piece = []
-        for index, tokens in enumerate(pieces):
+        for index, piece in enumerate(pieces):
             last = index == len(pieces) - 1
-            per_piece.append(wq.Or([self._part(tokens, column, last) for column, _ in columns]))
+            per_piece.append(wq.Or([self._part(piece, column, last) for column, _ in columns]))
         if len(per_piece) == 1:
             return per_piece[0]
         return wq.And(per_piece) if query.operator == "and" else wq.Or(per_piece)
@@ -617,25 +663,59 @@ class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
 class WhooshSearchResults(BaseSearchResults):
     supports_facet = True
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Shared with slices (clones): the paginator counts, then slices; one Whoosh pass
+        # answers both.
+        self._shared: dict = {}
+
+    def _clone(self):
+        new = super()._clone()
+        new._shared = self._shared
+        return new
+
     def _searcher(self):
         return self.backend.store.searcher()
+
+    @staticmethod
+    def _filter_docs(searcher, filter_query):
+        """The documents passing the filter, cached on the searcher: a searcher sees a fixed
+        version of the index, and most searches share their filters (content type, live)."""
+        cache = searcher.__dict__.setdefault("_site_filter_cache", {})
+        key = repr(filter_query)
+        docs = cache.get(key)
+        if docs is None:
+            if len(cache) > 64:
+                cache.clear()
+            docs = cache[key] = BitSet(
+                searcher.docs_for_query(filter_query), size=searcher.doc_count_all()
+            )
+        return docs
+
+    def _hits(self):
+        """(searcher, [(score or sort key, docnum), ...]) for every match, in result order."""
+        if "hits" not in self._shared:
+            compiler = self.query_compiler
+            searcher = self._searcher()
+            results = searcher.search(
+                compiler.get_query(),
+                filter=self._filter_docs(searcher, compiler.get_filter()),
+                limit=None,
+                sortedby=compiler.get_sort(),
+                scored=compiler.order_by_relevance,
+            )
+            self._shared["hits"] = (searcher, list(results.top_n))
+        return self._shared["hits"]
 
     def _do_search(self):
         compiler = self.query_compiler
         if self.stop is not None and self.stop <= self.start:
             return []
-        searcher = self._searcher()
-        sortedby = compiler.get_sort()
-        results = searcher.search(
-            compiler.get_query(),
-            filter=compiler.get_filter(),
-            limit=self.stop,
-            sortedby=sortedby,
-            scored=compiler.order_by_relevance,
-        )
-        hits = [(hit["ix_pk"], hit.score) for hit in results[self.start : self.stop]]
-        if not hits:
+        searcher, top = self._hits()
+        window = top[self.start : self.stop]
+        if not window:
             return []
+        hits = [(searcher.stored_fields(docnum)["ix_pk"], score) for score, docnum in window]
         pk_field = compiler.queryset.model._meta.pk
         pks = [pk_field.to_python(pk) for pk, _score in hits]
         scores = {str(pk): score for pk, score in hits}
@@ -656,12 +736,8 @@ class WhooshSearchResults(BaseSearchResults):
         return ordered
 
     def _do_count(self):
-        compiler = self.query_compiler
-        searcher = self._searcher()
-        results = searcher.search(
-            compiler.get_query(), filter=compiler.get_filter(), limit=1, scored=False
-        )
-        count = len(results) - self.start
+        _searcher, top = self._hits()
+        count = len(top) - self.start
         if self.stop is not None:
             count = min(count, self.stop - self.start)
         return max(count, 0)
@@ -679,7 +755,7 @@ class WhooshSearchResults(BaseSearchResults):
         searcher = self._searcher()
         results = searcher.search(
             compiler.get_query(),
-            filter=compiler.get_filter(),
+            filter=self._filter_docs(searcher, compiler.get_filter()),
             groupedby=sorting.FieldFacet(column, allow_overlap=True),
             limit=None,
             scored=False,

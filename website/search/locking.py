@@ -130,9 +130,7 @@ class IndexStore:
         with self._indexes_lock:
             self._indexes.pop(name, None)
         searchers = getattr(self._local, "searchers", {})
-        searcher = searchers.pop(name, None)
-        if searcher is not None:
-            searcher.close()
+        searchers.pop(name, None)
 
     # Reading --------------------------------------------------------------------------------
 
@@ -149,14 +147,15 @@ class IndexStore:
                 searcher = searchers.get(name)
                 if searcher is not None and not searcher.up_to_date():
                     # Not Searcher.refresh(): it reuses the old segment readers and so misses
-                    # deletions committed since (an updated document would show twice).
-                    searcher.close()
+                    # deletions committed since (an updated document would show twice). The
+                    # old searcher is left to the garbage collector, not closed: a result
+                    # set being paginated may still read stored fields through it.
                     searcher = None
                 if searcher is None:
                     searcher = self.open(name).searcher()
                 searchers[name] = searcher
                 for other in [key for key in searchers if key != name]:
-                    searchers.pop(other).close()
+                    del searchers[other]
                 return searcher
             except (OSError, whoosh_index.EmptyIndexError):
                 self.forget(name)

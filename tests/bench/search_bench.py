@@ -1,0 +1,247 @@
+"""Search benchmark: the Whoosh + jieba backend next to Wagtail's database backend.
+
+Generates a corpus of Chinese pages in a temporary SQLite database, indexes it with each
+backend, runs a fixed query list and reports indexing time, median and 95th-percentile query
+latency (first page of 10 results plus the count, as the search page does) and recall against
+the pages whose title contains the query. Writes ``bench-results/search.json``.
+
+    python -m tests.bench.search_bench [pages]
+
+``run(pages)`` is importable by a combined benchmark command; it sets up Django itself when
+it is not set up yet (with a throw-away database and index directory).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+QUERIES = [
+    "职称",
+    "职称评审",
+    "评审",
+    "答辩",
+    "继续教育",
+    "乌鲁木齐",
+    "鲁木齐",
+    "王建国",
+    "工程师",
+    "2024年度",
+    "PDF",
+    "评审费",
+    "盲评",
+    "推荐单位公示",
+    "和地职称办〔2023〕1号",
+    "头屯河",
+    "高级工程师",
+    "花名册",
+    "纺织",
+    "会计",
+]
+
+_REGIONS = ["乌鲁木齐市", "头屯河区", "巴音郭楞蒙古自治州", "和田地区", "克拉玛依市", "伊犁州"]
+_SERIES = ["工程系列", "经济系列", "会计系列", "卫生系列", "教育系列", "农业系列"]
+_SPECIALTIES = ["机械电子", "建材", "石油", "化工", "纺织", "审计", "统计", "会计", "畜牧"]
+_TOPICS = [
+    "职称评审工作的通知",
+    "评审结果公示",
+    "答辩安排",
+    "继续教育学时认定",
+    "评审费收取标准",
+    "盲评工作安排",
+    "推荐单位公示",
+    "申报人员花名册",
+    "任职资格审批文件",
+    "电子证书领取说明",
+    "申报材料PDF格式要求",
+    "身份证号遮盖说明",
+]
+_NAMES = ["王建国", "李娜", "张伟", "刘洋", "阿不都热合曼", "古丽娜尔", "陈静", "马强"]
+_LEVELS = ["助理工程师", "工程师", "高级工程师", "正高级工程师", "会计师", "经济师"]
+_NUMBERS = ["和地职称办〔2023〕1号", "新经开人社〔2024〕12号", "乌人社〔2025〕3号"]
+
+
+def _title(rng: random.Random) -> str:
+    """A realistic notice-like title of 20 to 60 characters."""
+    year = rng.choice([2022, 2023, 2024, 2025])
+    parts = [
+        f"关于{rng.choice(['开展', '做好', '公布'])}{year}年度",
+        rng.choice(_REGIONS),
+        rng.choice(_SERIES),
+        rng.choice(_SPECIALTIES),
+        "专业",
+        rng.choice(_TOPICS),
+    ]
+    if rng.random() < 0.3:
+        parts.append(f"（{rng.choice(_NAMES)}等{rng.randint(2, 80)}名{rng.choice(_LEVELS)}）")
+    if rng.random() < 0.15:
+        parts.append(rng.choice(_NUMBERS))
+    return "".join(parts)
+
+
+def _setup_django(workdir: Path) -> None:
+    import django
+    from django.conf import settings
+
+    if settings.configured and getattr(settings, "_search_bench_ready", False):
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "website.settings.test")
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["VAR_DIR"] = str(workdir)
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    settings._search_bench_ready = True
+
+
+def _create_pages(count: int, seed: int = 20250101) -> dict[int, str]:
+    """Bulk-create ``count`` live pages under a fresh parent, bypassing per-save indexing."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+    from wagtail.models import Locale, Page
+
+    rng = random.Random(seed)
+    root = Page.get_first_root_node()
+    parent = root.add_child(instance=Page(title="基准测试", slug=f"bench-{uuid.uuid4().hex[:6]}"))
+    content_type = ContentType.objects.get_for_model(Page)
+    locale = Locale.get_default()
+    now = timezone.now()
+    pages = []
+    for n in range(count):
+        title = _title(rng)
+        pages.append(
+            Page(
+                title=title,
+                draft_title=title,
+                slug=f"p{n}",
+                content_type=content_type,
+                locale=locale,
+                path=parent.path + _step(n + 1),
+                depth=parent.depth + 1,
+                numchild=0,
+                url_path=f"{parent.url_path}p{n}/",
+                live=True,
+                has_unpublished_changes=False,
+                first_published_at=now,
+                last_published_at=now,
+                translation_key=uuid.uuid4(),
+            )
+        )
+    Page.objects.bulk_create(pages, batch_size=500)
+    Page.objects.filter(pk=parent.pk).update(numchild=count)
+    return dict(
+        Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).values_list(
+            "pk", "title"
+        )
+    )
+
+
+def _step(n: int) -> str:
+    """treebeard's path step (4 base-36 characters)."""
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out = ""
+    for _ in range(4):
+        n, r = divmod(n, 36)
+        out = alphabet[r] + out
+    return out
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _bench_backend(name: str, corpus: dict[int, str], repeats: int) -> dict:
+    from django.core.management import call_command
+    from wagtail.models import Page
+
+    started = time.perf_counter()
+    call_command("update_index", backend_name=name, verbosity=0)
+    indexing = time.perf_counter() - started
+
+    latencies: list[float] = []
+    recall: dict[str, float | None] = {}
+    pages = Page.objects.live()
+    for query in QUERIES:
+        relevant = {pk for pk, title in corpus.items() if query.lower() in title.lower()}
+        found = {page.pk for page in pages.search(query, operator="and", backend=name)}
+        recall[query] = round(len(found & relevant) / len(relevant), 3) if relevant else None
+        for _ in range(repeats):
+            t = time.perf_counter()
+            results = pages.search(query, operator="and", backend=name)
+            list(results[:10])
+            results.count()
+            latencies.append((time.perf_counter() - t) * 1000)
+    scored = [value for value in recall.values() if value is not None]
+    return {
+        "indexing_seconds": round(indexing, 2),
+        "median_ms": round(statistics.median(latencies), 2),
+        "p95_ms": round(_percentile(latencies, 0.95), 2),
+        "mean_recall": round(sum(scored) / len(scored), 3) if scored else None,
+        "recall": recall,
+    }
+
+
+def run(
+    pages: int = 10000, repeats: int = 5, output: Path | None = Path("bench-results/search.json")
+) -> dict:
+    """Run the benchmark on ``pages`` generated pages and return (and write) the numbers."""
+    workdir = Path(tempfile.mkdtemp(prefix="zc-search-bench-"))
+    _setup_django(workdir)
+    from django.conf import settings
+
+    settings.WAGTAILSEARCH_BACKENDS.clear()
+    settings.WAGTAILSEARCH_BACKENDS.update(
+        {
+            "default": {
+                "BACKEND": "website.search.backend",
+                "INDEX_PATH": workdir / "whoosh",
+                "AUTO_UPDATE": False,
+            },
+            "database": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False},
+        }
+    )
+    started = time.perf_counter()
+    corpus = _create_pages(pages)
+    generation = time.perf_counter() - started
+
+    result = {
+        "pages": len(corpus),
+        "queries": QUERIES,
+        "generation_seconds": round(generation, 2),
+        "backends": {
+            "whoosh_jieba": _bench_backend("default", corpus, repeats),
+            "wagtail_database": _bench_backend("database", corpus, repeats),
+        },
+    }
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    return result
+
+
+def main(argv: list[str]) -> None:
+    result = run(int(argv[1]) if len(argv) > 1 else 10000)
+    print(f"{result['pages']} pages (generated in {result['generation_seconds']} s)")
+    for name, numbers in result["backends"].items():
+        print(
+            f"{name:18} index {numbers['indexing_seconds']:7.2f} s   median {numbers['median_ms']:7.2f} ms"
+            f"   p95 {numbers['p95_ms']:7.2f} ms   mean recall {numbers['mean_recall']}"
+        )
+        missed = {q: r for q, r in numbers["recall"].items() if r is not None and r < 1}
+        if missed:
+            print(f"{'':18} recall below 1: {missed}")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    main(sys.argv)

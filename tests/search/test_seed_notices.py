@@ -1,0 +1,59 @@
+"""Recall and ranking on the real seed notices (imported by notices.demo)."""
+
+import pytest
+from modelsearch.query import Phrase
+from wagtail.models import Page
+
+from website.search.site import page_text, search_pages
+
+pytestmark = pytest.mark.django_db
+
+TERMS = ["职称评审", "答辩", "继续教育", "推荐单位公示", "盲评", "评审费", "遮盖"]
+
+
+@pytest.fixture
+def seeded(home_page):
+    from notices import demo
+
+    demo.load(lambda message: None)
+    return [
+        page
+        for page in Page.objects.live().filter(depth__gt=2).specific()
+        if type(page).__name__ in ("NoticePage", "TemplatePage")
+    ]
+
+
+def test_recall_filters_and_ranking_on_the_seeds(seeded):
+    from notices.models import NoticePage
+
+    text = {page.pk: f"{page.title} {page_text(page)}" for page in seeded}
+    pages = Page.objects.live().filter(depth__gt=2)
+    for term in TERMS:
+        expected = {pk for pk, body in text.items() if term in body}
+        assert expected, f"no seed contains {term}"
+        # A phrase is an exact substring: exactly the pages that contain the term.
+        found = {page.pk for page in pages.search(Phrase(term))} & set(text)
+        assert found == expected, term
+        # The plain query finds them all too (and may add pages holding its words apart).
+        results = list(pages.search(term, operator="and"))
+        assert expected <= {page.pk for page in results}, term
+        # A page with the term in its title ranks above every page with it only in the body.
+        ranked = [page.pk for page in results if page.pk in expected]
+        in_title = [pk for pk in ranked if term in Page.objects.get(pk=pk).title]
+        assert ranked[: len(in_title)] == in_title, term
+
+    # Filters of the search page: type, year, authority.
+    notices = list(NoticePage.objects.live())
+    assert {p.pk for p in search_pages("职称评审", kinds=["notice"])} <= {p.pk for p in notices}
+    template_hits = list(search_pages("推荐单位公示", kinds=["template"]))
+    assert template_hits and template_hits[0].title.startswith("推荐单位公示")
+    year = notices[0].review_year
+    by_year = {p.pk for p in search_pages("职称", kinds=["notice"], year=year)}
+    assert by_year == {p.pk for p in notices if p.review_year == year}
+    authority_id = notices[0].authority_id
+    by_authority = {p.pk for p in search_pages("通知", authority_id=authority_id)}
+    assert by_authority == {p.pk for p in notices if p.authority_id == authority_id}
+    # NoticePage's own filter fields work directly too.
+    assert {p.pk for p in NoticePage.objects.filter(review_year=year).search("职称")} == {
+        p.pk for p in notices if p.review_year == year
+    }
