@@ -109,7 +109,7 @@ def load(log: Callable[[str], None]) -> None:
             document, _clear = _from_fallback_list()
     clear = _clear_ids()
     if document.status in (DocumentStatus.DRAFT, DocumentStatus.ISSUING):
-        document = _outside_event_loop(issue_approval, document)
+        document = issue_approval(document)
         log(f"已签发演示审批文件：{document.number}（{document.certificates.count()} 份证书）")
     else:
         log(f"演示审批文件已存在：{document.number}")
@@ -121,37 +121,6 @@ def load(log: Callable[[str], None]) -> None:
             f"演示证书下载：编号 {certificate.number}，姓名 {certificate.name}，"
             f"身份证号后六位 {tail}（/certificates/download/）"
         )
-
-
-def _outside_event_loop(function, *args):
-    """Run `function` in a fresh thread when this one runs an asyncio loop (e.g. load_demo
-    called from a Playwright test): pyHanko signs through asyncio.run(), which refuses to
-    start inside a running loop."""
-    import asyncio
-    import threading
-
-    from django.db import connections
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return function(*args)
-    outcome: dict = {}
-
-    def target():
-        try:
-            outcome["value"] = function(*args)
-        except BaseException as error:  # re-raised in the caller's thread
-            outcome["error"] = error
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
 
 
 def _clear_ids() -> dict[str, str]:

@@ -6,16 +6,19 @@ cached by key id; the font is registered once. ``sign_pdf`` is synchronous and t
 
 from __future__ import annotations
 
+import asyncio
 import binascii
 import io
 import statistics
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
+from django.db import connections
 from pyhanko.pdf_utils import content, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import BoxConstraints
@@ -127,8 +130,28 @@ def sign_pdf(
         stamp_style = seal_stamp_style(text, seal_purpose)
     pdf_signer = signers.PdfSigner(meta, signer, stamp_style=stamp_style, new_field_spec=spec)
     out = io.BytesIO()
-    pdf_signer.sign_pdf(writer, output=out)
+    run_outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out))
     return out.getvalue()
+
+
+def run_outside_event_loop(work):
+    """Run ``work()`` here, or in a helper thread when this thread already runs an asyncio loop:
+    pyHanko's synchronous API calls asyncio.run(), which refuses to start inside a running loop
+    (e.g. load_demo called from a Playwright test or an async view)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+
+    def in_thread():
+        try:
+            return work()
+        finally:
+            # A connection opened in the helper thread would keep SQLite's shared cache locked.
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(in_thread).result()
 
 
 def sign_rendered(

@@ -25,6 +25,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from .keys import public_key_fingerprint
 from .models import PlatformCA, SigningKey
+from .signing import run_outside_event_loop
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +153,7 @@ def _check_signature(sig, context: ValidationContext) -> SignatureReport:
         public = x509.load_der_x509_certificate(cert.dump()).public_key()
         report.fingerprint = public_key_fingerprint(public)
         key = SigningKey.objects.filter(fingerprint=report.fingerprint).only("key_id").first()
-        status = validate_pdf_signature(sig, context)
+        status = run_outside_event_loop(lambda: validate_pdf_signature(sig, context))
     except Exception as exc:  # malformed CMS, byte ranges beyond the file, …
         logger.info("signature could not be validated: %s", exc.__class__.__name__)
         report.problem = "damaged"
