@@ -1,6 +1,10 @@
-"""Admin views beyond create/edit: issue (confirmed), progress, create from publicity, revoke."""
+"""Admin views beyond create/edit: issue (confirmed), progress, create from publicity or from a
+roster file, revoke."""
 
 from __future__ import annotations
+
+import datetime as dt
+import secrets
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,8 +16,11 @@ from wagtail.admin.views.generic import DeleteView, EditView, IndexView, Inspect
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import Button, HeaderButton
 
+from publicity import roster
+from website.models import Authority
+
 from . import creation, issuing
-from .forms import FromPublicityForm, RevokeForm
+from .forms import FromPublicityForm, FromRosterForm, RevokeForm
 from .models import ApprovalDocument, Certificate, DocumentStatus
 from .revocation import RevocationError, revoke_certificate
 
@@ -33,6 +40,13 @@ class DocumentIndexView(IndexView):
                     "从公示创建",
                     url=reverse("approval_documents:from_publicity"),
                     icon_name="list-ul",
+                )
+            )
+            buttons.append(
+                HeaderButton(
+                    "从名单文件创建",
+                    url=reverse("approval_documents:from_roster"),
+                    icon_name="upload",
                 )
             )
         return buttons
@@ -172,6 +186,100 @@ class FromPublicityView(WagtailAdminTemplateMixin, TemplateView):
                 )
                 return redirect("approval_documents:edit", document.pk)
         return self.render_to_response(self.get_context_data(form=form))
+
+
+ROSTER_SESSION_KEY = "approvals_roster_pending"
+
+
+class FromRosterView(WagtailAdminTemplateMixin, TemplateView):
+    """从名单文件创建: upload → every invalid row reported → create when clean or when asked.
+
+    When rows are invalid nothing is created; the checked valid rows (hash, mask and birth month,
+    never a clear ID number) wait in the session under a token, so that "只用有效行创建" does not
+    need the file again.
+    """
+
+    template_name = "approvals/admin/from_roster.html"
+    page_title = "从名单文件创建审批文件"
+    header_icon = "upload"
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request, "approvals.add_approvaldocument")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", FromRosterForm())
+        context.setdefault("result", None)
+        context.setdefault("token", "")
+        return context
+
+    def post(self, request):
+        if request.POST.get("token"):
+            return self._create_pending(request, request.POST["token"])
+        form = FromRosterForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        upload = form.cleaned_data["file"]
+        data = upload.read(roster.max_bytes() + 1)
+        try:
+            result = creation.check_roster(
+                data,
+                upload.name,
+                series=form.cleaned_data["series"],
+                specialty=form.cleaned_data["specialty"],
+            )
+        except roster.RosterFileError as error:
+            form.add_error("file", str(error))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        if result.is_clean or form.cleaned_data["only_valid"]:
+            return self._create(request, form.header(), result.rows, len(result.errors), form)
+        token = secrets.token_urlsafe(16)
+        header = form.cleaned_data
+        # One pending upload per session: a newer check replaces an older one.
+        request.session[ROSTER_SESSION_KEY] = {
+            token: {
+                "authority": header["authority"].pk,
+                "date": header["date"].isoformat(),
+                "title": header["title"],
+                "addressees": header["addressees"],
+                "review_committee": header["review_committee"],
+                "rows": roster.rows_to_session(result.rows),
+                "errors": len(result.errors),
+            }
+        }
+        context = self.get_context_data(form=form, result=result, token=token)
+        return self.render_to_response(context, status=400)
+
+    def _create_pending(self, request, token: str):
+        pending = request.session.get(ROSTER_SESSION_KEY, {})
+        item = pending.pop(token, None)
+        request.session[ROSTER_SESSION_KEY] = pending
+        authority = item and Authority.objects.filter(pk=item["authority"]).first()
+        if not authority:
+            messages.error(request, "检查结果已过期，请重新上传名单文件。")
+            return redirect("approval_documents:from_roster")
+        header = creation.DocumentHeader(
+            authority=authority,
+            date=dt.date.fromisoformat(item["date"]),
+            title=item["title"],
+            addressees=item["addressees"],
+            review_committee=item["review_committee"],
+        )
+        rows = roster.rows_from_session(item["rows"])
+        return self._create(request, header, rows, item["errors"], FromRosterForm())
+
+    def _create(self, request, header, rows, skipped: int, form):
+        try:
+            document = creation.create_from_rows(header, rows)
+        except creation.CreationError as error:
+            form.add_error(None, str(error))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        text = f"已从名单文件起草审批文件，共 {len(rows)} 人"
+        if skipped:
+            text += f"，跳过有误的 {skipped} 行"
+        messages.success(request, text + "，请核对后签发。")
+        return redirect("approval_documents:edit", document.pk)
 
 
 class RevokeView(WagtailAdminTemplateMixin, TemplateView):

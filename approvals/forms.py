@@ -58,3 +58,64 @@ class FromPublicityForm(forms.Form):
         self.fields["publicity"].choices = [
             (p.pk, f"{p.title}（{p.authority.short_name}，{p.end_date}结束）") for p in pages
         ]
+
+
+class FromRosterForm(forms.Form):
+    """从名单文件创建: the document's heading fields and the 申报人员花名册 file."""
+
+    authority = forms.ModelChoiceField(label="发文机关", queryset=None, empty_label=None)
+    title = forms.CharField(
+        label="标题",
+        max_length=200,
+        required=False,
+        help_text="留空则按名单生成，如“关于王建国等3名同志取得专业技术职务任职资格的通知”。",
+    )
+    date = forms.DateField(label="成文日期", widget=forms.DateInput(attrs={"type": "date"}))
+    addressees = forms.CharField(label="主送", max_length=200, initial="各有关单位")
+    review_committee = forms.CharField(
+        label="评审组织",
+        max_length=150,
+        required=False,
+        help_text="印在证书上的评审委员会；留空则用发文机关名称。",
+    )
+    file = forms.FileField(
+        label="花名册文件",
+        help_text="申报人员花名册，XLSX 或 CSV（UTF-8 或 GB18030 编码）；"
+        "“是否通过”为“是”的行列入名单。",
+    )
+    series = forms.CharField(
+        label="系列",
+        max_length=40,
+        required=False,
+        help_text="文件中没有“系列”列时使用，如 工程系列",
+    )
+    specialty = forms.CharField(
+        label="专业",
+        max_length=40,
+        required=False,
+        help_text="文件中没有“专业”列时使用，如 建筑工程",
+    )
+    only_valid = forms.BooleanField(
+        label="只用有效行",
+        required=False,
+        help_text="默认只要有一行有误就不创建；勾选后跳过有误的行，只用有效行创建。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from website.models import Authority
+
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = Authority.objects.all()
+
+    def header(self):
+        """The creation.DocumentHeader typed in this (valid) form."""
+        from .creation import DocumentHeader
+
+        data = self.cleaned_data
+        return DocumentHeader(
+            authority=data["authority"],
+            date=data["date"],
+            title=data["title"],
+            addressees=data["addressees"],
+            review_committee=data["review_committee"],
+        )

@@ -64,6 +64,7 @@ class ApprovalDocumentViewSet(ModelViewSet):
         return super().get_urlpatterns() + [
             path("issue/<int:pk>/", admin_views.IssueView.as_view(), name="issue"),
             path("from-publicity/", admin_views.FromPublicityView.as_view(), name="from_publicity"),
+            path("from-roster/", admin_views.FromRosterView.as_view(), name="from_roster"),
         ]
 
 

@@ -82,6 +82,8 @@ class RosterRow:
     review_type: str
     id_hash: str
     id_masked: str
+    # YYYY-MM from the ID number, for approval documents (certificate downloads check it).
+    birth_month: str = ""
 
 
 @dataclass
@@ -139,11 +141,16 @@ def _decode(data: bytes) -> str:
         raise RosterFileError("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GB18030 编码。") from None
 
 
+def max_bytes() -> int:
+    """The upload cap (settings.PUBLICITY_ROSTER_MAX_BYTES, else 5 MB); views read one byte more."""
+    return getattr(settings, "PUBLICITY_ROSTER_MAX_BYTES", ROSTER_MAX_BYTES)
+
+
 def read_table(data: bytes, filename: str = "") -> list[list[str]]:
     """All rows of the first sheet (XLSX) or of a CSV file, as stripped strings."""
-    max_bytes = getattr(settings, "PUBLICITY_ROSTER_MAX_BYTES", ROSTER_MAX_BYTES)
-    if len(data) > max_bytes:
-        raise RosterFileError(f"文件不能超过 {max_bytes // (1024 * 1024)} MB。")
+    limit = max_bytes()
+    if len(data) > limit:
+        raise RosterFileError(f"文件不能超过 {limit // (1024 * 1024)} MB。")
     if not data:
         raise RosterFileError("文件为空。")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -276,6 +283,7 @@ def parse_roster(
                 review_type=review_type,
                 id_hash=identity.id_hash(number),
                 id_masked=identity.mask(number),
+                birth_month=f"{number[6:10]}-{number[10:12]}",
             )
         )
     return result
