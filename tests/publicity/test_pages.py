@@ -245,7 +245,7 @@ def test_list_page_queries_do_not_grow_with_entries(
     with time_machine.travel(at(2023, 11, 2), tick=False):
         with django_assert_max_num_queries(25):
             response = client.get(page.url)
-    assert response.content.decode().count("data-object-entry=") == 300
+    assert response.content.decode().count(f"{page.objection_url()}?entry=") == 300
 
 
 def test_search_finds_names_while_running_and_not_after_expiry(make_publicity):
@@ -256,3 +256,16 @@ def test_search_finds_names_while_running_and_not_after_expiry(make_publicity):
     with time_machine.travel(at(2023, 11, 8, 0, 1), tick=False):
         call_command("publish_scheduled")
         assert page.pk not in [p.pk for p in Page.objects.live().search("王建国")]
+
+
+def test_search_page_drops_an_ended_publicity_before_the_scheduler_runs(make_publicity, client):
+    page = make_publicity(start=D(2023, 11, 1), now=at(2023, 11, 1, 8))
+    with time_machine.travel(at(2023, 11, 7, 23, 0), tick=False):
+        assert page.title in client.get("/search/", {"q": "王建国"}).content.decode()
+    with time_machine.travel(at(2023, 11, 8, 0, 1), tick=False):
+        # No publish_scheduled: the page is still live in the database and in the index.
+        page.refresh_from_db()
+        assert page.live
+        html = client.get("/search/", {"q": "王建国"}).content.decode()
+        assert page.title not in html
+        assert "王建国" not in html.split('name="q"')[1].split("</form>", 1)[1]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from modelsearch.index import SearchField
@@ -85,6 +86,12 @@ def searchable_pages(kinds: list[str] | None = None, year: int | None = None, au
     every page type.
     """
     pages = Page.objects.live().public().filter(depth__gt=1)
+    # An ended publicity leaves search at once, even before the scheduler unpublishes it.
+    expired = list(
+        Page.objects.live().filter(expire_at__lte=timezone.now()).values_list("pk", flat=True)
+    )
+    if expired:
+        pages = pages.exclude(pk__in=expired)
     models: list[type[Page]] = []
     if kinds:
         for value in kinds:
