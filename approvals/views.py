@@ -8,9 +8,12 @@ from django import forms
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
+
+from website.cache import cacheable_page
 
 from . import verify
 from .openapi import openapi_schema
@@ -87,10 +90,24 @@ def download(request: HttpRequest):
     return render(request, "approvals/download.html", {"form": form, "error": error}, status=status)
 
 
-@never_cache
+# A verdict by number or QR token shows only public, masked data, the same for every visitor:
+# the page cache may keep it, and a certificate saved (issued, revoked) purges every /verify/
+# page at once (website.signal_handlers: approvals.Certificate → the "verify" group). Checking
+# an uploaded PDF changes nothing and acts for nobody, like POST /api/v1/verify/pdf, so it needs
+# no CSRF token, and the page carries none (a token would make it per visitor, uncacheable).
+# The upload's answer itself is never cached.
+@cacheable_page
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def verify_page(request: HttpRequest, token: str = ""):
     """证书查验: by number (?number=), by QR token (/verify/t/<token> or ?token=), by upload."""
+    response = _verify_page(request, token)
+    if request.method == "POST":
+        add_never_cache_headers(response)
+    return response
+
+
+def _verify_page(request: HttpRequest, token: str):
     result = None
     upload_error = ""
     number_form = NumberForm(request.GET if "number" in request.GET else None)

@@ -134,6 +134,9 @@ def upcoming_publicity(queryset=None, now: datetime.datetime | None = None):
     )
 
 
+OBJECTION_PATH = "objection"
+
+
 class PublicityPage(Page):
     """一次公示: the names that passed a review meeting, posted for N working days."""
 
@@ -313,10 +316,24 @@ class PublicityPage(Page):
             return []
         return super().get_sitemap_urls(request)
 
-    def serve(self, request: HttpRequest, *args, **kwargs):
+    def route(self, request, path_components):
+        # The objection form has its own address (…/objection/): it carries a CSRF token and a
+        # receipt, so it is rendered per visitor, while the list itself is the same for every
+        # visitor and may be served from the page cache.
+        if path_components == [OBJECTION_PATH] and self.live:
+            from wagtail.url_routing import RouteResult
+
+            return RouteResult(self, kwargs={"objection": True})
+        return super().route(request, path_components)
+
+    def objection_url(self, request: HttpRequest | None = None) -> str:
+        """Where objections to this publicity are filed (``<page url>objection/``)."""
+        return f"{self.get_url(request)}{OBJECTION_PATH}/"
+
+    def serve(self, request: HttpRequest, *args, objection: bool = False, **kwargs):
         from .views import serve_publicity
 
-        return serve_publicity(self, request)
+        return serve_publicity(self, request, objection=objection)
 
     @cached_property
     def specialties(self) -> list[str]:

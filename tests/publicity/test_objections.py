@@ -27,7 +27,7 @@ def running(make_publicity):
 def post(client, page, entry, **extra):
     data = {"entry": entry.pk, "contact": "13800000000", "facts": "该同志的业绩材料与实际不符。"}
     data.update(extra)
-    return client.post(page.url, data)
+    return client.post(page.objection_url(), data)
 
 
 def test_objection_is_filed_with_a_receipt_and_an_email(
@@ -116,9 +116,9 @@ def test_rate_limit_is_per_address(client, running, settings):
     entry = running.entries.first()
     data = {"entry": entry.pk, "contact": "x", "facts": "y"}
     with time_machine.travel(DURING, tick=False):
-        assert client.post(running.url, data, REMOTE_ADDR="10.0.0.1").status_code == 302
-        assert client.post(running.url, data, REMOTE_ADDR="10.0.0.1").status_code == 429
-        assert client.post(running.url, data, REMOTE_ADDR="10.0.0.2").status_code == 302
+        assert client.post(running.objection_url(), data, REMOTE_ADDR="10.0.0.1").status_code == 302
+        assert client.post(running.objection_url(), data, REMOTE_ADDR="10.0.0.1").status_code == 429
+        assert client.post(running.objection_url(), data, REMOTE_ADDR="10.0.0.2").status_code == 302
 
 
 def test_closed_after_the_period(client, running):
@@ -169,3 +169,34 @@ def test_attachment_is_not_public(client, running):
                                          attachment=SimpleUploadedFile("a.pdf", PDF))  # fmt: skip
     url = reverse("publicity_admin:objection_attachment", args=[objection.pk])
     assert client.get(url).status_code in (302, 403)
+
+
+def test_each_row_links_to_the_objection_form_with_the_name_preselected(client, running):
+    entry = running.entries.order_by("sort_order", "pk")[1]
+    with time_machine.travel(DURING, tick=False):
+        listing = client.get(running.url).content.decode()
+        link = f"{running.objection_url()}?entry={entry.pk}"
+        assert f'href="{link}"' in listing
+        assert "csrfmiddlewaretoken" not in listing  # the list is the same for every visitor
+        response = client.get(link)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "csrfmiddlewaretoken" in content
+    assert f'<option value="{entry.pk}" selected>{entry.name}（{entry.unit}）</option>' in content
+    assert content.count(" selected>") == 1
+    # Personal (a token, a receipt): never stored by this site's cache or a proxy.
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_the_list_address_does_not_take_posts(client, running):
+    data = {"entry": running.entries.first().pk, "contact": "x", "facts": "y"}
+    with time_machine.travel(DURING, tick=False):
+        response = client.post(running.url, data)
+    assert response.status_code == 405
+    assert not Objection.objects.exists()
+
+
+def test_no_objection_form_before_the_publicity_goes_live(client, make_publicity):
+    page = make_publicity(start=datetime.date(2023, 11, 1), now=at(2023, 10, 25))
+    with time_machine.travel(at(2023, 10, 26), tick=False):  # scheduled, not live yet
+        assert client.get(page.objection_url()).status_code == 404

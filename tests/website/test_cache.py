@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse, JsonResponse
 from django.template import engines
 from django.test import Client, override_settings
@@ -584,26 +585,111 @@ def test_certificate_changes_invalidate_verification_pages(
     assert version("group:verify") != "before"
 
 
+def _publicity(home_page, authority, *, start=dt.date(2023, 11, 1)):
+    """A live 5-working-day publicity with the demo's names (published on its first morning)."""
+    from publicity import identity
+    from publicity.demo import ensure_index, running_people
+    from publicity.models import PublicityEntry, PublicityPage
+
+    with time_machine.travel(dt.datetime.combine(start, dt.time(8), SHANGHAI), tick=False):
+        page = ensure_index(home_page).add_child(
+            instance=PublicityPage(
+                title="测试公示",
+                slug="running",
+                authority=authority,
+                review_committee="工程系列中级评审委员会",
+                start_date=start,
+                objection_contact="电话：0991—3757772",
+            )
+        )
+        for person in running_people():
+            data = dict(person)
+            number = data.pop("id_number")
+            PublicityEntry.objects.create(
+                publicity=page, id_hash=identity.id_hash(number), id_masked=identity.mask(number),
+                **data,
+            )  # fmt: skip
+        page.save_revision().publish()
+    cache._pending.batch = None
+    page.refresh_from_db()
+    return page
+
+
 @real_urls_cache_on
-@time_machine.travel(dt.datetime(2023, 11, 2, 12, 0, tzinfo=SHANGHAI), tick=False)
-def test_a_running_publicity_with_its_objection_form_is_not_cached(
+def test_a_running_publicity_is_cached_and_its_objection_form_is_not(
     client, home_page, authority, no_indexing
 ):
-    """Its objection form carries a CSRF token: each visitor gets a fresh render."""
-    from publicity.demo import ensure_index
-    from publicity.models import PublicityPage
+    """The list is the same for everyone; the form (CSRF token, receipt) is per visitor."""
+    page = _publicity(home_page, authority)
+    with time_machine.travel(dt.datetime(2023, 11, 2, 12, 0, tzinfo=SHANGHAI), tick=False):
+        first = client.get(page.url)
+        assert first.status_code == 200 and "csrfmiddlewaretoken" not in first.content.decode()
+        assert state(client, page.url) == "hit"
+        form = client.get(page.objection_url())
+        assert "csrfmiddlewaretoken" in form.content.decode()
+        assert form["X-Page-Cache"] == "skip"
+        assert state(client, page.objection_url()) == "skip"
 
-    page = ensure_index(home_page).add_child(
-        instance=PublicityPage(
-            title="测试公示",
-            slug="running",
-            authority=authority,
-            review_committee="工程系列中级评审委员会",
-            start_date=dt.date(2023, 11, 1),
-            objection_contact="电话：0991—3757772",
-        )
+
+@real_urls_cache_on
+def test_a_cached_publicity_disappears_exactly_at_its_expiry(
+    client, home_page, authority, no_indexing
+):
+    """Ends 2023-11-07 24:00: a page cached a minute before is not served a second after."""
+    page = _publicity(home_page, authority)
+    name = page.entries.first().name
+    with time_machine.travel(dt.datetime(2023, 11, 7, 23, 59, 0, tzinfo=SHANGHAI), tick=False):
+        assert name in client.get(page.url).content.decode()
+        assert state(client, page.url) == "hit"
+        assert cache.entry_timeout() <= 60
+    with time_machine.travel(dt.datetime(2023, 11, 8, 0, 0, 1, tzinfo=SHANGHAI), tick=False):
+        # The scheduler has not run: the cached list must not be replayed.
+        response = client.get(page.url)
+        assert response.status_code == 410
+        assert name not in response.content.decode()
+        assert response["X-Page-Cache"] != "hit"
+
+
+@real_urls_cache_on
+def test_a_cached_verification_by_number_shows_a_revocation_at_once(
+    client, home_page, authority, no_indexing, django_capture_on_commit_callbacks
+):
+    from approvals.models import ApprovalDocument, Certificate
+    from approvals.revocation import revoke_certificate
+    from tests.approvals.helpers import make_document
+
+    document = make_document(authority, 1)
+    ApprovalDocument.objects.filter(pk=document.pk).update(status="issued")
+    certificate = Certificate.objects.create(
+        number="TOUTUNHE-2024-000001",
+        document=document,
+        name="王小明",
+        series="工程系列",
+        specialty="建筑工程",
+        qualification="工程师",
+        level="中级",
+        date=dt.date(2024, 9, 1),
+        pdf="approvals/certificates/x.pdf",
+        pdf_sha256="0" * 64,
     )
-    page.save_revision().publish()
-    first = client.get(page.url)
-    assert first.status_code == 200 and "csrfmiddlewaretoken" in first.content.decode()
-    assert state(client, page.url) == "skip"
+    cache._pending.batch = None
+    url = "/verify/?number=TOUTUNHE-2024-000001"
+    assert "证书有效" in client.get(url).content.decode()
+    assert state(client, url) == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        revoke_certificate(certificate, "材料不实")
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    content = response.content.decode()
+    assert "已撤销" in content and "材料不实" in content and "证书有效" not in content
+
+
+@real_urls_cache_on
+def test_certificate_download_and_upload_verification_are_never_cached(client, home_page):
+    assert state(client, "/verify/") in ("miss", "hit")  # the form page itself is shared
+    download = client.get("/certificates/download/")
+    assert download["X-Page-Cache"] == "skip" and "no-store" in download["Cache-Control"]
+    upload = client.post("/verify/", {"file": SimpleUploadedFile("x.pdf", b"not a pdf")})
+    assert upload.status_code == 200
+    assert "no-store" in upload["Cache-Control"] and "private" in upload["Cache-Control"]
+    assert "X-Page-Cache" not in upload  # POSTs bypass the cache

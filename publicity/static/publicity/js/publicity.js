@@ -1,4 +1,5 @@
-// Publicity page: filter the list on the page, pick an entry to object to, live countdown.
+// Publicity page: filter the list on the page, live countdown. (Each row links to the
+// objection form at …/objection/?entry=<id>, a page of its own.)
 (function () {
   "use strict";
 
@@ -47,18 +48,6 @@
     specialty.addEventListener("change", apply);
   }
 
-  function setupObjectionLinks() {
-    var select = document.getElementById("id_entry");
-    if (!select) return;
-    document.addEventListener("click", function (event) {
-      var link = event.target.closest("[data-object-entry]");
-      if (!link) return;
-      select.value = link.dataset.objectEntry;
-      var contact = document.getElementById("id_contact");
-      setTimeout(function () { if (contact) contact.focus(); }, 0);
-    });
-  }
-
   function setupCountdown() {
     var box = document.querySelector("[data-countdown]");
     if (!box) return;
@@ -80,6 +69,5 @@
   }
 
   setupFilter();
-  setupObjectionLinks();
   setupCountdown();
 })();
