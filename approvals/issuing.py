@@ -482,12 +482,19 @@ def finalize(doc: ApprovalDocument, user=None) -> ApprovalDocument:
         locked.summary = summary_text(locked)
         locked.progress_done = locked.progress_total
         locked.issue_error = ""
+        # This save, with the status issued and every person in place, puts the final
+        # document into the site search index (Wagtail's post_save handler).
         locked.save()
         if locked.supersedes_id:
             ApprovalDocument.objects.filter(
                 pk=locked.supersedes_id, status=DocumentStatus.ISSUED
             ).update(status=DocumentStatus.SUPERSEDED)
         log(instance=locked, action="approvals.issue", user=locked.issued_by)
+    if locked.supersedes_id:
+        # update() sends no post_save: re-index the old document so search marks it superseded.
+        from modelsearch.index import insert_or_update_object
+
+        insert_or_update_object(ApprovalDocument.objects.get(pk=locked.supersedes_id))
     _remove_unreferenced_files(locked)
     return locked
 

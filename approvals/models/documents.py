@@ -17,6 +17,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
+from wagtail.search import index
 
 from website.choices import Level
 
@@ -98,7 +99,7 @@ class DocumentCounter(models.Model):
         return f"{self.authority} {self.year} {self.get_kind_display()}：{self.last}"
 
 
-class ApprovalDocument(ClusterableModel):
+class ApprovalDocument(index.Indexed, ClusterableModel):
     """任职资格审批文件: a red-header document listing who obtained which qualification.
 
     Editable while a draft; issuing gives it a number (e.g. 新经开人社〔2024〕3号), a signed PDF and
@@ -188,6 +189,21 @@ class ApprovalDocument(ClusterableModel):
         InlinePanel("persons", label="人员", heading="通过人员名单"),
     ]
 
+    # Site search (website.search): a document number, title words, a person's name or unit
+    # find the document. Only public (issued or superseded) documents enter the index, see
+    # get_indexed_objects; issuing's final save indexes the complete document.
+    search_fields = [
+        index.SearchField("number", boost=4),
+        index.SearchField("title", boost=2),
+        index.AutocompleteField("title"),
+        index.SearchField("body"),
+        index.SearchField("addressees"),
+        index.SearchField("search_persons"),
+        index.FilterField("status"),
+        index.FilterField("year"),
+        index.FilterField("authority"),
+    ]
+
     class Meta:
         verbose_name = "任职资格审批文件"
         verbose_name_plural = "任职资格审批文件"
@@ -196,6 +212,17 @@ class ApprovalDocument(ClusterableModel):
 
     def __str__(self) -> str:
         return f"{self.number}：{self.title}" if self.number else f"（草稿）{self.title}"
+
+    @classmethod
+    def get_indexed_objects(cls):
+        """Drafts (and their persons' names) never enter the search index."""
+        return super().get_indexed_objects().filter(status__in=PUBLIC_DOCUMENT_STATUSES)
+
+    def search_persons(self) -> str:
+        """The approved persons' names and units, one "姓名 单位" per line, for the index."""
+        rows = ApprovedPerson.objects.filter(document_id=self.pk).order_by("sort_order", "pk")
+        rows = rows.values_list("name", "unit")
+        return "\n".join(f"{name} {unit}".strip() for name, unit in rows)
 
     @property
     def is_public(self) -> bool:

@@ -147,6 +147,126 @@ def suggestions(query: str, limit: int = 5) -> list[Page]:
     return [by_pk[titles[title]] for title in close if titles[title] in by_pk]
 
 
+# Approval documents (approvals.ApprovalDocument) are not pages: they are searched beside the
+# pages and shown as their own results, linked to their entry on /approvals/ and their PDF.
+DOCUMENT_KIND = "approval"
+
+
+def _document_model():
+    try:
+        return apps.get_model("approvals", "ApprovalDocument")
+    except LookupError:
+        return None
+
+
+def searchable_documents(year: int | None = None, authority_id=None):
+    """Public approval documents: issued ones and, marked as such, superseded ones (they stay
+    listed on /approvals/, and whoever holds the old number must learn it was replaced).
+    Drafts and documents still being issued are never returned. Year is the number's year."""
+    from approvals.models import PUBLIC_DOCUMENT_STATUSES
+
+    model = _document_model()
+    documents = model.objects.filter(status__in=PUBLIC_DOCUMENT_STATUSES).select_related(
+        "authority"
+    )
+    if year is not None:
+        documents = documents.filter(year=year)
+    if authority_id is not None:
+        documents = documents.filter(authority=authority_id)
+    return documents
+
+
+def search_documents(query: str, year=None, authority_id=None):
+    """Search results over the public approval documents (lazy, sliceable, countable)."""
+    from modelsearch.backends import get_search_backend
+
+    # The model's plain manager has no .search(); the backend takes any queryset.
+    documents = searchable_documents(year, authority_id)
+    return get_search_backend().search(query, documents, operator="and")
+
+
+def wants_documents(kinds: list[str] | None) -> bool:
+    """Whether a search with these 类型 covers approval documents."""
+    return _document_model() is not None and (not kinds or DOCUMENT_KIND in kinds)
+
+
+def document_text(document) -> str:
+    """The text of a document shown in its result snippet: body, then who was approved."""
+    persons = document.search_persons()
+    return " ".join(
+        part
+        for part in (
+            document.summary,
+            f"主送：{document.addressees}" if document.addressees else "",
+            document.body,
+            "人员：" + "；".join(persons.splitlines()) if persons else "",
+        )
+        if part
+    )
+
+
+def approvals_index_page():
+    """The live /approvals/ listing page, or None."""
+    from approvals.models import ApprovalIndexPage
+
+    return ApprovalIndexPage.objects.live().public().first()
+
+
+def document_url(document, index_page=None) -> str | None:
+    """Where a document is shown: its own page if it has one, else its entry on the
+    /approvals/ listing (filtered to its year and authority, on the page that holds it).
+    Pass ``index_page`` (see approvals_index_page) to look it up once for many documents."""
+    if hasattr(document, "get_absolute_url"):
+        return document.get_absolute_url()
+    index_page = index_page or approvals_index_page()
+    if index_page is None:
+        return None
+    listed = searchable_documents(document.year).filter(authority=document.authority_id)
+    # The listing orders by -date, -year, -sequence: count the entries before this one.
+    before = listed.filter(
+        Q(date__gt=document.date)
+        | Q(date=document.date, year__gt=document.year)
+        | Q(date=document.date, year=document.year, sequence__gt=document.sequence)
+    ).count()
+    page_number = before // index_page.per_page + 1
+    params = {"year": document.year, "authority": document.authority.slug}
+    if page_number > 1:
+        params["page"] = page_number
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return f"{index_page.url}?{query}#doc-{document.pk}"
+
+
+class ChainedResults:
+    """Result sets one after the other, as one list for a Paginator: each set is counted
+    once and a slice takes from each only what falls inside it."""
+
+    def __init__(self, *parts):
+        self.parts = parts
+        self._sizes: list[int] | None = None
+
+    def sizes(self) -> list[int]:
+        if self._sizes is None:
+            self._sizes = [part.count() for part in self.parts]
+        return self._sizes
+
+    def count(self) -> int:
+        return sum(self.sizes())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list:
+        start = key.start or 0
+        items, offset = [], 0
+        for part, size in zip(self.parts, self.sizes(), strict=True):
+            low = max(start - offset, 0)
+            high = size if key.stop is None else min(key.stop - offset, size)
+            if low < high:
+                items.extend(part[low:high])
+            offset += size
+        return items
+
+
 def highlight_terms(query: str) -> list[str]:
     """The strings to mark in a result: the query's words and, for a multi-word query, the
     whole query, longest first."""
