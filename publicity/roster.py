@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from django.conf import settings
 from django.db import transaction
 
+from website import cache as website_cache
 from website.choices import Level
 
 from . import identity
@@ -318,6 +319,9 @@ def import_rows(page: PublicityPage, rows: list[RosterRow]) -> ImportSummary:
             to_update.append(entry)
     PublicityEntry.objects.bulk_create(to_create, batch_size=500)
     PublicityEntry.objects.bulk_update(to_update, fields, batch_size=500)
+    # Bulk writes send no signals: purge the cached list (and what shows the page) ourselves;
+    # the purge waits for the commit like the reindex.
+    website_cache.purge_page(page)
     transaction.on_commit(lambda: reindex(page))
     return ImportSummary(created=len(to_create), updated=len(to_update))
 

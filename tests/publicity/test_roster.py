@@ -188,3 +188,33 @@ def test_header_button_links_to_import(admin_client, make_publicity):
 
     buttons = list(roster_button(page, admin_client.user, "edit"))
     assert buttons[0].url == reverse("publicity_admin:import_roster", args=[page.pk])
+
+
+def test_import_into_a_live_page_purges_its_cached_list_and_reindexes(
+    client, make_publicity, settings, django_capture_on_commit_callbacks
+):
+    """bulk_create sends no signals: the import itself purges the page cache."""
+    import datetime
+
+    import time_machine
+    from django.core.cache import caches
+    from wagtail.models import Page
+
+    from website import cache as page_cache
+
+    from .conftest import at
+
+    settings.PAGE_CACHE_ENABLED = True
+    caches["pages"].clear()
+    page = make_publicity(start=datetime.date(2023, 11, 1), now=at(2023, 11, 1, 8), people=[])
+    page_cache._pending.batch = None
+    with time_machine.travel(at(2023, 11, 2), tick=False):
+        assert "王建国" not in client.get(page.url).content.decode()
+        assert client.get(page.url)["X-Page-Cache"] == "hit"
+        with django_capture_on_commit_callbacks(execute=True):
+            roster.import_rows(page, roster.parse_roster(csv_bytes(CLEAN)).rows)
+        response = client.get(page.url)
+        assert response["X-Page-Cache"] == "miss"
+        assert "王建国" in response.content.decode()
+        assert page.pk in [p.pk for p in Page.objects.live().search("王建国")]
+    caches["pages"].clear()

@@ -182,6 +182,23 @@ def test_a_hit_runs_no_query(client, tree, django_assert_num_queries):
 
 
 @cache_on
+def test_large_pages_are_stored_gzipped_and_sent_to_clients_that_accept_it(client, tree):
+    import gzip
+
+    Page.objects.filter(pk=tree["alpha"].pk).update(title="甲页" + "长标题" * 400)
+    plain = client.get("/section/alpha/")
+    assert plain["X-Page-Cache"] == "miss" and "Content-Encoding" not in plain
+    assert "Accept-Encoding" in plain["Vary"]
+    zipped = client.get("/section/alpha/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert zipped["X-Page-Cache"] == "hit" and zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content
+    assert int(zipped["Content-Length"]) == len(zipped.content) < len(plain.content) / 4
+    again = client.get("/section/alpha/")
+    assert again["X-Page-Cache"] == "hit" and "Content-Encoding" not in again
+    assert again.content == plain.content
+
+
+@cache_on
 def test_head_is_answered_from_the_get_entry_without_body(client, tree):
     client.get("/section/alpha/")
     response = client.head("/section/alpha/")
