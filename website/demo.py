@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from .models import Authority, HomePage, Series, Specialty
 
@@ -72,8 +75,20 @@ SERIES = {
 }
 
 
+def ensure_tree_root() -> None:
+    """Wagtail's migrations create the default locale and the tree root; `manage.py flush`
+    (and a transactional test's teardown) deletes them. Recreate them so load_demo still works."""
+    if Page.objects.filter(depth=1).exists():
+        return
+    ContentType.objects.clear_cache()  # a flush recreates content types under new ids
+    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    Locale.objects.get_or_create(language_code=language)
+    Page.add_root(instance=Page(title="Root", slug="root"))
+
+
 def ensure_home_page() -> HomePage:
     """The single HomePage, replacing Wagtail's welcome page and owning the default Site."""
+    ensure_tree_root()
     home = HomePage.objects.first()
     if home is None:
         # Wagtail's initial welcome page (a plain Page at /home/) makes way for ours.

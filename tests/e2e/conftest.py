@@ -16,8 +16,8 @@ def _chromium_available() -> bool:
     return os.path.exists(CHROMIUM) and shutil.which(CHROMIUM) is not None
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(monkeypatch):
     if not _chromium_available():
         message = f"找不到 Chromium（{CHROMIUM}）：请安装 Debian 软件包 chromium。"
         if os.environ.get("CI") == "true":
@@ -25,8 +25,10 @@ def browser():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop; Django must allow ORM calls from the test body.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Playwright's sync API runs an event loop in this thread while the test body still uses the
+    # ORM. Per test (a launch costs about a second), so the override never outlives the journey
+    # nor reaches other tests' subprocesses (`check --deploy` rejects it).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,

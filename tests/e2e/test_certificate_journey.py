@@ -7,27 +7,9 @@ import pytest
 from django.core.management import call_command
 
 
-def restore_wagtail_root():
-    """Recreate what Wagtail's data migrations made (default locale, root page) when an
-    earlier transactional test flushed the database: live_server ignores serialized_rollback."""
-    from django.conf import settings
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Locale, Page
-
-    if Page.objects.filter(depth=1).exists():
-        return
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()  # ids changed when the flush recreated them
-    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    Locale.objects.get_or_create(language_code=language)
-    Page.add_root(instance=Page(title="Root", slug="root"))
-
-
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_download_demo_certificate_then_verify_it(live_server, phone_page, tmp_path):
-    restore_wagtail_root()
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     match = re.search(

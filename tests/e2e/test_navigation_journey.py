@@ -7,7 +7,7 @@ COLUMNS = ["通知公告", "资料下载", "公示", "审批文件", "证书查�
 
 
 @pytest.mark.e2e
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_every_column_is_reachable_from_the_navigation_on_a_phone(live_server, phone_page):
     call_command("load_demo")
     page = phone_page
