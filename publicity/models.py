@@ -15,7 +15,7 @@ from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
@@ -86,18 +86,23 @@ class PublicityIndexPage(Page):
 
     def route(self, request, path_components):
         # An expired publicity is unpublished by the scheduler; its address still answers
-        # "公示已于…结束" (410, no names) rather than a bare 404.
-        if len(path_components) == 1:
-            ended = (
-                PublicityPage.objects.child_of(self)
-                .filter(slug=path_components[0], live=False, expired=True)
-                .first()
-            )
-            if ended is not None and ended.has_ended:
-                from wagtail.url_routing import RouteResult
+        # "公示已于…结束" (410, no names) rather than a bare 404. Looked up only when normal
+        # routing fails, so serving a running publicity costs no extra query.
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            if len(path_components) != 1:
+                raise
+        ended = (
+            PublicityPage.objects.child_of(self)
+            .filter(slug=path_components[0], live=False, expired=True)
+            .first()
+        )
+        if ended is None or not ended.has_ended:
+            raise Http404
+        from wagtail.url_routing import RouteResult
 
-                return RouteResult(ended)
-        return super().route(request, path_components)
+        return RouteResult(ended)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
