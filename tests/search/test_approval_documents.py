@@ -96,6 +96,10 @@ def test_draft_and_issuing_documents_are_never_found(client, authority):
     issuing.status = DocumentStatus.ISSUING
     issuing.number = "新经开人社〔2024〕9号"
     issuing.save()
+    # Counted as well as listed: nothing public to search means no hits at all, not the
+    # unfiltered matches of other models (Whoosh reads an empty filter set as "no filter").
+    assert search_documents("草稿文件").count() == 0
+    assert search_documents("职称").count() == 0  # the home page, 职称公示与证书平台, matches
     assert list(search_documents("草稿文件")) == []
     assert list(search_documents("新经开人社〔2024〕9号")) == []
     assert list(search_documents("王小明")) == []

@@ -697,9 +697,14 @@ class WhooshSearchResults(BaseSearchResults):
         if "hits" not in self._shared:
             compiler = self.query_compiler
             searcher = self._searcher()
+            allowed = self._filter_docs(searcher, compiler.get_filter())
+            if not allowed:
+                # Whoosh reads an empty allow-set as "no filter" and would return every match.
+                self._shared["hits"] = (searcher, [])
+                return self._shared["hits"]
             results = searcher.search(
                 compiler.get_query(),
-                filter=self._filter_docs(searcher, compiler.get_filter()),
+                filter=allowed,
                 limit=None,
                 sortedby=compiler.get_sort(),
                 scored=compiler.order_by_relevance,
@@ -753,9 +758,12 @@ class WhooshSearchResults(BaseSearchResults):
             )
         column, _kind = compiler.mapping.filter_column(field)
         searcher = self._searcher()
+        allowed = self._filter_docs(searcher, compiler.get_filter())
+        if not allowed:
+            return OrderedDict()
         results = searcher.search(
             compiler.get_query(),
-            filter=self._filter_docs(searcher, compiler.get_filter()),
+            filter=allowed,
             groupedby=sorting.FieldFacet(column, allow_overlap=True),
             limit=None,
             scored=False,
