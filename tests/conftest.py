@@ -29,3 +29,20 @@ def admin_client(client, django_user_model):
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture
+def search_index(settings):
+    """An empty search index that follows every change, as on the site.
+
+    The test settings keep the index out of page saves (it is slow and lives outside the
+    database, so rollbacks would not clear it); tests that search ask for this fixture.
+    """
+    from modelsearch.backends import get_search_backend
+
+    backends = {name: dict(config) for name, config in settings.WAGTAILSEARCH_BACKENDS.items()}
+    backends["default"]["AUTO_UPDATE"] = True
+    settings.WAGTAILSEARCH_BACKENDS = backends
+    backend = get_search_backend()
+    backend.reset_indexes()
+    return backend

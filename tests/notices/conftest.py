@@ -8,14 +8,9 @@ SEEDS = Path(__file__).resolve().parent / "seeds"
 
 
 @pytest.fixture(autouse=True)
-def _no_search_indexing(settings):
-    """Page saves here need no search index (≈0.5 s per save with Whoosh and jieba); search
-    has its own tests. AUTO_UPDATE=False keeps the configured backend but skips indexing."""
-    backends = {name: dict(conf) for name, conf in settings.WAGTAILSEARCH_BACKENDS.items()}
-    for conf in backends.values():
-        conf["AUTO_UPDATE"] = False
-    settings.WAGTAILSEARCH_BACKENDS = backends
-    # The anonymous page cache is keyed by URL; seed notices get the same URL in every test.
+def _fresh_page_cache(settings):
+    """The anonymous page cache is keyed by URL; seed notices get the same URL in every test.
+    (Search indexing is off by default in the test settings.)"""
     from django.core.cache import caches
 
     if "pages" in settings.CACHES:

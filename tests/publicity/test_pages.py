@@ -248,17 +248,21 @@ def test_list_page_queries_do_not_grow_with_entries(
     assert response.content.decode().count(f"{page.objection_url()}?entry=") == 300
 
 
-def test_search_finds_names_while_running_and_not_after_expiry(make_publicity):
+def test_search_finds_names_while_running_and_not_after_expiry(make_publicity, search_index):
     from wagtail.models import Page
 
     page = make_publicity(start=D(2023, 11, 1), now=at(2023, 11, 1, 8))
     assert "王建国" in page.entry_names()
+    with time_machine.travel(at(2023, 11, 3, 10), tick=False):
+        assert page.pk in [p.pk for p in Page.objects.live().search("王建国")]
     with time_machine.travel(at(2023, 11, 8, 0, 1), tick=False):
         call_command("publish_scheduled")
         assert page.pk not in [p.pk for p in Page.objects.live().search("王建国")]
 
 
-def test_search_page_drops_an_ended_publicity_before_the_scheduler_runs(make_publicity, client):
+def test_search_page_drops_an_ended_publicity_before_the_scheduler_runs(
+    make_publicity, client, search_index
+):
     page = make_publicity(start=D(2023, 11, 1), now=at(2023, 11, 1, 8))
     with time_machine.travel(at(2023, 11, 7, 23, 0), tick=False):
         assert page.title in client.get("/search/", {"q": "王建国"}).content.decode()

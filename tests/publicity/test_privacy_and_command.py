@@ -13,7 +13,7 @@ from .conftest import at
 pytestmark = pytest.mark.django_db
 
 
-def test_no_public_page_contains_a_full_id_number(client, home_page):
+def test_no_public_page_contains_a_full_id_number(client, home_page, search_index):
     with time_machine.travel(at(2024, 5, 15, 10), tick=False):
         demo.load(lambda message: None)
         from publicity.models import PublicityPage

@@ -2,14 +2,11 @@
 so the database rollback between tests does not clear it)."""
 
 import pytest
-from modelsearch.backends import get_search_backend
 
 
 @pytest.fixture(autouse=True)
-def empty_index():
-    backend = get_search_backend()
-    backend.reset_indexes()
-    return backend
+def empty_index(search_index):
+    return search_index
 
 
 @pytest.fixture

@@ -13,6 +13,9 @@ STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
 STATIC_ROOT = _TEST_VAR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WAGTAILSEARCH_BACKENDS["default"]["INDEX_PATH"] = _TEST_VAR / "search"  # noqa: F405
+# Writing the Whoosh index costs about half a second per page save; only tests that search
+# turn it on (the `search_index` fixture), which also gives them an empty index.
+WAGTAILSEARCH_BACKENDS["default"]["AUTO_UPDATE"] = False  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
