@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from publicity.forms import RosterUploadForm
 from publicity.identity import InvalidIdNumber
 
 from . import identity
@@ -60,8 +61,9 @@ class FromPublicityForm(forms.Form):
         ]
 
 
-class FromRosterForm(forms.Form):
-    """从名单文件创建: the document's heading fields and the 申报人员花名册 file."""
+class FromRosterForm(RosterUploadForm):
+    """从名单文件创建: the document's heading fields, then the publicity app's roster upload
+    fields (file, default series and specialty, only valid rows)."""
 
     authority = forms.ModelChoiceField(label="发文机关", queryset=None, empty_label=None)
     title = forms.CharField(
@@ -78,34 +80,19 @@ class FromRosterForm(forms.Form):
         required=False,
         help_text="印在证书上的评审委员会；留空则用发文机关名称。",
     )
-    file = forms.FileField(
-        label="花名册文件",
-        help_text="申报人员花名册，XLSX 或 CSV（UTF-8 或 GB18030 编码）；"
-        "“是否通过”为“是”的行列入名单。",
-    )
-    series = forms.CharField(
-        label="系列",
-        max_length=40,
-        required=False,
-        help_text="文件中没有“系列”列时使用，如 工程系列",
-    )
-    specialty = forms.CharField(
-        label="专业",
-        max_length=40,
-        required=False,
-        help_text="文件中没有“专业”列时使用，如 建筑工程",
-    )
-    only_valid = forms.BooleanField(
-        label="只用有效行",
-        required=False,
-        help_text="默认只要有一行有误就不创建；勾选后跳过有误的行，只用有效行创建。",
-    )
 
     def __init__(self, *args, **kwargs):
         from website.models import Authority
 
         super().__init__(*args, **kwargs)
         self.fields["authority"].queryset = Authority.objects.all()
+        self.fields["file"].help_text += "“是否通过”为“是”的行列入名单。"
+        self.fields["only_valid"].label = "只用有效行"
+        self.fields[
+            "only_valid"
+        ].help_text = "默认只要有一行有误就不创建；勾选后跳过有误的行，只用有效行创建。"
+        # The heading fields first, then the file.
+        self.order_fields(["authority", "title", "date", "addressees", "review_committee"])
 
     def header(self):
         """The creation.DocumentHeader typed in this (valid) form."""
