@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
 # Seed file → authority slug (authorities come from website.demo).
@@ -18,7 +17,9 @@ SEEDS = {
 
 
 def seeds_dir() -> Path:
-    return Path(settings.BASE_DIR).parent / "shared" / "seeds"
+    """The seed notices shipped with the app (copies of the product's shared/seeds), so the
+    demo and the tests work wherever the repository is checked out."""
+    return Path(__file__).resolve().parent / "seeds"
 
 
 def ensure_index_pages():

@@ -1,10 +1,10 @@
 """Fixtures of the notices tests: the column pages and a published seed notice."""
 
-from pathlib import Path
-
 import pytest
 
-SEEDS = Path(__file__).resolve().parent / "seeds"
+from notices.demo import seeds_dir
+
+SEEDS = seeds_dir()
 
 
 @pytest.fixture(autouse=True)

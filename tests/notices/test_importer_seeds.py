@@ -2,14 +2,13 @@
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
+from notices.demo import seeds_dir
 from notices.importer import parse_file
 
-# Copies of ../shared/seeds, so the suite runs wherever the repository is checked out.
-SEEDS = Path(__file__).resolve().parent / "seeds"
+SEEDS = seeds_dir()
 D = dt.date
 
 
