@@ -31,6 +31,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from .analyzer import CharAnalyzer, WordAnalyzer
+from .scoring import CachedLengthBM25F
 
 POINTER = "CURRENT"
 MARKER = "REBUILDING"
@@ -152,7 +153,7 @@ class IndexStore:
                     # set being paginated may still read stored fields through it.
                     searcher = None
                 if searcher is None:
-                    searcher = self.open(name).searcher()
+                    searcher = self.open(name).searcher(weighting=CachedLengthBM25F())
                 searchers[name] = searcher
                 for other in [key for key in searchers if key != name]:
                     del searchers[other]
