@@ -171,8 +171,13 @@ def query_char_groups(text: str) -> list[tuple[str, list[str]]]:
     return groups
 
 
-class WordTokenizer(Tokenizer):
-    """Whoosh tokenizer over :func:`index_words`."""
+class _SplittingTokenizer(Tokenizer):
+    """Whoosh's tokenizer protocol once: a value passed with ``tokenize=False`` is one token;
+    otherwise subclasses yield ``(text, pos, start, end)`` from :meth:`split` (``start``/``end``
+    are character offsets, or None where they are not recorded)."""
+
+    def split(self, value: str, start_pos: int):
+        raise NotImplementedError
 
     def __call__(
         self,
@@ -198,63 +203,41 @@ class WordTokenizer(Tokenizer):
                 token.endchar = start_char + len(value)
             yield token
             return
-        # Queries go through query_words(); at index time use the search-mode words.
-        for pos, (word, start, end) in enumerate(index_words(value)):
-            token.text = word
+        for text, pos, start, end in self.split(value, start_pos):
+            token.text = text
             token.boost = 1.0
             if keeporiginal:
-                token.original = word
+                token.original = text
             token.stopped = False
             if positions:
-                token.pos = start_pos + pos
-            if chars:
+                token.pos = pos
+            if chars and start is not None:
                 token.startchar = start_char + start
                 token.endchar = start_char + end
             yield token
 
 
-class CharTokenizer(Tokenizer):
+class WordTokenizer(_SplittingTokenizer):
+    """Whoosh tokenizer over :func:`index_words`."""
+
+    def split(self, value: str, start_pos: int):
+        # Queries go through query_words(); at index time use the search-mode words.
+        for pos, (word, start, end) in enumerate(index_words(value)):
+            yield word, start_pos + pos, start, end
+
+
+class CharTokenizer(_SplittingTokenizer):
     """Whoosh tokenizer over :func:`char_tokens`, with a position gap between joined fields.
     (Character offsets are not recorded: nothing highlights from the index.)"""
 
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            token.original = token.text = value
-            token.boost = 1.0
-            if positions:
-                token.pos = start_pos
-            if chars:
-                token.startchar = start_char
-                token.endchar = start_char + len(value)
-            yield token
-            return
+    def split(self, value: str, start_pos: int):
         pos = start_pos
         for part_index, part in enumerate(value.split(FIELD_SEPARATOR)):
             if part_index:
                 pos += _POSITION_GAP
             for text in char_tokens(part):
-                token.text = text
-                token.boost = 1.0
-                if keeporiginal:
-                    token.original = text
-                token.stopped = False
-                if positions:
-                    token.pos = pos
+                yield text, pos, None, None
                 pos += 1
-                yield token
 
 
 def WordAnalyzer():  # noqa: N802 - Whoosh's analyzers are factory functions with class-like names
