@@ -221,7 +221,7 @@ class FromRosterView(WagtailAdminTemplateMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         upload = form.cleaned_data["file"]
-        data = upload.read(roster.max_bytes() + 1)
+        data = form.uploaded_bytes()
         try:
             result = creation.check_roster(
                 data,

@@ -47,7 +47,7 @@ def import_roster(request: HttpRequest, page_id: int):
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read(roster.ROSTER_MAX_BYTES + 1)
+        data = form.uploaded_bytes()
         try:
             result = roster.parse_roster(
                 data,

@@ -74,3 +74,9 @@ class RosterUploadForm(forms.Form):
         required=False,
         help_text="默认只要有一行有误就不导入任何数据；勾选后跳过有误的行，只导入有效行。",
     )
+
+    def uploaded_bytes(self) -> bytes:
+        """The file's bytes, one past the cap so the parser can tell an oversized file."""
+        from .roster import max_bytes
+
+        return self.cleaned_data["file"].read(max_bytes() + 1)

@@ -14,7 +14,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -173,21 +173,7 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
-    panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("authority"),
-                FieldPanel("title"),
-                FieldPanel("addressees"),
-                FieldPanel("review_committee"),
-                FieldPanel("date"),
-                FieldPanel("supersedes"),
-            ],
-            heading="文件",
-        ),
-        FieldPanel("body"),
-        InlinePanel("persons", label="人员", heading="通过人员名单"),
-    ]
+    # The admin form is approvals.panels.DOCUMENT_PANELS (the viewset's edit handler).
 
     # Site search (website.search): a document number, title words, a person's name or unit
     # find the document. Only public (issued or superseded) documents enter the index, see
@@ -283,15 +269,7 @@ class ApprovedPerson(Orderable):
         "证书编号", max_length=40, unique=True, null=True, blank=True, editable=False
     )
 
-    panels = [
-        FieldRowPanel([FieldPanel("name"), FieldPanel("gender"), FieldPanel("birth_month")]),
-        FieldPanel("unit"),
-        FieldRowPanel([FieldPanel("series"), FieldPanel("specialty")]),
-        FieldRowPanel(
-            [FieldPanel("qualification"), FieldPanel("level"), FieldPanel("review_type")]
-        ),
-        FieldPanel("photo"),
-    ]
+    # Edited inline through approvals.panels.PERSON_PANELS (with the ID-number field).
 
     class Meta(Orderable.Meta):
         verbose_name = "通过人员"

@@ -170,6 +170,17 @@ def test_admin_import_refuses_a_non_spreadsheet(admin_client, make_publicity):
     assert page.entries.count() == 0
 
 
+def test_admin_import_honours_a_raised_size_cap(admin_client, make_publicity, settings):
+    # A file larger than the default 5 MB but under the configured cap is read whole.
+    settings.PUBLICITY_ROSTER_MAX_BYTES = 6 * 1024 * 1024
+    page = make_publicity(people=[])
+    head, *rows = csv_bytes(CLEAN).split(b"\r\n", 2)
+    padded = b"\r\n".join([head, rows[0], b"\r\n" * (5 * 1024 * 1024 // 2 + 10), rows[1]])
+    response = _upload(admin_client, page, padded)
+    assert "不能超过" not in response.content.decode()
+    assert page.entries.count() == 3  # the rows after the first 5 MB arrived too
+
+
 def test_import_keeps_excluded_flag(make_publicity):
     page = make_publicity(people=[])
     result = roster.parse_roster(csv_bytes(CLEAN))
