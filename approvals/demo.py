@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from approvals.models import ApprovalDocument, ApprovalIndexPage, ApprovedPerson, DocumentStatus
 from website.demo import ensure_authorities, ensure_home_page
-
-from .models import ApprovalDocument, ApprovalIndexPage, ApprovedPerson, DocumentStatus
 
 FALLBACK_TITLE = "关于艾力江等3名同志取得专业技术职务任职资格的通知"
 ENDED_PUBLICITY_SLUG = "bayingol-engineering-2023"
@@ -45,7 +44,7 @@ def _from_publicity():
     page = PublicityPage.objects.filter(slug=ENDED_PUBLICITY_SLUG).first()
     if page is None or not page.has_ended:
         return None, {}
-    from .creation import create_from_publicity
+    from approvals.issuing.creation import create_from_publicity
 
     return create_from_publicity(page, date=DEMO_DATE), {}
 
@@ -59,7 +58,7 @@ def fallback_id_number(i: int, gender: str) -> str:
 
 
 def _from_fallback_list():
-    from .identity import from_id_number
+    from approvals.identity import from_id_number
 
     authority = ensure_authorities()["bayingol"]
     document = ApprovalDocument.objects.create(
@@ -93,8 +92,8 @@ def _from_fallback_list():
 
 
 def load(log: Callable[[str], None]) -> None:
-    from .issuing import issue_approval
-    from .keys import ensure_demo_keys
+    from approvals.crypto.keys import ensure_demo_keys
+    from approvals.issuing.issue import issue_approval
 
     ensure_index()
     ensure_demo_keys(log)

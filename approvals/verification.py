@@ -1,4 +1,9 @@
-"""Verdicts on uploaded PDFs: is this a document signed by the platform, unchanged?
+"""Every verdict of 证书查验: by number, by QR token, and on uploaded PDFs.
+
+Verdicts shown to the public (and returned by the JSON API):
+valid · revoked · unknown · not_signed · foreign · tampered · not_pdf.
+
+On uploaded PDFs: is this a document signed by the platform, unchanged?
 
 pdf signature validity alone is not enough: a file whose visible content was changed by an
 appended incremental update still carries a "valid" signature over its first revision (pdfsig
@@ -23,9 +28,15 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from .keys import public_key_fingerprint
-from .models import PlatformCA, SigningKey
-from .signing import run_outside_event_loop
+from approvals.crypto.keys import public_key_fingerprint
+from approvals.crypto.signing import run_outside_event_loop
+from approvals.models import (
+    PUBLIC_DOCUMENT_STATUSES,
+    ApprovalDocument,
+    Certificate,
+    PlatformCA,
+    SigningKey,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -191,3 +202,159 @@ __all__ = [
     "SignatureReport",
     "verify_pdf_bytes",
 ]
+
+
+# --- verdicts on a certificate: by number, by QR token, by upload -----------------------------
+
+REVOKED = "revoked"
+UNKNOWN = "unknown"
+
+LABELS = {
+    **VERDICT_LABELS,
+    VALID: "有效",
+    REVOKED: "已撤销",
+    UNKNOWN: "未找到",
+}
+
+
+@dataclass
+class Verification:
+    """One verification outcome; `certificate` / `document` when the platform knows the item."""
+
+    verdict: str
+    message: str
+    certificate: Certificate | None = None
+    document: ApprovalDocument | None = None
+    sha256: str = ""
+    key_id: str = ""
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.verdict]
+
+    def as_dict(self) -> dict:
+        data = {
+            "verdict": self.verdict,
+            "label": self.label,
+            "message": self.message,
+            "certificate": certificate_public_data(self.certificate) if self.certificate else None,
+            "document": document_public_data(self.document) if self.document else None,
+        }
+        if self.sha256:
+            data["sha256"] = self.sha256
+        if self.key_id:
+            data["key_id"] = self.key_id
+        return data
+
+
+def public_certificates():
+    return Certificate.objects.public().select_related("document", "document__authority")
+
+
+def find_certificate(number: str) -> Certificate | None:
+    number = (number or "").strip().upper()
+    if not number or len(number) > 40:
+        return None
+    return public_certificates().filter(number=number).first()
+
+
+def _revoked_message(certificate: Certificate) -> str:
+    from website.formatting import cn_date
+
+    return f"该证书已于{cn_date(certificate.revoked_at)}撤销，原因：{certificate.revoked_reason}"
+
+
+def _judge_certificate(certificate: Certificate | None, what: str) -> Verification:
+    if certificate is None:
+        return Verification(UNKNOWN, f"未找到{what}对应的证书。")
+    if certificate.is_revoked:
+        return Verification(
+            REVOKED, _revoked_message(certificate), certificate, certificate.document
+        )
+    return Verification(
+        VALID, "证书有效：由本平台签发，未被撤销。", certificate, certificate.document
+    )
+
+
+def verify_number(number: str) -> Verification:
+    """证书查验 by certificate number."""
+    return _judge_certificate(find_certificate(number), "该编号")
+
+
+def verify_token(token: str) -> Verification:
+    """证书查验 by the signed token of the QR code: signature first, then the record."""
+    from approvals.crypto import tokens
+
+    verdict = tokens.verify_token(token)
+    if verdict.status == "unknown_key":
+        return Verification("foreign", verdict.message, key_id=verdict.key_id)
+    if not verdict.valid:
+        status = "tampered" if verdict.status == "forged" else "not_signed"
+        return Verification(status, verdict.message, key_id=verdict.key_id)
+    certificate = find_certificate(str(verdict.payload.get("n", "")))
+    if certificate is not None and certificate.name != verdict.payload.get("nm"):
+        return Verification("tampered", "令牌内容与证书记录不符。", key_id=verdict.key_id)
+    result = _judge_certificate(certificate, "二维码")
+    result.key_id = verdict.key_id
+    return result
+
+
+def verify_upload(data: bytes) -> Verification:
+    """证书查验 by uploading a PDF: the signature check, then which record it is."""
+    pdf = verify_pdf_bytes(data)
+    if not pdf.valid:
+        return Verification(pdf.verdict, pdf.message, sha256=pdf.sha256, key_id=pdf.key_id)
+    certificate = public_certificates().filter(pdf_sha256=pdf.sha256).first()
+    if certificate is not None:
+        result = _judge_certificate(certificate, "")
+        result.sha256, result.key_id = pdf.sha256, pdf.key_id
+        return result
+    document = (
+        ApprovalDocument.objects.filter(pdf_sha256=pdf.sha256, status__in=PUBLIC_DOCUMENT_STATUSES)
+        .select_related("authority")
+        .first()
+    )
+    if document is not None:
+        message = "审批文件有效：由本平台签发，内容未被改动。"
+        if document.status == "superseded":
+            message = "审批文件由本平台签发、内容未被改动，但已被新的文件替代。"
+        return Verification(VALID, message, None, document, pdf.sha256, pdf.key_id)
+    return Verification(
+        UNKNOWN,
+        "签名来自本平台，但平台上没有与该文件一致的已签发记录。",
+        sha256=pdf.sha256,
+        key_id=pdf.key_id,
+    )
+
+
+def certificate_public_data(certificate: Certificate) -> dict:
+    """What anyone may see of a certificate: masked ID, no PDF, no token."""
+    return {
+        "number": certificate.number,
+        "status": certificate.status,
+        "status_label": certificate.get_status_display(),
+        "name": certificate.name,
+        "gender": certificate.gender,
+        "id_masked": certificate.id_masked,
+        "unit": certificate.unit,
+        "series": certificate.series,
+        "specialty": certificate.specialty,
+        "qualification": certificate.qualification,
+        "level": certificate.level,
+        "date": certificate.date.isoformat(),
+        "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
+        "revoked_reason": certificate.revoked_reason or None,
+        "document_number": certificate.document.number,
+    }
+
+
+def document_public_data(document: ApprovalDocument) -> dict:
+    return {
+        "number": document.number,
+        "title": document.title,
+        "authority": document.authority.name,
+        "date": document.date.isoformat(),
+        "status": document.status,
+        "pdf_url": document.pdf.url if document.pdf else None,
+        "pdf_sha256": document.pdf_sha256,
+    }

@@ -11,9 +11,9 @@ from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from . import admin_views
-from .models import ApprovalDocument, Certificate
-from .panels import DOCUMENT_PANELS
+from approvals.admin import views as admin_views
+from approvals.admin.panels import DOCUMENT_PANELS
+from approvals.models import ApprovalDocument, Certificate
 
 
 @hooks.register("register_log_actions")
@@ -144,6 +144,6 @@ def register_approvals_viewsets():
 
 @hooks.register("register_admin_viewset")
 def register_signing_key_viewset():
-    from .admin_keys import signing_key_viewset
+    from approvals.admin.keys import signing_key_viewset
 
     return signing_key_viewset

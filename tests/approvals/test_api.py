@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from approvals.issuing import issue_approval
+from approvals.issuing.issue import issue_approval
 from approvals.models import private_storage
-from approvals.openapi import VERDICTS
+from approvals.views.openapi import VERDICTS
 
 from .helpers import make_document
 
@@ -58,7 +58,7 @@ def test_verify_pdf_size_cap(client, issued, settings):
 
 
 def test_verify_token_get_post_json(client, issued, admin_user):
-    from approvals.revocation import revoke_certificate
+    from approvals.issuing.revocation import revoke_certificate
 
     certificate = issued.certificates.get()
     token = certificate.token

@@ -7,8 +7,8 @@ import hashlib
 import pytest
 from django.core.cache import cache
 
-from approvals.issuing import issue_approval
-from approvals.verify import DOWNLOAD_FAILED, RATE_LIMITED
+from approvals.issuing.issue import issue_approval
+from approvals.retrieval import DOWNLOAD_FAILED, RATE_LIMITED
 
 from .helpers import id_number, make_document
 
@@ -88,7 +88,7 @@ def test_rate_limit_per_client(client, issued, settings):
 
 
 def test_unissued_certificate_cannot_be_downloaded(client, authority, signing_key, monkeypatch):
-    from approvals import issuing
+    from approvals.issuing import issue as issuing
 
     document = make_document(authority, 1)
     monkeypatch.setattr(issuing, "finalize", lambda doc, user=None: doc)

@@ -3,8 +3,8 @@ calling thread already runs an event loop (load_demo from a Playwright test, an 
 
 import asyncio
 
+from approvals.crypto.signing import sign_rendered
 from approvals.pdf.certificate import render_certificate
-from approvals.signing import sign_rendered
 from approvals.verification import VALID, verify_pdf_bytes
 
 from . import pdf_samples

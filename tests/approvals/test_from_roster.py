@@ -10,8 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from approvals import creation
-from approvals.issuing import issue_approval
+from approvals.issuing import creation
+from approvals.issuing.issue import issue_approval
 from approvals.models import ApprovalDocument, ApprovedPerson, Certificate, DocumentStatus
 from publicity import identity, roster
 

@@ -10,11 +10,12 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from approvals.keys import build_crl
+from approvals.crypto.keys import build_crl
+from approvals.crypto.signing import get_signer, sign_pdf, sign_rendered
 from approvals.pdf.approval_document import render_approval_document
 from approvals.pdf.certificate import render_certificate
-from approvals.signing import bench_signing, get_signer, sign_pdf, sign_rendered
 from approvals.verification import VALID, verify_pdf_bytes
+from tests.bench.issuance_bench import bench_signing
 
 from . import pdf_samples
 

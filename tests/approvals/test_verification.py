@@ -7,9 +7,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-from approvals.keys import create_signing_key
+from approvals.crypto.keys import create_signing_key
+from approvals.crypto.signing import sign_rendered
 from approvals.pdf.certificate import render_certificate
-from approvals.signing import sign_rendered
 from approvals.verification import (
     FOREIGN,
     NOT_PDF,

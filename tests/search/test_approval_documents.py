@@ -112,7 +112,7 @@ def test_draft_and_issuing_documents_are_never_found(client, authority):
 @pytest.mark.usefixtures("signing_key")
 def test_issuing_indexes_the_final_document_with_bulk_added_persons(authority):
     from approvals.identity import from_id_number
-    from approvals.issuing import issue_approval
+    from approvals.issuing.issue import issue_approval
 
     document = make_document(authority, 1, title="关于批量名单的任职资格通知")
     stored = from_id_number(id_number(77))
@@ -144,8 +144,8 @@ def test_issuing_indexes_the_final_document_with_bulk_added_persons(authority):
 
 @pytest.mark.usefixtures("signing_key")
 def test_revoking_a_certificate_keeps_the_document(authority):
-    from approvals.issuing import issue_approval
-    from approvals.revocation import revoke_certificate
+    from approvals.issuing.issue import issue_approval
+    from approvals.issuing.revocation import revoke_certificate
 
     issued = issue_approval(make_document(authority, 2))
     revoke_certificate(issued.certificates.get(name="李华"), "以不正当手段取得")
@@ -154,7 +154,7 @@ def test_revoking_a_certificate_keeps_the_document(authority):
 
 @pytest.mark.usefixtures("signing_key")
 def test_superseded_document_is_marked(client, authority, approvals_page):
-    from approvals.issuing import issue_approval
+    from approvals.issuing.issue import issue_approval
 
     # Sequence 50: the counter (not advanced by this shortcut) gives the correction No. 1.
     old = published(authority, 50, title="关于王小明等同志取得工程师资格的通知")

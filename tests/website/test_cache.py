@@ -675,8 +675,8 @@ def test_a_cached_publicity_disappears_exactly_at_its_expiry(
 def test_a_cached_verification_by_number_shows_a_revocation_at_once(
     client, home_page, authority, no_indexing, django_capture_on_commit_callbacks
 ):
+    from approvals.issuing.revocation import revoke_certificate
     from approvals.models import ApprovalDocument, Certificate
-    from approvals.revocation import revoke_certificate
     from tests.approvals.helpers import make_document
 
     document = make_document(authority, 1)

@@ -9,7 +9,7 @@ class PersonInlinePanel(InlinePanel):
     """InlinePanel whose rows use ApprovedPersonForm (it takes the ID number, stores the hash)."""
 
     def get_form_options(self):
-        from .forms import ApprovedPersonForm
+        from approvals.admin.forms import ApprovedPersonForm
 
         options = super().get_form_options()
         options["formsets"][self.relation_name]["form"] = ApprovedPersonForm

@@ -28,7 +28,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from .models import PlatformCA, SigningKey
+from approvals.models import PlatformCA, SigningKey
 
 CA_NAME = "职称公示与证书平台根证书"
 PLATFORM_ORGANIZATION = "职称公示与证书平台"

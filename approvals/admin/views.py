@@ -16,13 +16,13 @@ from wagtail.admin.views.generic import DeleteView, EditView, IndexView, Inspect
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import Button, HeaderButton
 
+from approvals.admin.forms import FromPublicityForm, FromRosterForm, RevokeForm
+from approvals.issuing import creation
+from approvals.issuing import issue as issuing
+from approvals.issuing.revocation import RevocationError, revoke_certificate
+from approvals.models import ApprovalDocument, Certificate, DocumentStatus
 from publicity import roster
 from website.models import Authority
-
-from . import creation, issuing
-from .forms import FromPublicityForm, FromRosterForm, RevokeForm
-from .models import ApprovalDocument, Certificate, DocumentStatus
-from .revocation import RevocationError, revoke_certificate
 
 
 def _require(request, permission: str) -> None:
@@ -135,7 +135,7 @@ class IssueView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
     def post(self, request, pk):
-        from .tasks import issue_approval_task
+        from approvals.issuing.tasks import issue_approval_task
 
         try:
             issuing.check_issuable(self.document)

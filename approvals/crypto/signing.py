@@ -9,9 +9,7 @@ from __future__ import annotations
 import asyncio
 import binascii
 import io
-import statistics
 import threading
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -28,10 +26,10 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from .keys import LoadedKey, load_signing_key
-from .models import SigningKey
-from .pdf.common import RenderedPdf
-from .pdf.seal import seal_pdf
+from approvals.crypto.keys import LoadedKey, load_signing_key
+from approvals.models import SigningKey
+from approvals.pdf.common import RenderedPdf
+from approvals.pdf.seal import seal_pdf
 
 _signers: dict[str, signers.SimpleSigner] = {}
 _signers_lock = threading.Lock()
@@ -169,54 +167,3 @@ def sign_rendered(
         box=rendered.seal_box,
         page=rendered.seal_page,
     )
-
-
-def bench_signing(n: int = 10, signing_key: SigningKey | None = None) -> dict:
-    """Median seconds for (a) bare pyHanko signing of a one-page PDF and (b) render + sign of a
-    one-page certificate, over ``n`` runs each, after one warm-up (font and key loaded)."""
-    import datetime as dt
-
-    from .keys import ensure_demo_keys
-    from .pdf.certificate import CertificateData, render_certificate
-
-    if signing_key is None:
-        signing_key = ensure_demo_keys()[0]
-    authority = signing_key.authority
-    data = CertificateData(
-        certificate_number="BENCH-000001",
-        name="王小明",
-        gender="男",
-        id_number="650102********1234",
-        unit="新疆某某建设工程有限公司",
-        series="工程系列",
-        specialty="建筑工程",
-        qualification="工程师",
-        level="中级",
-        committee="工程系列中级专业技术职务任职资格评审委员会",
-        approval_number="新经开人社〔2024〕12号",
-        obtained_date=dt.date(2024, 9, 1),
-        issuer_name=authority.name,
-        seal_text=authority.seal_text,
-        seal_purpose=authority.seal_purpose,
-        issue_date=dt.date(2024, 9, 10),
-        verify_url="https://example.cn/verify/?t=" + "x" * 200,
-    )
-    plain = render_certificate(data, draw_seal=False)
-
-    def bare() -> None:
-        sign_pdf(plain.data, signing_key, reason="bench")
-
-    def full() -> None:
-        sign_rendered(render_certificate(data, draw_seal=False), signing_key, reason="bench")
-
-    results = {}
-    for label, fn in (("bare_sign_s", bare), ("render_and_sign_s", full)):
-        fn()
-        times = []
-        for _ in range(n):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-        results[label] = statistics.median(times)
-    results["runs"] = n
-    return results

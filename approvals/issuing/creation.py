@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from approvals import identity
+from approvals.models import ApprovalDocument, ApprovedPerson
 from publicity import roster
 from website.pdf.fonts import missing_characters
-
-from . import identity
-from .models import ApprovalDocument, ApprovedPerson
 
 
 class CreationError(Exception):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from .models import DocumentCounter
+from approvals.models import DocumentCounter
 
 
 def allocate(authority, year: int, kind: str, count: int = 1) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Certificate, CertificateStatus
+from approvals.models import Certificate, CertificateStatus
 
 
 class RevocationError(Exception):

@@ -27,8 +27,8 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 )
 from cryptography.x509 import load_pem_x509_certificate
 
-from .keys import load_signing_key
-from .models import SigningKey
+from approvals.crypto.keys import load_signing_key
+from approvals.models import SigningKey
 
 VERSION = "1"
 SEPARATOR = "|"

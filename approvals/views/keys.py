@@ -6,8 +6,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .keys import build_crl, key_set
-from .models import PlatformCA, SigningKey
+from approvals.crypto.keys import build_crl, key_set
+from approvals.models import PlatformCA, SigningKey
 
 PEM_CONTENT_TYPE = "application/x-pem-file"
 

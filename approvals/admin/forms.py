@@ -5,10 +5,9 @@ from __future__ import annotations
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from approvals import identity
 from publicity.forms import RosterUploadForm
 from publicity.identity import InvalidIdNumber
-
-from . import identity
 
 
 class ApprovedPersonForm(WagtailAdminModelForm):
@@ -96,7 +95,7 @@ class FromRosterForm(RosterUploadForm):
 
     def header(self):
         """The creation.DocumentHeader typed in this (valid) form."""
-        from .creation import DocumentHeader
+        from approvals.issuing.creation import DocumentHeader
 
         data = self.cleaned_data
         return DocumentHeader(

@@ -1,22 +1,18 @@
-"""Public views: 证书下载, 证书查验, and the JSON API (thin: the work is in approvals.verify)."""
+"""Public views: 证书下载 and 证书查验 (thin: the work is in approvals.verification)."""
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, JsonResponse
+from django.http import FileResponse, HttpRequest
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
+from approvals import retrieval, verification
 from website.cache import cacheable_page
-
-from . import verify
-from .openapi import openapi_schema
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -65,14 +61,14 @@ def download(request: HttpRequest):
     error = ""
     status = 200
     if request.method == "POST" and form.is_valid():
-        limits = verify.download_limits()
+        limits = retrieval.download_limits()
         number = form.cleaned_data["number"].strip().upper()
-        over_client = verify.rate_limited(f"dl:client:{client_id(request)}", *limits["client"])
-        over_number = verify.rate_limited(f"dl:number:{number}", *limits["number"])
+        over_client = retrieval.rate_limited(f"dl:client:{client_id(request)}", *limits["client"])
+        over_number = retrieval.rate_limited(f"dl:number:{number}", *limits["number"])
         if over_client or over_number:
-            error, status = verify.RATE_LIMITED, 429
+            error, status = retrieval.RATE_LIMITED, 429
         else:
-            certificate = verify.check_download(
+            certificate = retrieval.check_download(
                 number, form.cleaned_data["name"], form.cleaned_data["id_tail"]
             )
             if certificate is not None:
@@ -84,7 +80,7 @@ def download(request: HttpRequest):
                 )
                 response["X-Content-Type-Options"] = "nosniff"
                 return response
-            error, status = verify.DOWNLOAD_FAILED, 400
+            error, status = retrieval.DOWNLOAD_FAILED, 400
     elif request.method == "POST":
         status = 400
     return render(request, "approvals/download.html", {"form": form, "error": error}, status=status)
@@ -124,13 +120,13 @@ def _verify_page(request: HttpRequest, token: str):
                 )
                 status = 413
             else:
-                result = verify.verify_upload(upload.read())
+                result = verification.verify_upload(upload.read())
         else:
             status = 400
     elif token:
-        result = verify.verify_token(token)
+        result = verification.verify_token(token)
     elif number_form.is_bound and number_form.is_valid():
-        result = verify.verify_number(number_form.cleaned_data["number"])
+        result = verification.verify_number(number_form.cleaned_data["number"])
     return render(
         request,
         "approvals/verify.html",
@@ -146,54 +142,3 @@ def _verify_page(request: HttpRequest, token: str):
 
 
 # --- JSON API ---------------------------------------------------------------------------------
-
-
-def _json(data: dict, status: int = 200) -> JsonResponse:
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@require_GET
-def api_certificate(request: HttpRequest, number: str):
-    result = verify.verify_number(number)
-    return _json(result.as_dict(), 200 if result.certificate else 404)
-
-
-@csrf_exempt
-@require_http_methods(["POST"])
-def api_verify_pdf(request: HttpRequest):
-    """POST a PDF as multipart field `file` or as the raw body (Content-Type application/pdf)."""
-    upload = request.FILES.get("file")
-    if upload is not None:
-        if upload.size > max_upload_bytes():
-            return _json({"error": "文件过大", "max_bytes": max_upload_bytes()}, 413)
-        data = upload.read()
-    else:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        if length > max_upload_bytes():
-            return _json({"error": "文件过大", "max_bytes": max_upload_bytes()}, 413)
-        data = request.body
-    if not data:
-        return _json({"error": "请上传 PDF 文件（multipart 字段 file）。"}, 400)
-    return _json(verify.verify_upload(data).as_dict())
-
-
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def api_verify_token(request: HttpRequest):
-    """Token as ?token=, form field `token`, or JSON body {"token": "..."}."""
-    token = request.GET.get("token") or request.POST.get("token", "")
-    if not token and request.content_type == "application/json":
-        try:
-            token = str(json.loads(request.body or b"{}").get("token", ""))
-        except (ValueError, AttributeError):
-            return _json({"error": "请求体不是有效的 JSON。"}, 400)
-    if not token:
-        return _json({"error": "缺少 token 参数。"}, 400)
-    return _json(verify.verify_token(token).as_dict())
-
-
-@require_GET
-def api_openapi(request: HttpRequest):
-    return _json(openapi_schema(request.build_absolute_uri("/").rstrip("/")))

@@ -4,7 +4,7 @@ Keys are created only by ``python manage.py create_signing_key`` (which also dea
 previous key); editing or deleting one in a form would break the documents it signed.
 Register with ``viewsets.register_admin_viewset`` hook in wagtail_hooks.py::
 
-    from .admin_keys import signing_key_viewset
+    from approvals.admin.keys import signing_key_viewset
     hooks.register("register_admin_viewset", lambda: signing_key_viewset)
 """
 
@@ -14,7 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from .models import SigningKey
+from approvals.models import SigningKey
 
 READ_ONLY_ACTIONS = {"view"}
 

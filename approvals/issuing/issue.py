@@ -31,10 +31,9 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from website.pdf.fonts import MissingGlyphError, register_font
-
-from . import identity
-from .models import (
+from approvals import identity
+from approvals.issuing.numbers import allocate, certificate_number
+from approvals.models import (
     ApprovalDocument,
     ApprovedPerson,
     Certificate,
@@ -42,7 +41,7 @@ from .models import (
     DocumentStatus,
     private_storage,
 )
-from .numbers import allocate, certificate_number
+from website.pdf.fonts import MissingGlyphError, register_font
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +64,7 @@ def issuer_mark(authority) -> str:
 
 def document_data(document: ApprovalDocument, number: str | None = None):
     """The renderer's dataclass for `document` (number defaults to the allocated one)."""
-    from .pdf.approval_document import ApprovalDocumentData
+    from approvals.pdf.approval_document import ApprovalDocumentData
 
     authority = document.authority
     paragraphs = [p.strip() for p in document.body.replace("\r\n", "\n").split("\n\n")]
@@ -142,9 +141,9 @@ class CertificateOutput:
 
 def check_issuable(document: ApprovalDocument) -> None:
     """Raise IssuingError unless `document` can be issued now; nothing is changed."""
-    from .keys import active_signing_key
-    from .pdf.approval_document import check_approval_document
-    from .pdf.certificate import check_certificate
+    from approvals.crypto.keys import active_signing_key
+    from approvals.pdf.approval_document import check_approval_document
+    from approvals.pdf.certificate import check_certificate
 
     if document.status not in (DocumentStatus.DRAFT, DocumentStatus.ISSUING):
         raise IssuingError(f"文件状态为“{document.get_status_display()}”，不能签发。")
@@ -176,7 +175,7 @@ def check_issuable(document: ApprovalDocument) -> None:
 
 def prepare(document: ApprovalDocument, user=None) -> ApprovalDocument:
     """Allocate the numbers (once) and mark the document *issuing*; returns it fresh."""
-    from .keys import active_signing_key
+    from approvals.crypto.keys import active_signing_key
 
     with transaction.atomic():
         doc = ApprovalDocument.objects.select_for_update().get(pk=document.pk)
@@ -221,8 +220,8 @@ def _certificate_dir(doc: ApprovalDocument) -> str:
 
 def ensure_document_pdf(doc: ApprovalDocument) -> None:
     """Render, sign and store the document PDF unless an earlier attempt already did."""
-    from .pdf.approval_document import render_approval_document
-    from .signing import sign_rendered
+    from approvals.crypto.signing import sign_rendered
+    from approvals.pdf.approval_document import render_approval_document
 
     if doc.pdf and doc.pdf_sha256:
         return
@@ -302,9 +301,9 @@ _worker_keys: dict = {}
 
 
 def _prepare_worker_key(doc: ApprovalDocument):
-    from .keys import load_signing_key
-    from .models import SigningKey
-    from .signing import get_signer
+    from approvals.crypto.keys import load_signing_key
+    from approvals.crypto.signing import get_signer
+    from approvals.models import SigningKey
 
     key = SigningKey.objects.select_related("authority", "ca").get(pk=doc.signing_key_id)
     load_signing_key(key)
@@ -324,7 +323,7 @@ def birth_label(birth_month: str) -> str:
 
 def certificate_data(job: CertificateJob, url: str):
     """The certificate renderer's dataclass for `job`; `url` is what the QR code carries."""
-    from .pdf.certificate import CertificateData
+    from approvals.pdf.certificate import CertificateData
 
     return CertificateData(
         certificate_number=job.number,
@@ -352,9 +351,9 @@ def certificate_data(job: CertificateJob, url: str):
 
 def produce_certificate(job: CertificateJob) -> CertificateOutput:
     """Render and sign one certificate (no database access: runs in worker processes too)."""
-    from .pdf.certificate import render_certificate
-    from .signing import sign_rendered
-    from .tokens import sign_token
+    from approvals.crypto.signing import sign_rendered
+    from approvals.crypto.tokens import sign_token
+    from approvals.pdf.certificate import render_certificate
 
     key = _worker_keys[job.key_id]
     token = sign_token(job.token_fields, key)
