@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from website.cache import cacheable_page
+from pagecache import cacheable_page
 
 from . import verify
 from .openapi import openapi_schema
