@@ -502,7 +502,6 @@ def no_indexing(settings):
 @pytest.fixture
 def notices(home_page, authority, no_indexing):
     from notices.demo import ensure_index_pages
-
     from tests.website.test_query_counts import add_notices
 
     columns = ensure_index_pages()
