@@ -297,10 +297,11 @@ def urls_for_url_path(url_path: str) -> tuple[set[str], set[str]]:
 
 def purge_page(page: Page, *, include_descendants: bool = False) -> None:
     """Invalidate what shows a page: itself, its index and every ancestor up to the home page,
-    the site-wide listings (search, feeds, sitemap), and a frontend cache in front.
+    the pages that reference it (`referencing_page_ids`), the site-wide listings (search, feeds,
+    sitemap), and a frontend cache in front.
 
-    The publicity app calls this from its request-time expiry guard; the signal handlers call it
-    on publish, unpublish, move and delete.
+    The signal handlers call it on publish, unpublish, move and delete; apps call it after writes
+    that send no signal (the publicity roster import's bulk writes).
     """
     paths, urls = _page_and_ancestor_urls(page)
     if page.pk:
