@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from django.conf import settings
 from django.db import transaction
 
-from website import cache as website_cache
+import pagecache
 from website.choices import Level
 
 from . import identity
@@ -321,7 +321,7 @@ def import_rows(page: PublicityPage, rows: list[RosterRow]) -> ImportSummary:
     PublicityEntry.objects.bulk_update(to_update, fields, batch_size=500)
     # Bulk writes send no signals: purge the cached list (and what shows the page) ourselves;
     # the purge waits for the commit like the reindex.
-    website_cache.purge_page(page)
+    pagecache.purge_page(page)
     transaction.on_commit(lambda: reindex(page))
     return ImportSummary(created=len(to_create), updated=len(to_update))
 

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from approvals import retrieval, verification
-from website.cache import cacheable_page
+from pagecache import cacheable_page
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -88,7 +88,7 @@ def download(request: HttpRequest):
 
 # A verdict by number or QR token shows only public, masked data, the same for every visitor:
 # the page cache may keep it, and a certificate saved (issued, revoked) purges every /verify/
-# page at once (website.signal_handlers: approvals.Certificate → the "verify" group). Checking
+# page at once (approvals/apps.py: approvals.Certificate → the "verify" group). Checking
 # an uploaded PDF changes nothing and acts for nobody, like POST /api/v1/verify/pdf, so it needs
 # no CSRF token, and the page carries none (a token would make it per visitor, uncacheable).
 # The upload's answer itself is never cached.

@@ -210,7 +210,7 @@ def test_import_into_a_live_page_purges_its_cached_list_and_reindexes(
     import time_machine
     from django.core.cache import caches
 
-    from website import cache as page_cache
+    from pagecache import cache as page_cache
 
     from .conftest import at
 

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "notices",
     "publicity",
     "approvals",
+    "pagecache",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -57,7 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth: a cached anonymous page costs only the cache read.
-    "website.cache.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -152,12 +153,37 @@ if os.environ.get("REDIS_URL"):
         }
     }
 
-# The anonymous page cache (website/cache.py). Invalidation is exact, so entries may live long;
+# The anonymous page cache (the pagecache app). Invalidation is exact, so entries may live long;
 # none outlives the next midnight or scheduled go-live/expiry. Local default: a file cache, shared
 # by the web server, the task worker and the scheduler, whose purges must reach the server.
 PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE", "1") == "1"
 PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "3600"))
+# Paths whose content depends on the whole site (any content change may alter them: search,
+# feeds, calendars, sitemap, template downloads addressed by page id) or on certificates (a
+# revocation changes every verification page).
+PAGE_CACHE_GROUPS = {
+    "content": [
+        r"^/search/",
+        r"^/sitemap\.xml$",
+        r"/feeds?(/|\.xml$|$)",
+        r"/(rss|atom)(/|\.xml$|$)",
+        r"\.(ics|rss|atom|xml)$",
+        r"^/downloads/\d+/",
+    ],
+    "verify": [r"^/verify/"],
+}
+# Public views (URL names) whose anonymous responses may be shared, besides Wagtail's pages and
+# views decorated with pagecache.cacheable_page.
+PAGE_CACHE_VIEWS = [
+    "wagtail_serve",
+    "sitemap",
+    "search:search",
+    "notices:feed_rss",
+    "notices:feed_atom",
+    "notices:calendar",
+    "notices:template_download",
+]
 if os.environ.get("REDIS_URL"):
     CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "zc-pages"}
 else:

@@ -23,7 +23,7 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "queue": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
-# The page cache stays off so other apps' tests see fresh renders; tests/website/test_cache.py
+# The page cache stays off so other apps' tests see fresh renders; tests/pagecache/test_cache.py
 # turns it on with override_settings.
 PAGE_CACHE_ENABLED = False
 CACHES = {

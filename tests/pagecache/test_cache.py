@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from wagtail import urls as wagtail_urls
 from wagtail.models import Page, PageViewRestriction
 
-from website import cache
+from pagecache import cache, cacheable_page, middleware, rules
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RENDERS = {"count": 0}
@@ -27,14 +27,14 @@ RENDERS = {"count": 0}
 # ---- test-only views, served through this module as the URLconf ------------------------------
 
 
-@cache.cacheable_page
+@cacheable_page
 def search_view(request):
     """Stands in for the site search: lists live page titles, so any publish changes it."""
     titles = sorted(Page.objects.live().filter(depth__gt=1).values_list("title", flat=True))
     return HttpResponse("|".join(titles))
 
 
-@cache.cacheable_page
+@cacheable_page
 def form_view(request):
     """A public page with a form: embeds a CSRF token."""
     template = engines["django"].from_string(
@@ -45,14 +45,14 @@ def form_view(request):
     return HttpResponse(template.render({}, request))
 
 
-@cache.cacheable_page
+@cacheable_page
 def cookie_view(request):
     response = HttpResponse("with cookie")
     response.set_cookie("seen", "1")
     return response
 
 
-@cache.cacheable_page
+@cacheable_page
 @never_cache
 def personal_view(request):
     return HttpResponse("your certificate")
@@ -64,13 +64,13 @@ def unlisted_view(request):
     return HttpResponse(f"render {RENDERS['count']}")
 
 
-@cache.cacheable_page
+@cacheable_page
 def counter_view(request):
     RENDERS["count"] += 1
     return HttpResponse(f"render {RENDERS['count']} {request.GET.urlencode()}")
 
 
-@cache.cacheable_page
+@cacheable_page
 def racing_view(request):
     """An edit commits while this request renders: what it stored must not be served."""
     RENDERS["count"] += 1
@@ -78,7 +78,7 @@ def racing_view(request):
     return HttpResponse(f"render {RENDERS['count']}")
 
 
-@cache.cacheable_page
+@cacheable_page
 def verify_view(request, number):
     RENDERS["count"] += 1
     return JsonResponse({"render": RENDERS["count"]})
@@ -118,7 +118,7 @@ pytestmark = pytest.mark.django_db
 
 cache_on = override_settings(
     PAGE_CACHE_ENABLED=True,
-    ROOT_URLCONF="tests.website.test_cache",
+    ROOT_URLCONF="tests.pagecache.test_cache",
     PAGE_CACHE_TIMEOUT=3600,
 )
 
@@ -289,7 +289,7 @@ def test_page_cache_decision_is_a_plain_function(rf, tree):
     request = rf.get("/x/")
     response = HttpResponse("x")
     response.set_cookie("a", "b")
-    assert cache.response_is_cacheable(request, response) is False
+    assert middleware.response_is_cacheable(request, response) is False
 
 
 # ---- exact invalidation -------------------------------------------------------------------------
@@ -424,20 +424,13 @@ def test_purge_groups_reaches_verification_pages(client, tree, django_capture_on
 
 def test_model_rules_purge_the_pages_a_row_points_at(tree, django_capture_on_commit_callbacks):
     restriction = PageViewRestriction(page=tree["alpha"], restriction_type="password")
-    rule = cache.ModelRule("wagtailcore.PageViewRestriction", groups=[cache.VERIFY_GROUP])
+    rule = rules.ModelRule("wagtailcore.PageViewRestriction", groups=[cache.VERIFY_GROUP])
     store = caches["pages"]
     keys = [cache._version_key(n) for n in ("path:/section/alpha/", "path:/", "group:verify")]
     store.set_many(dict.fromkeys(keys, "old"), None)
     with django_capture_on_commit_callbacks(execute=True):
         rule.apply(restriction)
     assert all(store.get(k) not in (None, "old") for k in keys)
-
-
-def test_rules_naming_missing_models_are_ignored():
-    cache.register_model("nosuchapp.Thing")
-    cache.register_model("website.NoSuchModel")
-    cache.connect_model_rules()  # does not raise
-    assert "nosuchapp.Thing" not in cache._connected
 
 
 # ---- time ---------------------------------------------------------------------------------------
@@ -470,7 +463,7 @@ def test_an_expiring_page_is_not_served_from_the_cache_after_its_expiry(client, 
 
 
 @override_settings(
-    WAGTAILFRONTENDCACHE={"cdn": {"BACKEND": "tests.website.test_cache.RecordingFrontendBackend"}}
+    WAGTAILFRONTENDCACHE={"cdn": {"BACKEND": "tests.pagecache.test_cache.RecordingFrontendBackend"}}
 )
 def test_frontend_cache_is_purged_with_the_same_urls(tree, django_capture_on_commit_callbacks):
     RecordingFrontendBackend.purged = []
@@ -509,8 +502,7 @@ def no_indexing(settings):
 @pytest.fixture
 def notices(home_page, authority, no_indexing):
     from notices.demo import ensure_index_pages
-
-    from .test_query_counts import add_notices
+    from tests.website.test_query_counts import add_notices
 
     columns = ensure_index_pages()
     add_notices(columns, authority, 2)
