@@ -18,4 +18,5 @@ urlpatterns: list = [
     path("api/v1/verify/pdf", api.api_verify_pdf, name="api_verify_pdf"),
     path("api/v1/verify/token", api.api_verify_token, name="api_verify_token"),
     path("api/v1/openapi.json", api.api_openapi, name="api_openapi"),
+    path("api/<path:rest>", api.api_not_found, name="api_not_found"),
 ]

@@ -6,10 +6,10 @@ Thin: verdicts come from approvals.verification; the schema from approvals.views
 from __future__ import annotations
 
 import json
+from functools import wraps
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
 
 from approvals import verification
 from approvals.views.openapi import openapi_schema
@@ -22,14 +22,34 @@ def _json(data: dict, status: int = 200) -> JsonResponse:
     return response
 
 
-@require_GET
+def api_methods(*methods: str):
+    """Accept only `methods`; anything else is a JSON 405 with Allow, never an HTML page.
+
+    The API acts for nobody (it reads or checks, never changes anything), so it needs no CSRF
+    token; without the exemption a DELETE would meet the CSRF check's HTML 403 first.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if request.method not in methods:
+                response = _json({"error": f"不支持 {request.method} 方法。"}, 405)
+                response["Allow"] = ", ".join(methods)
+                return response
+            return view(request, *args, **kwargs)
+
+        return csrf_exempt(wrapped)
+
+    return decorator
+
+
+@api_methods("GET", "HEAD")
 def api_certificate(request: HttpRequest, number: str):
     result = verification.verify_number(number)
     return _json(result.as_dict(), 200 if result.certificate else 404)
 
 
-@csrf_exempt
-@require_http_methods(["POST"])
+@api_methods("POST")
 def api_verify_pdf(request: HttpRequest):
     """POST a PDF as multipart field `file` or as the raw body (Content-Type application/pdf)."""
     upload = request.FILES.get("file")
@@ -47,8 +67,7 @@ def api_verify_pdf(request: HttpRequest):
     return _json(verification.verify_upload(data).as_dict())
 
 
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
+@api_methods("GET", "HEAD", "POST")
 def api_verify_token(request: HttpRequest):
     """Token as ?token=, form field `token`, or JSON body {"token": "..."}."""
     token = request.GET.get("token") or request.POST.get("token", "")
@@ -62,6 +81,11 @@ def api_verify_token(request: HttpRequest):
     return _json(verification.verify_token(token).as_dict())
 
 
-@require_GET
+@api_methods("GET", "HEAD")
 def api_openapi(request: HttpRequest):
     return _json(openapi_schema(request.build_absolute_uri("/").rstrip("/")))
+
+
+def api_not_found(request: HttpRequest, rest: str = ""):
+    """Unknown addresses under /api/ answer in JSON like the rest of the API."""
+    return _json({"error": "没有这个接口。", "schema": "/api/v1/openapi.json"}, 404)

@@ -207,6 +207,9 @@ TASKS = {
 
 WAGTAIL_SITE_NAME = "职称公示与证书平台"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The public address of the site: absolute links in the sitemap, feeds, share tags and robots.txt
+# come from the default Wagtail Site, which load_demo sets from this.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL).rstrip("/")
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "pdf", "txt", "xlsx", "xls", "md", "odt", "zip"]
