@@ -65,6 +65,9 @@ class DocumentStatus(models.TextChoices):
 
 
 PUBLIC_DOCUMENT_STATUSES = (DocumentStatus.ISSUED, DocumentStatus.SUPERSEDED)
+#: Order of the public /approvals/ listing: newest first (ApprovalDocument.get_absolute_url
+#: counts the entries before a document in this order).
+LISTING_ORDER = ("-date", "-year", "-sequence")
 
 
 class DocumentCounter(models.Model):
@@ -175,7 +178,7 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
 
     # The admin form is approvals.panels.DOCUMENT_PANELS (the viewset's edit handler).
 
-    # Site search (website.search): a document number, title words, a person's name or unit
+    # Site search (the search app): a document number, title words, a person's name or unit
     # find the document. Only public (issued or superseded) documents enter the index, see
     # get_indexed_objects; issuing's final save indexes the complete document.
     search_fields = [
@@ -217,6 +220,32 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
     @property
     def is_editable(self) -> bool:
         return self.status == DocumentStatus.DRAFT
+
+    def get_absolute_url(self, index_page: ApprovalIndexPage | None = None) -> str | None:
+        """The document's entry on the public /approvals/ listing: filtered to its year and
+        authority, on the page of the listing that holds it. None for a document that is not
+        public, or when no listing page is live. Pass ``index_page`` to look it up once for
+        many documents."""
+        if not self.is_public:
+            return None
+        index_page = index_page or ApprovalIndexPage.objects.live().public().first()
+        if index_page is None:
+            return None
+        listed = ApprovalDocument.objects.filter(
+            status__in=PUBLIC_DOCUMENT_STATUSES, year=self.year, authority=self.authority_id
+        )
+        # LISTING_ORDER is -date, -year, -sequence: count the entries before this one.
+        before = listed.filter(
+            models.Q(date__gt=self.date)
+            | models.Q(date=self.date, year__gt=self.year)
+            | models.Q(date=self.date, year=self.year, sequence__gt=self.sequence)
+        ).count()
+        page_number = before // index_page.per_page + 1
+        params = {"year": self.year, "authority": self.authority.slug}
+        if page_number > 1:
+            params["page"] = page_number
+        query = "&".join(f"{key}={value}" for key, value in params.items())
+        return f"{index_page.url}?{query}#doc-{self.pk}"
 
     @property
     def progress_percent(self) -> int:
@@ -393,7 +422,7 @@ class ApprovalIndexPage(Page):
         documents = (
             ApprovalDocument.objects.filter(status__in=PUBLIC_DOCUMENT_STATUSES)
             .select_related("authority", "supersedes")
-            .order_by("-date", "-year", "-sequence")
+            .order_by(*LISTING_ORDER)
         )
         years = sorted(
             {y for y in documents.values_list("year", flat=True) if y is not None}, reverse=True

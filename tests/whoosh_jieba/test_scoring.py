@@ -5,7 +5,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.scoring import BM25F
 
-from website.search.scoring import CachedLengthBM25F
+from whoosh_jieba.scoring import CachedLengthBM25F
 
 
 def _index():
