@@ -259,3 +259,31 @@ def test_type_approval_paginates_documents_then_the_column_page(client, authorit
     html = get(client, q="审批文件", type="approval", page=2)
     assert html.count("search-result--document") == 1
     assert approvals_page.title in html
+
+
+def test_without_the_approvals_registration_there_is_no_document_block(
+    client, authority, approvals_page, monkeypatch
+):
+    from wagtail import hooks
+
+    from search.kinds import HOOK_NAME
+
+    published(authority, 1, title="关于王小明等同志取得工程师资格的通知")
+    html = get(client, q="王小明")
+    assert "审批文件（1 份）" in html and "search-result--document" in html
+    assert '<option value="approval"' in html
+
+    hooks.search_for_hooks()
+    registered = hooks._hooks[HOOK_NAME]
+    monkeypatch.setitem(
+        hooks._hooks,
+        HOOK_NAME,
+        [entry for entry in registered if entry[0].__module__ != "approvals.wagtail_hooks"],
+    )
+    html = get(client, q="王小明")
+    assert "search-result--document" not in html and "审批文件（" not in html
+    assert '<option value="approval"' not in html
+    assert "没有找到" in html
+    # A 类型 nobody registers is dropped: the approval listing page is an ordinary page now.
+    html = get(client, q="王小明", type="approval")
+    assert "search-result--document" not in html
