@@ -30,7 +30,7 @@ class WhooshSearchResults(BaseSearchResults):
     def _filter_docs(searcher, filter_query):
         """The documents passing the filter, cached on the searcher: a searcher sees a fixed
         version of the index, and most searches share their filters (content type, live)."""
-        cache = searcher.__dict__.setdefault("_site_filter_cache", {})
+        cache = searcher.__dict__.setdefault("_whoosh_jieba_filter_cache", {})
         key = repr(filter_query)
         docs = cache.get(key)
         if docs is None:
