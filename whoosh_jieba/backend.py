@@ -5,7 +5,7 @@ Select it with::
     WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "whoosh_jieba.backend",
-            "INDEX_PATH": BASE_DIR / "var" / "search",
+            "INDEX_PATH": BASE_DIR / "var" / "search",  # required
             "LOCK_TIMEOUT": 60,  # seconds a writer waits for another one
         }
     }
@@ -21,9 +21,6 @@ instance → Whoosh document), ``store`` (index directories, write lock, rebuild
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from modelsearch.backends.base import BaseSearchBackend
 
@@ -54,13 +51,10 @@ class WhooshSearchBackend(BaseSearchBackend):
         super().__init__(params)
         path = params.get("INDEX_PATH")
         if not path:
-            # Projects that keep runtime state in a VAR_DIR setting get a default beside it.
-            if not getattr(settings, "VAR_DIR", None):
-                raise ImproperlyConfigured(
-                    "whoosh_jieba.backend needs INDEX_PATH (the index directory) in its "
-                    "WAGTAILSEARCH_BACKENDS entry."
-                )
-            path = Path(settings.VAR_DIR) / "search"
+            raise ImproperlyConfigured(
+                "whoosh_jieba.backend needs INDEX_PATH (the index directory) in its "
+                "WAGTAILSEARCH_BACKENDS entry."
+            )
         self.store = get_store(path, float(params.get("LOCK_TIMEOUT", 60)))
 
 

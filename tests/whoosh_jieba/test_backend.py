@@ -197,3 +197,12 @@ def test_admin_page_search(admin_client, make_page):
     response = admin_client.get("/admin/pages/search/", {"q": "职称评审"})
     assert response.status_code == 200
     assert "职称评审工作的通知" in response.content.decode()
+
+
+def test_index_path_is_required():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from whoosh_jieba.backend import WhooshSearchBackend
+
+    with pytest.raises(ImproperlyConfigured, match="INDEX_PATH"):
+        WhooshSearchBackend({})
