@@ -8,6 +8,8 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from search.kinds import SearchKind
+
 from . import admin_views
 from .models import CalendarDay, Objection, PublicityEntry, PublicityPage
 
@@ -95,3 +97,9 @@ def expire_ended_publicity(request, page):
     """Saving an ended publicity the scheduler has not expired yet: expire it first."""
     if request.method == "POST" and isinstance(page, PublicityPage):
         page.expire_if_ended(user=request.user)
+
+
+@hooks.register("register_site_search_kind")
+def site_search_kind():
+    """The 类型 公示 of the site search (/search/)."""
+    return SearchKind("publicity", "公示", models=(PublicityPage,), authority_field="authority")

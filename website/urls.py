@@ -22,7 +22,7 @@ urlpatterns += [
     path("", include("notices.urls")),
     path("", include("publicity.urls")),
     path("", include("approvals.urls")),
-    path("search/", include("website.search.urls")),
+    path("search/", include("search.urls")),
 ]
 
 if settings.DEBUG:

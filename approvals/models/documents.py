@@ -6,6 +6,7 @@ Issuing (see ``approvals.issuing.issue``) moves a document draft → issuing →
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
@@ -59,6 +60,9 @@ class DocumentStatus(models.TextChoices):
 
 
 PUBLIC_DOCUMENT_STATUSES = (DocumentStatus.ISSUED, DocumentStatus.SUPERSEDED)
+#: Order of the public /approvals/ listing: newest first (ApprovalDocument.get_absolute_url
+#: counts the entries before a document in this order).
+LISTING_ORDER = ("-date", "-year", "-sequence")
 
 
 class DocumentCounter(models.Model):
@@ -169,7 +173,7 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
 
     # The admin form is approvals.admin.panels.DOCUMENT_PANELS (the viewset's edit handler).
 
-    # Site search (website.search): a document number, title words, a person's name or unit
+    # Site search (the search app): a document number, title words, a person's name or unit
     # find the document. Only public (issued or superseded) documents enter the index, see
     # get_indexed_objects; issuing's final save indexes the complete document.
     search_fields = [
@@ -211,6 +215,34 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
     @property
     def is_editable(self) -> bool:
         return self.status == DocumentStatus.DRAFT
+
+    def get_absolute_url(self, index_page=None) -> str | None:
+        """The document's entry on the public /approvals/ listing: filtered to its year and
+        authority, on the page of the listing that holds it. None for a document that is not
+        public, or when no listing page is live. Pass ``index_page`` to look it up once for
+        many documents."""
+        if not self.is_public:
+            return None
+        # By name, not import: the listing page's module imports this one.
+        index_page_model = apps.get_model("approvals", "ApprovalIndexPage")
+        index_page = index_page or index_page_model.objects.live().public().first()
+        if index_page is None:
+            return None
+        listed = ApprovalDocument.objects.filter(
+            status__in=PUBLIC_DOCUMENT_STATUSES, year=self.year, authority=self.authority_id
+        )
+        # LISTING_ORDER is -date, -year, -sequence: count the entries before this one.
+        before = listed.filter(
+            models.Q(date__gt=self.date)
+            | models.Q(date=self.date, year__gt=self.year)
+            | models.Q(date=self.date, year=self.year, sequence__gt=self.sequence)
+        ).count()
+        page_number = before // index_page.per_page + 1
+        params = {"year": self.year, "authority": self.authority.slug}
+        if page_number > 1:
+            params["page"] = page_number
+        query = "&".join(f"{key}={value}" for key, value in params.items())
+        return f"{index_page.url}?{query}#doc-{self.pk}"
 
     @property
     def progress_percent(self) -> int:

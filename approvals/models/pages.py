@@ -7,7 +7,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from approvals.models.documents import PUBLIC_DOCUMENT_STATUSES, ApprovalDocument
+from approvals.models.documents import LISTING_ORDER, PUBLIC_DOCUMENT_STATUSES, ApprovalDocument
 
 __all__ = ["ApprovalIndexPage"]
 
@@ -34,7 +34,7 @@ class ApprovalIndexPage(Page):
         documents = (
             ApprovalDocument.objects.filter(status__in=PUBLIC_DOCUMENT_STATUSES)
             .select_related("authority", "supersedes")
-            .order_by("-date", "-year", "-sequence")
+            .order_by(*LISTING_ORDER)
         )
         years = sorted(
             {y for y in documents.values_list("year", flat=True) if y is not None}, reverse=True

@@ -6,6 +6,8 @@ from pathlib import Path
 from .dev import *  # noqa: F403
 
 DEBUG = False
+# Models of the whoosh_jieba backend's own tests (a page type and a plain model of no domain).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.whoosh_jieba.testapp"]  # noqa: F405
 _TEST_VAR = Path(tempfile.mkdtemp(prefix="zc-test-"))
 MEDIA_ROOT = _TEST_VAR / "media"
 PRIVATE_MEDIA_ROOT = _TEST_VAR / "private"

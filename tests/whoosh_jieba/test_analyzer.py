@@ -1,8 +1,10 @@
-from website.search.analyzer import (
+from whoosh_jieba.analyzer import (
     FIELD_SEPARATOR,
     CharAnalyzer,
     WordAnalyzer,
+    add_words,
     char_tokens,
+    configured_words,
     index_words,
     query_char_groups,
     query_words,
@@ -26,10 +28,21 @@ def test_mixed_latin_is_lower_cased_and_search_mode_adds_inner_words():
     assert "，" not in tokens
 
 
-def test_domain_words_are_one_query_word():
-    assert query_words("职称评审") == ["职称评审"]
-    assert query_words("评审费") == ["评审费"]
-    assert query_words("盲评") == ["盲评"]
+def test_words_added_at_run_time_are_one_word_for_queries_and_indexing():
+    # Made-up characters run no other test uses: the dictionary is process-wide.
+    word = "甲乙丙丁戊"
+    assert query_words(word) != [word]
+    assert word not in words(word)  # cached now: add_words must clear the cache
+    add_words([word])
+    assert query_words(word) == [word]
+    assert word in words(word)
+
+
+def test_configured_words_come_from_the_setting(settings):
+    settings.WHOOSH_JIEBA_WORDS = ["某词"]
+    assert configured_words() == ["某词"]
+    del settings.WHOOSH_JIEBA_WORDS
+    assert configured_words() == []
 
 
 def test_query_words_drop_punctuation_and_duplicates():
@@ -57,5 +70,5 @@ def test_char_positions_are_consecutive_with_a_gap_between_fields():
 
 
 def test_word_analyzer_yields_jieba_words():
-    tokens = [t.text for t in WordAnalyzer()("继续教育免试表")]
-    assert {"继续", "教育", "继续教育", "免试表"} <= set(tokens)
+    tokens = [t.text for t in WordAnalyzer()("继续教育申报材料")]
+    assert {"继续", "教育", "继续教育", "申报", "材料"} <= set(tokens)

@@ -1,5 +1,8 @@
 """The public site search: which pages a query finds, filtered by kind, year and authority.
 
+What the kinds are, and which fields hold their year and authority, the apps declare (see
+``search.kinds``).
+
 Plain functions, testable without a request; ``views.search`` only parses the form and renders.
 """
 
@@ -7,9 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
@@ -18,44 +19,20 @@ from django.utils.safestring import SafeString, mark_safe
 from modelsearch.index import SearchField
 from wagtail.models import Page
 
-from .analyzer import query_words
+from whoosh_jieba.analyzer import query_words
+
+from .kinds import SearchKind, kinds_by_value, page_models, site_kinds
 
 #: Longer queries are cut to this many characters: nobody types more, and it bounds the work.
 MAX_QUERY_LENGTH = 100
 
 
-@dataclass(frozen=True)
-class Kind:
-    """A 类型 choice of the search page and the page models it covers."""
-
-    value: str
-    label: str
-    models: tuple[str, ...]
-
-    def resolve(self) -> list[type[Page]]:
-        """The models of this kind that exist now; apps still being written are skipped."""
-        found = []
-        for label in self.models:
-            try:
-                model = apps.get_model(label)
-            except LookupError:
-                continue
-            if issubclass(model, Page):
-                found.append(model)
-        return found
-
-
-KINDS = [
-    Kind("notice", "通知", ("notices.NoticePage",)),
-    Kind("template", "模板", ("notices.TemplatePage",)),
-    Kind("publicity", "公示", ("publicity.PublicityPage",)),
-    Kind("approval", "审批文件", ("approvals.ApprovalIndexPage", "approvals.ApprovalDocument")),
-]
-KINDS_BY_VALUE = {kind.value: kind for kind in KINDS}
-
-#: Fields that hold a page's review year or issuing authority, in the order tried.
-YEAR_FIELDS = ("review_year",)
-AUTHORITY_FIELDS = ("authority",)
+def _chosen(kinds: list[str] | None) -> list[SearchKind]:
+    """The registered kinds a search with these 类型 values covers (all when none is chosen)."""
+    if not kinds:
+        return site_kinds()
+    by_value = kinds_by_value()
+    return [by_value[value] for value in kinds if value in by_value]
 
 
 def clean_query(raw: str | None) -> tuple[str, bool]:
@@ -67,23 +44,13 @@ def clean_query(raw: str | None) -> tuple[str, bool]:
     return query, False
 
 
-def _model_field(model, names) -> str | None:
-    for name in names:
-        try:
-            model._meta.get_field(name)
-        except Exception:  # noqa: BLE001 - FieldDoesNotExist; any lookup failure means "not here"
-            continue
-        return name
-    return None
-
-
 def searchable_pages(kinds: list[str] | None = None, year: int | None = None, authority_id=None):
     """Live, public pages (not the tree root) narrowed to the chosen kinds, year and authority.
 
-    Year: a page type with a review year (NoticePage.review_year) is filtered on it, every
-    other page on the year it was first published. Authority: only page types with an
-    ``authority`` field can match. Both go through ``pk__in`` on ``Page`` so one search covers
-    every page type.
+    Year: a page type whose kind names a year field (NoticePage.review_year) is filtered on it,
+    every other page on the year it was first published. Authority: only page types whose kind
+    names an authority field can match. Both go through ``pk__in`` on ``Page`` so one search
+    covers every page type.
     """
     pages = Page.objects.live().public().filter(depth__gt=1)
     # An ended publicity leaves search at once, even before the scheduler unpublishes it.
@@ -92,19 +59,14 @@ def searchable_pages(kinds: list[str] | None = None, year: int | None = None, au
     )
     if expired:
         pages = pages.exclude(pk__in=expired)
-    models: list[type[Page]] = []
+    chosen = _chosen(kinds)
     if kinds:
-        for value in kinds:
-            kind = KINDS_BY_VALUE.get(value)
-            if kind:
-                models.extend(kind.resolve())
+        models = page_models(chosen)
         if not models:
             return pages.none()
         pages = pages.type(*models)
-    candidates = models or [model for kind in KINDS for model in kind.resolve()]
     if year is not None:
-        year_models = [(m, _model_field(m, YEAR_FIELDS)) for m in candidates]
-        year_models = [(m, f) for m, f in year_models if f]
+        year_models = [(m, k.year_field) for k in chosen if k.year_field for m in k.models]
         condition = Q(first_published_at__year=year)
         if year_models:
             cts = [ContentType.objects.get_for_model(m).pk for m, _f in year_models]
@@ -115,14 +77,14 @@ def searchable_pages(kinds: list[str] | None = None, year: int | None = None, au
         pages = pages.filter(condition)
     if authority_id is not None:
         pks = set()
-        for model in candidates:
-            field = _model_field(model, AUTHORITY_FIELDS)
-            if field:
-                pks.update(
-                    model.objects.filter(**{f"{field}_id": authority_id}).values_list(
-                        "pk", flat=True
+        for kind in chosen:
+            if kind.authority_field:
+                for model in kind.models:
+                    pks.update(
+                        model.objects.filter(
+                            **{f"{kind.authority_field}_id": authority_id}
+                        ).values_list("pk", flat=True)
                     )
-                )
         pages = pages.filter(pk__in=sorted(pks))
     return pages
 
@@ -147,93 +109,46 @@ def suggestions(query: str, limit: int = 5) -> list[Page]:
     return [by_pk[titles[title]] for title in close if titles[title] in by_pk]
 
 
-# Approval documents (approvals.ApprovalDocument) are not pages: they are searched beside the
-# pages and shown as their own results, linked to their entry on /approvals/ and their PDF.
-DOCUMENT_KIND = "approval"
+# Objects other than pages (the approval documents) come from a kind's DocumentSource: they are
+# searched beside the pages and shown as results of their own, linked to get_absolute_url().
 
 
-def _document_model():
-    try:
-        return apps.get_model("approvals", "ApprovalDocument")
-    except LookupError:
-        return None
+def document_kinds(kinds: list[str] | None) -> list[SearchKind]:
+    """The kinds with objects other than pages that a search with these 类型 covers."""
+    return [kind for kind in _chosen(kinds) if kind.documents is not None]
 
 
-def searchable_documents(year: int | None = None, authority_id=None):
-    """Public approval documents: issued ones and, marked as such, superseded ones (they stay
-    listed on /approvals/, and whoever holds the old number must learn it was replaced).
-    Drafts and documents still being issued are never returned. Year is the number's year."""
-    from approvals.models import PUBLIC_DOCUMENT_STATUSES
-
-    model = _document_model()
-    documents = model.objects.filter(status__in=PUBLIC_DOCUMENT_STATUSES).select_related(
-        "authority"
-    )
+def searchable_documents(kind: SearchKind, year: int | None = None, authority_id=None):
+    """The kind's public objects, narrowed to a year and an authority (where it has those
+    fields; a filter on a field it lacks leaves nothing)."""
+    source = kind.documents
+    documents = source.queryset()
     if year is not None:
-        documents = documents.filter(year=year)
+        if not source.year_field:
+            return documents.none()
+        documents = documents.filter(**{source.year_field: year})
     if authority_id is not None:
-        documents = documents.filter(authority=authority_id)
+        if not source.authority_field:
+            return documents.none()
+        documents = documents.filter(**{f"{source.authority_field}_id": authority_id})
     return documents
 
 
-def search_documents(query: str, year=None, authority_id=None):
-    """Search results over the public approval documents (lazy, sliceable, countable)."""
+def search_documents(kind: SearchKind, query: str, year=None, authority_id=None):
+    """Search results over the kind's public objects (lazy, sliceable, countable)."""
     from modelsearch.backends import get_search_backend
 
-    # The model's plain manager has no .search(); the backend takes any queryset.
-    documents = searchable_documents(year, authority_id)
+    # A model's plain manager has no .search(); the backend takes any queryset.
+    documents = searchable_documents(kind, year, authority_id)
     return get_search_backend().search(query, documents, operator="and")
 
 
-def wants_documents(kinds: list[str] | None) -> bool:
-    """Whether a search with these 类型 covers approval documents."""
-    return _document_model() is not None and (not kinds or DOCUMENT_KIND in kinds)
-
-
-def document_text(document) -> str:
-    """The text of a document shown in its result snippet: body, then who was approved."""
-    persons = document.search_persons()
-    return " ".join(
-        part
-        for part in (
-            document.summary,
-            f"主送：{document.addressees}" if document.addressees else "",
-            document.body,
-            "人员：" + "；".join(persons.splitlines()) if persons else "",
-        )
-        if part
-    )
-
-
-def approvals_index_page():
-    """The live /approvals/ listing page, or None."""
-    from approvals.models import ApprovalIndexPage
-
-    return ApprovalIndexPage.objects.live().public().first()
-
-
-def document_url(document, index_page=None) -> str | None:
-    """Where a document is shown: its own page if it has one, else its entry on the
-    /approvals/ listing (filtered to its year and authority, on the page that holds it).
-    Pass ``index_page`` (see approvals_index_page) to look it up once for many documents."""
-    if hasattr(document, "get_absolute_url"):
-        return document.get_absolute_url()
-    index_page = index_page or approvals_index_page()
-    if index_page is None:
-        return None
-    listed = searchable_documents(document.year).filter(authority=document.authority_id)
-    # The listing orders by -date, -year, -sequence: count the entries before this one.
-    before = listed.filter(
-        Q(date__gt=document.date)
-        | Q(date=document.date, year__gt=document.year)
-        | Q(date=document.date, year=document.year, sequence__gt=document.sequence)
-    ).count()
-    page_number = before // index_page.per_page + 1
-    params = {"year": document.year, "authority": document.authority.slug}
-    if page_number > 1:
-        params["page"] = page_number
-    query = "&".join(f"{key}={value}" for key, value in params.items())
-    return f"{index_page.url}?{query}#doc-{document.pk}"
+def document_years(kind: SearchKind) -> set[int]:
+    """The years of the kind's public objects (for the 年度 filter)."""
+    field = kind.documents.year_field
+    if not field:
+        return set()
+    return {y for y in searchable_documents(kind).values_list(field, flat=True) if y}
 
 
 class ChainedResults:
@@ -324,9 +239,28 @@ def page_text(page: Page) -> str:
     return " ".join(part for part in parts if part)
 
 
-def kind_label(page: Page) -> str:
+def kind_label(page: Page, kinds: list[SearchKind] | None = None) -> str:
     """The 类型 a page belongs to, for the badge in the result list."""
-    for kind in KINDS:
-        if any(isinstance(page, model) for model in kind.resolve()):
+    for kind in site_kinds() if kinds is None else kinds:
+        if any(isinstance(page, model) for model in kind.models):
             return kind.label
     return "页面"
+
+
+def authority_choices(kinds) -> list[tuple[int, str]]:
+    """(pk, label) of every issuing body the kinds can be filtered by.
+
+    The model is whatever the kinds' ``authority_field`` points at, so the search app names no
+    app's model; its short name labels it when it has one.
+    """
+    models = set()
+    for kind in kinds:
+        for model in kind.models:
+            field_name = kind.authority_field
+            if field_name:
+                models.add(model._meta.get_field(field_name).related_model)
+    choices = []
+    for model in sorted(models, key=lambda m: m._meta.label):
+        for obj in model._default_manager.order_by("pk"):
+            choices.append((obj.pk, getattr(obj, "short_name", "") or str(obj)))
+    return sorted(choices, key=lambda choice: choice[1])

@@ -10,11 +10,11 @@ import pytest
 from django.core.management import call_command
 from whoosh import query as wq
 
-from website.search.locking import IndexBusyError, IndexStore
+from whoosh_jieba.store import IndexBusyError, IndexStore
 
 WRITER = """
 import sys
-from website.search.locking import IndexStore
+from whoosh_jieba.store import IndexStore
 root, tag, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 store = IndexStore(root, lock_timeout=60)
 for i in range(count):
@@ -66,7 +66,7 @@ def test_rebuild_swaps_in_a_new_version_and_keeps_answering(make_page, empty_ind
     from modelsearch.index import get_indexed_models
     from wagtail.models import Page
 
-    from website.search.backend import WhooshIndex
+    from whoosh_jieba.backend import WhooshIndex
 
     backend = empty_index
     store = backend.store

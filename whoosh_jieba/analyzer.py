@@ -32,30 +32,17 @@ _WORD_RE = re.compile(rf"[{_CJK}]|[0-9a-z]+", re.IGNORECASE)
 _KEEP_RE = re.compile(rf"[{_CJK}0-9a-z]", re.IGNORECASE)
 _CJK_RE = re.compile(rf"[{_CJK}]")
 
-#: Words of the domain that jieba's general dictionary lacks; added before the first cut so
-#: indexing and querying segment them the same way in every process.
-DOMAIN_WORDS = [
-    "职称评审",
-    "评审费",
-    "盲评",
-    "职称办",
-    "继续教育",
-    "任职资格",
-    "专业技术",
-    "电子证书",
-    "推荐单位",
-    "公示期",
-    "花名册",
-    "承诺书",
-    "免试表",
-]
-
 _jieba_lock = threading.Lock()
 _jieba_ready = False
 
 
 def ensure_jieba() -> None:
-    """Load jieba's dictionary once per process (about 0.6 s) and add the domain words."""
+    """Load jieba's dictionary once per process (about 0.6 s) and add the site's own words.
+
+    The words come from the ``WHOOSH_JIEBA_WORDS`` setting (a list of strings): terms of the
+    site's field that jieba's general dictionary lacks. They are added before the first cut,
+    so indexing and querying segment them the same way in every process.
+    """
     global _jieba_ready
     if _jieba_ready:
         return
@@ -64,9 +51,34 @@ def ensure_jieba() -> None:
             return
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
-        for word in DOMAIN_WORDS:
-            jieba.add_word(word, freq=20000)
+        _add_words(configured_words())
         _jieba_ready = True
+
+
+def configured_words() -> list[str]:
+    """The extra dictionary words of the ``WHOOSH_JIEBA_WORDS`` setting (none if unset)."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return []
+    return list(getattr(settings, "WHOOSH_JIEBA_WORDS", ()))
+
+
+def _add_words(words) -> None:
+    for word in words:
+        jieba.add_word(word, freq=20000)
+
+
+def add_words(words) -> None:
+    """Add dictionary words at run time (as ``WHOOSH_JIEBA_WORDS`` does at start-up).
+
+    Text indexed before the call keeps its old cut: rebuild the index (``update_index``) after
+    adding words to a filled index.
+    """
+    ensure_jieba()
+    with _jieba_lock:
+        _add_words(words)
+        index_words.cache_clear()
 
 
 def is_cjk(text: str) -> bool:

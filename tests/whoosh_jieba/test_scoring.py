@@ -5,7 +5,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.scoring import BM25F
 
-from website.search.scoring import CachedLengthBM25F
+from whoosh_jieba.scoring import CachedLengthBM25F
 
 
 def _index():
@@ -45,6 +45,7 @@ def test_scores_and_order_equal_whoosh_bm25f():
             # The cached lengths really are used (and reused) on the second search.
             cached.search(q, limit=None)
         lengths = [
-            sub.reader().__dict__.get("_site_field_lengths", {}) for sub, _ in cached.subsearchers
+            sub.reader().__dict__.get("_whoosh_jieba_field_lengths", {})
+            for sub, _ in cached.subsearchers
         ]
         assert all("body" in cache for cache in lengths)

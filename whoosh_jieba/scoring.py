@@ -16,7 +16,7 @@ from whoosh.scoring import BM25F, WeightLengthScorer
 def field_lengths(searcher, fieldname: str) -> list[int]:
     """Every document's length in ``fieldname`` on this (segment) searcher's reader."""
     reader = searcher.reader()
-    cache = reader.__dict__.setdefault("_site_field_lengths", {})
+    cache = reader.__dict__.setdefault("_whoosh_jieba_field_lengths", {})
     lengths = cache.get(fieldname)
     if lengths is None:
         length_of = reader.doc_field_length
