@@ -11,7 +11,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from approvals import verification
+from approvals import retrieval, verification
 from approvals.views.openapi import openapi_schema
 from approvals.views.public import max_upload_bytes
 
@@ -22,8 +22,14 @@ def _json(data: dict, status: int = 200) -> JsonResponse:
     return response
 
 
+def _rate_limited() -> JsonResponse:
+    return _json({"error": retrieval.RATE_LIMITED}, 429)
+
+
 @require_GET
 def api_certificate(request: HttpRequest, number: str):
+    if retrieval.lookup_rate_limited(request):
+        return _rate_limited()
     result = verification.verify_number(number)
     return _json(result.as_dict(), 200 if result.certificate else 404)
 
@@ -32,6 +38,8 @@ def api_certificate(request: HttpRequest, number: str):
 @require_http_methods(["POST"])
 def api_verify_pdf(request: HttpRequest):
     """POST a PDF as multipart field `file` or as the raw body (Content-Type application/pdf)."""
+    if retrieval.upload_rate_limited(request):
+        return _rate_limited()
     upload = request.FILES.get("file")
     if upload is not None:
         if upload.size > max_upload_bytes():
@@ -51,6 +59,8 @@ def api_verify_pdf(request: HttpRequest):
 @require_http_methods(["GET", "POST"])
 def api_verify_token(request: HttpRequest):
     """Token as ?token=, form field `token`, or JSON body {"token": "..."}."""
+    if retrieval.lookup_rate_limited(request):
+        return _rate_limited()
     token = request.GET.get("token") or request.POST.get("token", "")
     if not token and request.content_type == "application/json":
         try:
