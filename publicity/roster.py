@@ -18,7 +18,7 @@ from django.db import transaction
 
 from website import cache as website_cache
 from website import identity
-from website.choices import Level, ReviewType
+from website.choices import Gender, Level, ReviewType
 from website.people import copy_person, person_field_names
 
 from .models import PublicityEntry, PublicityPage
@@ -239,7 +239,7 @@ def parse_roster(
         except identity.InvalidIdNumber as error:
             reasons.append(str(error))
         gender = get(row, "性别")
-        if gender not in ("男", "女"):
+        if gender not in Gender.values:
             reasons.append("性别应填“男”或“女”")
         elif number and identity.gender_of(number) != gender:
             reasons.append("性别与身份证号码不符")

@@ -27,6 +27,8 @@ from django.conf import settings
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
+from website.choices import Gender
+
 # The GB 11643 weights, needed on their own for the birth-date search (a partial weighted sum).
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
@@ -69,8 +71,8 @@ def validate(value: object) -> str:
 
 
 def gender_of(number: str) -> str:
-    """男 or 女 from the 17th digit (odd: male)."""
-    return "男" if int(number[16]) % 2 else "女"
+    """男 or 女 (a ``Gender`` value) from the 17th digit (odd: male)."""
+    return (Gender.MALE if int(number[16]) % 2 else Gender.FEMALE).value
 
 
 def hash_key() -> bytes:
