@@ -51,14 +51,14 @@ def _from_publicity():
 
 def fallback_id_number(i: int, gender: str) -> str:
     """A made-up valid ID number (odd 17th digit for men)."""
-    from publicity.identity import check_digit
+    from website.identity import check_digit
 
     first17 = f"652801{1980 + i}0{i + 3}1{i + 2}{11 + 2 * i + (0 if gender == '男' else 1):03d}"
     return first17 + check_digit(first17)
 
 
 def _from_fallback_list():
-    from approvals.identity import from_id_number
+    from website.identity import from_id_number
 
     authority = ensure_authorities()["bayingol"]
     document = ApprovalDocument.objects.create(
@@ -124,7 +124,7 @@ def load(log: Callable[[str], None]) -> None:
 
 def _clear_ids() -> dict[str, str]:
     """Clear demo ID numbers by hash, to print the demo download secret (demo data only)."""
-    from publicity.identity import id_hash
+    from website.identity import id_hash
 
     numbers = [fallback_id_number(i, p[1]) for i, p in enumerate(FALLBACK_PEOPLE)]
     try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from approvals import identity
 from publicity.forms import RosterUploadForm
-from publicity.identity import InvalidIdNumber
+from website import identity
+from website.identity import InvalidIdNumber
 
 
 class ApprovedPersonForm(WagtailAdminModelForm):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -74,18 +75,27 @@ def sign_token(payload: dict, signing_key: SigningKey) -> str:
     return f"{segment}.{_b64e(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
 
 
+class TokenStatus(StrEnum):
+    """What the token check alone says (``approvals.verification`` turns it into a Verdict)."""
+
+    VALID = "valid"
+    FORGED = "forged"  # bad signature
+    UNKNOWN_KEY = "unknown_key"  # signed by a key the platform never published
+    MALFORMED = "malformed"  # not a token of ours at all
+
+
 @dataclass(frozen=True)
 class TokenVerdict:
-    """``status``: valid · forged (bad signature) · unknown_key · malformed."""
+    """The status of :func:`verify_token`, with the payload and key id when readable."""
 
-    status: str
+    status: TokenStatus
     payload: dict = field(default_factory=dict)
     key_id: str = ""
     message: str = ""
 
     @property
     def valid(self) -> bool:
-        return self.status == "valid"
+        return self.status == TokenStatus.VALID
 
 
 def _parse(token: str) -> tuple[str, dict, bytes] | None:
@@ -109,13 +119,15 @@ def verify_token(token: str) -> TokenVerdict:
     """Check ``token`` against the published key it names (active or retired). Never raises."""
     parsed = _parse(token)
     if parsed is None:
-        return TokenVerdict("malformed", message="二维码内容无法识别，不是本平台的证书令牌。")
+        return TokenVerdict(
+            TokenStatus.MALFORMED, message="二维码内容无法识别，不是本平台的证书令牌。"
+        )
     segment, payload, raw_signature = parsed
     key_id = str(payload.get("k", ""))
     key = SigningKey.objects.filter(key_id=key_id).first() if key_id else None
     if key is None:
         return TokenVerdict(
-            "unknown_key", payload, key_id, "令牌使用的签名密钥不是本平台发布的密钥。"
+            TokenStatus.UNKNOWN_KEY, payload, key_id, "令牌使用的签名密钥不是本平台发布的密钥。"
         )
     public_key = load_pem_x509_certificate(key.certificate_pem.encode()).public_key()
     der = encode_dss_signature(
@@ -124,5 +136,5 @@ def verify_token(token: str) -> TokenVerdict:
     try:
         public_key.verify(der, segment.encode("ascii"), ec.ECDSA(hashes.SHA256()))
     except InvalidSignature:
-        return TokenVerdict("forged", payload, key_id, "令牌签名无效：内容被篡改或伪造。")
-    return TokenVerdict("valid", payload, key_id, "令牌签名有效。")
+        return TokenVerdict(TokenStatus.FORGED, payload, key_id, "令牌签名无效：内容被篡改或伪造。")
+    return TokenVerdict(TokenStatus.VALID, payload, key_id, "令牌签名有效。")

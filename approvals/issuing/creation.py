@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from approvals import identity
 from approvals.models import ApprovalDocument, ApprovedPerson
 from publicity import roster
+from website import identity
 from website.pdf.fonts import missing_characters
+from website.people import copy_person
 
 
 class CreationError(Exception):
@@ -68,20 +69,12 @@ def create_from_publicity(publicity, *, date: dt.date | None = None) -> Approval
 def person_from_entry(document: ApprovalDocument, entry, sort_order: int) -> ApprovedPerson:
     """An ApprovedPerson from a publicity entry; the birth month is recovered from the hash."""
     birth = identity.recover_birth_date(entry.id_hash, entry.id_masked)
-    return ApprovedPerson(
+    return copy_person(
+        ApprovedPerson,
+        entry,
         document=document,
         sort_order=sort_order,
-        name=entry.name,
-        gender=entry.gender,
         birth_month=birth.strftime("%Y-%m") if birth else "",
-        unit=entry.unit,
-        series=entry.series,
-        specialty=entry.specialty,
-        qualification=entry.qualification,
-        level=entry.level,
-        review_type=entry.review_type,
-        id_hash=entry.id_hash,
-        id_masked=entry.id_masked,
     )
 
 
@@ -204,18 +197,4 @@ class RosterRowsError(CreationError):
 
 def person_from_row(document: ApprovalDocument, row: roster.RosterRow, sort_order: int):
     """An ApprovedPerson from a roster row, mapped as ``person_from_entry`` maps an entry."""
-    return ApprovedPerson(
-        document=document,
-        sort_order=sort_order,
-        name=row.name,
-        gender=row.gender,
-        birth_month=row.birth_month,
-        unit=row.unit,
-        series=row.series,
-        specialty=row.specialty,
-        qualification=row.qualification,
-        level=row.level,
-        review_type=row.review_type,
-        id_hash=row.id_hash,
-        id_masked=row.id_masked,
-    )
+    return copy_person(ApprovedPerson, row, document=document, sort_order=sort_order)

@@ -31,7 +31,6 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from approvals import identity
 from approvals.issuing.numbers import allocate, certificate_number
 from approvals.models import (
     ApprovalDocument,
@@ -41,7 +40,9 @@ from approvals.models import (
     DocumentStatus,
     private_storage,
 )
+from website import identity
 from website.pdf.fonts import MissingGlyphError, register_font
+from website.people import copy_person, person_values
 
 logger = logging.getLogger(__name__)
 
@@ -82,17 +83,14 @@ def document_data(document: ApprovalDocument, number: str | None = None):
     )
 
 
+# The person fields an approval document prints: no birth month, no part of the ID number.
+DOCUMENT_ROW_FIELDS = (
+    "name", "gender", "unit", "series", "specialty", "qualification", "level", "review_type",
+)  # fmt: skip
+
+
 def person_row(person: ApprovedPerson) -> dict:
-    return {
-        "name": person.name,
-        "gender": person.gender,
-        "unit": person.unit,
-        "series": person.series,
-        "specialty": person.specialty,
-        "qualification": person.qualification,
-        "level": person.level,
-        "review_type": person.review_type,
-    }
+    return person_values(person, DOCUMENT_ROW_FIELDS)
 
 
 def verify_url(token: str = "") -> str:
@@ -266,20 +264,12 @@ def build_jobs(
         if person.photo and recover_ids:
             with person.photo.open("rb") as handle:
                 photo = handle.read()
-        job = CertificateJob(
+        job = copy_person(
+            CertificateJob,
+            person,
             number=person.certificate_number or "TEST-0000-000000",
             person_id=person.pk,
-            name=person.name,
-            gender=person.gender,
-            birth_month=person.birth_month,
             id_number=whole or person.id_masked,
-            id_masked=person.id_masked,
-            unit=person.unit,
-            series=person.series,
-            specialty=person.specialty,
-            qualification=person.qualification,
-            level=person.level,
-            review_type=person.review_type,
             review_committee=committee_name,
             document_number=number or doc.number or "",
             date=doc.date,
@@ -404,21 +394,12 @@ def _store_batch(doc: ApprovalDocument, outputs: list[CertificateOutput]) -> Non
             if person is None:  # another run got there first; its file is cleaned up later
                 continue
             rows.append(
-                Certificate(
+                copy_person(
+                    Certificate,
+                    person,
                     number=out.number,
                     document=doc,
                     person=person,
-                    name=person.name,
-                    gender=person.gender,
-                    birth_month=person.birth_month,
-                    id_masked=person.id_masked,
-                    id_hash=person.id_hash,
-                    unit=person.unit,
-                    series=person.series,
-                    specialty=person.specialty,
-                    qualification=person.qualification,
-                    level=person.level,
-                    review_type=person.review_type,
                     date=doc.date,
                     photo=person.photo.name if person.photo else "",
                     pdf=name,

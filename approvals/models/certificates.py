@@ -9,9 +9,10 @@ from approvals.models.documents import (
     PUBLIC_DOCUMENT_STATUSES,
     ApprovalDocument,
     ApprovedPerson,
-    private_storage,
 )
-from website.choices import Level
+from website.choices import ReviewType
+from website.people import PersonFields
+from website.storage import private_storage
 
 __all__ = ["Certificate", "CertificateQuerySet", "CertificateStatus"]
 
@@ -27,7 +28,7 @@ class CertificateQuerySet(models.QuerySet):
         return self.filter(document__status__in=PUBLIC_DOCUMENT_STATUSES)
 
 
-class Certificate(models.Model):
+class Certificate(PersonFields):
     """职称电子证书: one person's signed PDF certificate.
 
     Number format: ``<AUTHORITY SLUG IN CAPITALS>-<year>-<six-digit sequence>``, e.g.
@@ -51,17 +52,11 @@ class Certificate(models.Model):
         related_name="certificate",
         verbose_name="名单行",
     )
-    name = models.CharField("姓名", max_length=40)
-    gender = models.CharField("性别", max_length=2, blank=True)
-    birth_month = models.CharField("出生年月", max_length=7, blank=True)
-    id_masked = models.CharField("身份证号（脱敏）", max_length=24, blank=True)
-    id_hash = models.CharField("身份证号哈希", max_length=64, blank=True)
+    # Person fields from website.people.PersonFields, copied from the approved person at
+    # issuing (the row may be deleted later; the certificate keeps what it certified). The
+    # certificate re-validates nothing it copies, so unit and review type stay optional here.
     unit = models.CharField("工作单位", max_length=150, blank=True)
-    series = models.CharField("系列", max_length=40)
-    specialty = models.CharField("专业", max_length=40)
-    qualification = models.CharField("资格名称", max_length=40)
-    level = models.CharField("级别", max_length=6, choices=Level.choices)
-    review_type = models.CharField("取得方式", max_length=4, blank=True)
+    review_type = models.CharField("取得方式", max_length=4, choices=ReviewType.choices, blank=True)
     date = models.DateField("取得资格时间")
     photo = models.ImageField(
         "照片", upload_to="approvals/photos/", storage=private_storage, blank=True

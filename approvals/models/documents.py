@@ -9,45 +9,23 @@ from __future__ import annotations
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
-from django.core.validators import RegexValidator
 from django.db import models
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from website.choices import Level
+from website.people import PersonFields
+from website.storage import private_storage
 
 __all__ = [
     "ApprovalDocument",
     "ApprovedPerson",
     "DocumentCounter",
     "DocumentStatus",
-    "Gender",
     "PUBLIC_DOCUMENT_STATUSES",
-    "ReviewType",
     "private_storage",
 ]
-
-
-def private_storage():
-    """Certificates and photos are personal data: the private storage, never served directly."""
-    return storages["private"]
-
-
-class Gender(models.TextChoices):
-    MALE = "男", "男"
-    FEMALE = "女", "女"
-
-
-class ReviewType(models.TextChoices):
-    """取得资格的方式."""
-
-    REVIEW = "评审", "评审"
-    INITIAL = "初定", "初定"
-    GRANT = "授予", "授予"
-    TRANSFER = "转评", "转评"
 
 
 class DocumentStatus(models.TextChoices):
@@ -258,36 +236,17 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
             raise ValidationError({"supersedes": "只能替代已签发的文件。"})
 
 
-birth_month_validator = RegexValidator(
-    r"^(19|20)\d\d-(0[1-9]|1[0-2])$", "出生年月格式为 YYYY-MM，例如 1985-06。"
-)
-
-
-class ApprovedPerson(Orderable):
+class ApprovedPerson(PersonFields, Orderable):
     """One row of a document's list: a person and the qualification obtained.
 
-    ID numbers are never stored in clear: ``id_hash`` is the publicity app's keyed hash of the
-    whole number and ``id_masked`` its masked form (650102********123X). The masked form hides
-    exactly the birth date, so ``approvals.identity`` checks a download's last six characters
-    against ``id_hash`` by trying the few dates consistent with ``birth_month``.
+    The person fields come from ``website.people.PersonFields``. ID numbers are never stored in
+    clear: ``id_hash`` is the keyed hash of the whole number and ``id_masked`` its masked form
+    (650102********123X). The masked form hides exactly the birth date, so
+    ``website.identity.tail_matches`` checks a download's last six characters against
+    ``id_hash`` by trying the few dates consistent with ``birth_month``.
     """
 
     document = ParentalKey(ApprovalDocument, on_delete=models.CASCADE, related_name="persons")
-    name = models.CharField("姓名", max_length=40)
-    gender = models.CharField("性别", max_length=2, choices=Gender.choices, blank=True)
-    birth_month = models.CharField(
-        "出生年月", max_length=7, blank=True, validators=[birth_month_validator]
-    )
-    unit = models.CharField("工作单位", max_length=150)
-    series = models.CharField("系列", max_length=40)
-    specialty = models.CharField("专业", max_length=40)
-    qualification = models.CharField("资格名称", max_length=40, help_text="如 工程师、高级工程师")
-    level = models.CharField("级别", max_length=6, choices=Level.choices)
-    review_type = models.CharField(
-        "取得方式", max_length=4, choices=ReviewType.choices, default=ReviewType.REVIEW
-    )
-    id_hash = models.CharField("身份证号哈希", max_length=64, blank=True, editable=False)
-    id_masked = models.CharField("身份证号（脱敏）", max_length=24, blank=True, editable=False)
     photo = models.ImageField(
         "照片", upload_to="approvals/photos/", storage=private_storage, blank=True
     )

@@ -11,7 +11,7 @@ from functools import wraps
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from approvals import verification
+from approvals import retrieval, verification
 from approvals.views.openapi import openapi_schema
 from approvals.views.public import max_upload_bytes
 
@@ -20,6 +20,10 @@ def _json(data: dict, status: int = 200) -> JsonResponse:
     response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _rate_limited() -> JsonResponse:
+    return _json({"error": retrieval.RATE_LIMITED}, 429)
 
 
 def api_methods(*methods: str):
@@ -45,6 +49,8 @@ def api_methods(*methods: str):
 
 @api_methods("GET", "HEAD")
 def api_certificate(request: HttpRequest, number: str):
+    if retrieval.lookup_rate_limited(request):
+        return _rate_limited()
     result = verification.verify_number(number)
     return _json(result.as_dict(), 200 if result.certificate else 404)
 
@@ -52,6 +58,8 @@ def api_certificate(request: HttpRequest, number: str):
 @api_methods("POST")
 def api_verify_pdf(request: HttpRequest):
     """POST a PDF as multipart field `file` or as the raw body (Content-Type application/pdf)."""
+    if retrieval.upload_rate_limited(request):
+        return _rate_limited()
     upload = request.FILES.get("file")
     if upload is not None:
         if upload.size > max_upload_bytes():
@@ -70,6 +78,8 @@ def api_verify_pdf(request: HttpRequest):
 @api_methods("GET", "HEAD", "POST")
 def api_verify_token(request: HttpRequest):
     """Token as ?token=, form field `token`, or JSON body {"token": "..."}."""
+    if retrieval.lookup_rate_limited(request):
+        return _rate_limited()
     token = request.GET.get("token") or request.POST.get("token", "")
     if not token and request.content_type == "application/json":
         try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-VERDICTS = ["valid", "revoked", "unknown", "not_signed", "foreign", "tampered", "not_pdf"]
+from approvals.models import PUBLIC_DOCUMENT_STATUSES, CertificateStatus
+from approvals.verification import Verdict
+from website.choices import Gender, Level
 
 
 def openapi_schema(server_url: str = "") -> dict:
@@ -12,6 +14,9 @@ def openapi_schema(server_url: str = "") -> dict:
 
     def json_content(ref: dict) -> dict:
         return {"application/json": {"schema": ref}}
+
+    # Every operation is rate limited per client (website.ratelimit, APPROVALS_VERIFY_LIMITS).
+    too_many = {"description": "请求过于频繁", "content": json_content(error_ref)}
 
     return {
         "openapi": "3.0.3",
@@ -46,6 +51,7 @@ def openapi_schema(server_url: str = "") -> dict:
                             "description": "未找到（verdict 为 unknown）",
                             "content": json_content(verification_ref),
                         },
+                        "429": too_many,
                     },
                 }
             },
@@ -73,6 +79,7 @@ def openapi_schema(server_url: str = "") -> dict:
                         },
                         "400": {"description": "没有文件", "content": json_content(error_ref)},
                         "413": {"description": "文件过大", "content": json_content(error_ref)},
+                        "429": too_many,
                     },
                 }
             },
@@ -94,6 +101,7 @@ def openapi_schema(server_url: str = "") -> dict:
                             "content": json_content(verification_ref),
                         },
                         "400": {"description": "缺少令牌", "content": json_content(error_ref)},
+                        "429": too_many,
                     },
                 },
                 "post": {
@@ -124,6 +132,7 @@ def openapi_schema(server_url: str = "") -> dict:
                             "content": json_content(verification_ref),
                         },
                         "400": {"description": "缺少令牌", "content": json_content(error_ref)},
+                        "429": too_many,
                     },
                 },
             },
@@ -134,7 +143,7 @@ def openapi_schema(server_url: str = "") -> dict:
                     "type": "object",
                     "required": ["verdict", "label", "message", "certificate", "document"],
                     "properties": {
-                        "verdict": {"type": "string", "enum": VERDICTS},
+                        "verdict": {"type": "string", "enum": Verdict.values},
                         "label": {"type": "string"},
                         "message": {"type": "string"},
                         "sha256": {"type": "string"},
@@ -153,16 +162,17 @@ def openapi_schema(server_url: str = "") -> dict:
                     "type": "object",
                     "properties": {
                         "number": {"type": "string"},
-                        "status": {"type": "string", "enum": ["valid", "revoked"]},
+                        "status": {"type": "string", "enum": CertificateStatus.values},
                         "status_label": {"type": "string"},
                         "name": {"type": "string"},
-                        "gender": {"type": "string"},
+                        # Empty when the ID number (and so the gender) was never recorded.
+                        "gender": {"type": "string", "enum": [*Gender.values, ""]},
                         "id_masked": {"type": "string", "example": "650102********123X"},
                         "unit": {"type": "string"},
                         "series": {"type": "string"},
                         "specialty": {"type": "string"},
                         "qualification": {"type": "string"},
-                        "level": {"type": "string"},
+                        "level": {"type": "string", "enum": Level.values},
                         "date": {"type": "string", "format": "date"},
                         "revoked_at": {"type": "string", "format": "date-time", "nullable": True},
                         "revoked_reason": {"type": "string", "nullable": True},
@@ -176,7 +186,10 @@ def openapi_schema(server_url: str = "") -> dict:
                         "title": {"type": "string"},
                         "authority": {"type": "string"},
                         "date": {"type": "string", "format": "date"},
-                        "status": {"type": "string", "enum": ["issued", "superseded"]},
+                        "status": {
+                            "type": "string",
+                            "enum": [str(status) for status in PUBLIC_DOCUMENT_STATUSES],
+                        },
                         "pdf_url": {"type": "string", "nullable": True},
                         "pdf_sha256": {"type": "string"},
                     },

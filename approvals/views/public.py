@@ -21,15 +21,6 @@ def max_upload_bytes() -> int:
     return getattr(settings, "APPROVALS_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES)
 
 
-def client_id(request: HttpRequest) -> str:
-    """The client's address (behind a proxy, the first X-Forwarded-For hop the proxy set)."""
-    if getattr(settings, "USE_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 class DownloadForm(forms.Form):
     number = forms.CharField(label="证书编号", max_length=40)
     name = forms.CharField(label="姓名", max_length=40)
@@ -61,11 +52,8 @@ def download(request: HttpRequest):
     error = ""
     status = 200
     if request.method == "POST" and form.is_valid():
-        limits = retrieval.download_limits()
         number = form.cleaned_data["number"].strip().upper()
-        over_client = retrieval.rate_limited(f"dl:client:{client_id(request)}", *limits["client"])
-        over_number = retrieval.rate_limited(f"dl:number:{number}", *limits["number"])
-        if over_client or over_number:
+        if retrieval.download_rate_limited(request, number):
             error, status = retrieval.RATE_LIMITED, 429
         else:
             certificate = retrieval.check_download(
@@ -112,7 +100,9 @@ def _verify_page(request: HttpRequest, token: str):
     status = 200
     if request.method == "POST":
         upload_form = UploadForm(request.POST, request.FILES)
-        if upload_form.is_valid():
+        if retrieval.upload_rate_limited(request):
+            upload_error, status = retrieval.RATE_LIMITED, 429
+        elif upload_form.is_valid():
             upload = upload_form.cleaned_data["file"]
             if upload.size > max_upload_bytes():
                 upload_error = (

@@ -155,7 +155,7 @@ def test_certificate_list_search_and_revoke(admin_client, authority, signing_key
 
 def test_from_publicity_requires_ended_period(admin_client, authority, time_machine):
     from approvals.issuing.creation import CreationError, create_from_publicity
-    from publicity.identity import id_hash, mask
+    from website.identity import id_hash, mask
 
     publicity = _publicity(authority)
     entries = publicity.entries

@@ -13,7 +13,8 @@ from openpyxl import Workbook
 from approvals.issuing import creation
 from approvals.issuing.issue import issue_approval
 from approvals.models import ApprovalDocument, ApprovedPerson, Certificate, DocumentStatus
-from publicity import identity, roster
+from publicity import roster
+from website import identity
 
 from .helpers import id_number
 

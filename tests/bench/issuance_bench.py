@@ -19,11 +19,10 @@ import time
 def bench_issuance(n: int = 100, workers: int | None = None) -> dict:
     """Issue `n` certificates once; return throughput and the bare signing baseline."""
     from approvals.crypto.keys import ensure_demo_keys
-    from approvals.identity import from_id_number
     from approvals.issuing.issue import default_workers, issue_approval
     from approvals.models import ApprovalDocument, ApprovedPerson
-    from publicity.identity import check_digit
     from website.demo import ensure_authorities
+    from website.identity import check_digit, from_id_number
 
     authority = ensure_authorities()["urumqi"]
     ensure_demo_keys()

@@ -600,9 +600,9 @@ def test_certificate_changes_invalidate_verification_pages(
 
 def _publicity(home_page, authority, *, start=dt.date(2023, 11, 1)):
     """A live 5-working-day publicity with the demo's names (published on its first morning)."""
-    from publicity import identity
     from publicity.demo import ensure_index, running_people
     from publicity.models import PublicityEntry, PublicityPage
+    from website import identity
 
     with time_machine.travel(dt.datetime.combine(start, dt.time(8), SHANGHAI), tick=False):
         page = ensure_index(home_page).add_child(

@@ -7,9 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from publicity import identity, roster
+from publicity import roster
 from publicity.demo import demo_id_number
 from publicity.models import PublicityEntry
+from website import identity
 
 pytestmark = pytest.mark.django_db
 

@@ -118,8 +118,8 @@ def test_draft_and_issuing_documents_are_never_found(client, authority):
 
 @pytest.mark.usefixtures("signing_key")
 def test_issuing_indexes_the_final_document_with_bulk_added_persons(authority):
-    from approvals.identity import from_id_number
     from approvals.issuing.issue import issue_approval
+    from website.identity import from_id_number
 
     document = make_document(authority, 1, title="关于批量名单的任职资格通知")
     stored = from_id_number(id_number(77))

@@ -1,5 +1,6 @@
 """Settings shared by every environment; each value that differs comes from the environment."""
 
+import ipaddress
 import json
 import os
 from pathlib import Path
@@ -153,6 +154,15 @@ if os.environ.get("REDIS_URL"):
             "KEY_PREFIX": "zc",
         }
     }
+
+# Who is asking, for every rate limit (website.ratelimit.client_ip): X-Forwarded-For is believed
+# only when it comes from one of these reverse proxies (comma-separated IPs or CIDRs), and then
+# only the hops they appended, read from the right. Empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(item.strip(), strict=False))
+    for item in os.environ.get("TRUSTED_PROXIES", "").split(",")
+    if item.strip()
+]
 
 # The anonymous page cache (the pagecache app). Invalidation is exact, so entries may live long;
 # none outlives the next midnight or scheduled go-live/expiry. Local default: a file cache, shared
