@@ -26,12 +26,7 @@ APPS = LAYERS
 
 # Known offenders, removed by the architecture refactor (issue 10): the coordinator empties these
 # once the branches that fix them are merged. (source module, imported module or name)
-KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("website.search.site", "approvals.models"),  # the site search reads approvals' models
-        ("approvals.identity", "publicity.identity._key"),  # a private key function
-    }
-)
+KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset()
 # Module sets allowed to form an import cycle, removed by the architecture refactor (issue 10).
 # publicity.models defers `from .views import serve_publicity` to a method; the views import the
 # models: RoutablePageMixin for the objection route breaks it.
