@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class WebsiteConfig(AppConfig):
@@ -11,3 +12,8 @@ class WebsiteConfig(AppConfig):
         # Shown site-wide (authority names, series and specialties in every listing's filters).
         for name in ("Authority", "Series", "Specialty"):
             pagecache.register_model(self.get_model(name), everything=True)
+
+        from website.signal_handlers import localise_builtin_names
+
+        # Every app's post_migrate, not only ours: permissions are created app by app.
+        post_migrate.connect(localise_builtin_names, dispatch_uid="website:localise_builtin_names")

@@ -84,7 +84,7 @@ def ensure_tree_root() -> None:
     ContentType.objects.clear_cache()  # a flush recreates content types under new ids
     language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
     Locale.objects.get_or_create(language_code=language)
-    Page.add_root(instance=Page(title="Root", slug="root"))
+    Page.add_root(instance=Page(title="根目录", slug="root"))
 
 
 def public_host_and_port() -> tuple[str, int]:
