@@ -73,8 +73,9 @@ class CalendarUnavailable(Exception):
             else ""
         )
         super().__init__(
-            f"无法确定{cn_date(day)}是否为工作日：{day.year}年的全国放假和调休安排尚未录入并确认"
-            f"（内置的国务院节假日安排只覆盖{PACKAGE_FIRST_YEAR}—{PACKAGE_LAST_YEAR}年）。"
+            f"无法确定{cn_date(day)}是否为工作日：尚未录入{day.year}年的放假和调休安排"
+            f"（全国安排须为已确认的完整年度；内置的国务院节假日安排只覆盖"
+            f"{PACKAGE_FIRST_YEAR}—{PACKAGE_LAST_YEAR}年）。"
             f"请在{CALENDAR_MENU}中导入{national_notice_title(day.year)}全文，"
             f"核对后确认为完整年度，再计算公示期。{draft_note}"
         )

@@ -29,6 +29,7 @@ MODEL_RULES: list[tuple[str, dict]] = [
     ("notices.NoticeAttachment", {}),
     # Publicity: entries imported into a live page show at once; objections exclude entries.
     ("publicity.PublicityEntry", {}),
+    ("publicity.CalendarYear", {"everything": True}),
     ("publicity.CalendarDay", {"everything": True}),
     # Approvals: an issued document appears on the approvals index; a revocation changes what
     # verification by number says.

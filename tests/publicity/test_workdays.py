@@ -145,7 +145,7 @@ def test_a_year_nobody_covers_is_refused_naming_what_to_enter():
     with pytest.raises(CalendarUnavailable) as error:
         end(D(NEXT, 3, 1))
     message = str(error.value)
-    assert f"{NEXT}年的全国放假和调休安排尚未录入" in message
+    assert f"尚未录入{NEXT}年的放假和调休安排" in message
     assert f"《国务院办公厅关于{NEXT}年部分节假日安排的通知》" in message
 
 
