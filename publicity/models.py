@@ -99,6 +99,19 @@ class CalendarYear(models.Model):
     def is_complete(self) -> bool:
         return self.status == self.Status.COMPLETE
 
+    def clean(self):
+        super().clean()
+        if not self.pk:
+            return
+        stored = CalendarYear.objects.filter(pk=self.pk).values("year", "region").first()
+        moved = stored and (stored["year"] != self.year or stored["region"] != self.region)
+        if moved and self.is_complete:
+            raise ValidationError("该年度已确认完整，不能修改年份或地区；请先退回草稿。")
+        if moved and self.days.exclude(date__year=self.year).exists():
+            raise ValidationError(
+                {"year": f"该年度已有不在{self.year}年内的日期，请先修改或删除这些日期。"}
+            )
+
     def confirm(self, user) -> None:
         """Mark the year complete: from now on it answers for every one of its days."""
         if not self.source.strip():

@@ -23,6 +23,16 @@ class CalendarPermissionPolicy(ModelPermissionPolicy):
     def user_has_permission(self, user, action):
         return can_maintain_calendar(user)
 
+    def user_has_permission_for_instance(self, user, action, instance):
+        """A day of a confirmed year is changed only with its year (back to draft first)."""
+        if not self.user_has_permission(user, action):
+            return False
+        year = getattr(instance, "calendar_year", None)
+        return not (action in ("change", "delete") and year is not None and year.is_complete)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return any(self.user_has_permission_for_instance(user, a, instance) for a in actions)
+
     def users_with_any_permission(self, actions):
         return self._get_users_with_any_permission_codenames(["maintain_calendar"])
 

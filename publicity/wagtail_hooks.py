@@ -1,6 +1,7 @@
 """Admin: the 公示 menu (working-day calendar, entries, objections), roster import, buttons."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -9,6 +10,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
+from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -60,8 +63,32 @@ class CalendarYearViewSet(SnippetViewSet):
     search_fields = ["source"]
 
 
+class ConfirmedYearGuard:
+    """Refuse to open a day of a confirmed year for editing or deletion (Wagtail checks only
+    model-level permissions there): such a year changes as a whole, after going back to draft."""
+
+    def get_object(self, queryset=None):
+        instance = super().get_object(queryset)
+        policy = self.permission_policy
+        if not policy.user_has_permission_for_instance(
+            self.request.user, self.permission_required, instance
+        ):
+            raise PermissionDenied
+        return instance
+
+
+class CalendarDayEditView(ConfirmedYearGuard, SnippetEditView):
+    pass
+
+
+class CalendarDayDeleteView(ConfirmedYearGuard, SnippetDeleteView):
+    pass
+
+
 class CalendarDayViewSet(SnippetViewSet):
     model = CalendarDay
+    edit_view_class = CalendarDayEditView
+    delete_view_class = CalendarDayDeleteView
     icon = "date"
     menu_label = "工作日历日期"
     list_display = ["date", "calendar_year", "is_working", "name"]

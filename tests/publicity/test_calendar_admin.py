@@ -211,3 +211,32 @@ def test_saving_a_publicity_warns_when_the_regional_year_is_missing(admin_client
         reverse("wagtailadmin_pages:edit", args=[page.pk]), data, follow=True
     )
     assert "新疆维吾尔自治区2024年的地方节假日" in response.content.decode()
+
+
+def test_a_day_of_a_confirmed_year_cannot_be_edited_or_deleted_alone(admin_client):
+    year = CalendarYear.objects.create(year=2027, source="国办发明电〔2026〕1号")
+    day = CalendarDay.objects.create(calendar_year=year, date=D(2027, 1, 1), name="元旦")
+    year.confirm(admin_client.user)
+    edit = reverse("wagtailsnippets_publicity_calendarday:edit", args=[day.pk])
+    delete = reverse("wagtailsnippets_publicity_calendarday:delete", args=[day.pk])
+    assert admin_client.get(edit).status_code in (302, 403)
+    assert admin_client.post(delete).status_code in (302, 403)
+    assert CalendarDay.objects.filter(pk=day.pk).exists()
+    year.reopen()
+    assert admin_client.get(edit).status_code == 200
+
+
+def test_a_confirmed_year_keeps_its_year_and_region():
+    from django.core.exceptions import ValidationError
+
+    year = CalendarYear.objects.create(year=2027, source="x")
+    CalendarDay.objects.create(calendar_year=year, date=D(2027, 1, 1), name="元旦")
+    year.confirm(None)
+    year.region = "新疆维吾尔自治区"
+    with pytest.raises(ValidationError, match="退回草稿"):
+        year.full_clean()
+    year.reopen()
+    year.region = ""
+    year.year = 2028
+    with pytest.raises(ValidationError, match="不在2028年内"):
+        year.full_clean()
