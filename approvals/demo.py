@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from approvals.models import ApprovalDocument, ApprovalIndexPage, ApprovedPerson, DocumentStatus
 from website.demo import ensure_authorities, ensure_home_page
-
-from .models import ApprovalDocument, ApprovalIndexPage, ApprovedPerson, DocumentStatus
 
 FALLBACK_TITLE = "关于艾力江等3名同志取得专业技术职务任职资格的通知"
 ENDED_PUBLICITY_SLUG = "bayingol-engineering-2023"
@@ -45,21 +44,21 @@ def _from_publicity():
     page = PublicityPage.objects.filter(slug=ENDED_PUBLICITY_SLUG).first()
     if page is None or not page.has_ended:
         return None, {}
-    from .creation import create_from_publicity
+    from approvals.issuing.creation import create_from_publicity
 
     return create_from_publicity(page, date=DEMO_DATE), {}
 
 
 def fallback_id_number(i: int, gender: str) -> str:
     """A made-up valid ID number (odd 17th digit for men)."""
-    from publicity.identity import check_digit
+    from website.identity import check_digit
 
     first17 = f"652801{1980 + i}0{i + 3}1{i + 2}{11 + 2 * i + (0 if gender == '男' else 1):03d}"
     return first17 + check_digit(first17)
 
 
 def _from_fallback_list():
-    from .identity import from_id_number
+    from website.identity import from_id_number
 
     authority = ensure_authorities()["bayingol"]
     document = ApprovalDocument.objects.create(
@@ -93,8 +92,8 @@ def _from_fallback_list():
 
 
 def load(log: Callable[[str], None]) -> None:
-    from .issuing import issue_approval
-    from .keys import ensure_demo_keys
+    from approvals.crypto.keys import ensure_demo_keys
+    from approvals.issuing.issue import issue_approval
 
     ensure_index()
     ensure_demo_keys(log)
@@ -125,7 +124,7 @@ def load(log: Callable[[str], None]) -> None:
 
 def _clear_ids() -> dict[str, str]:
     """Clear demo ID numbers by hash, to print the demo download secret (demo data only)."""
-    from publicity.identity import id_hash
+    from website.identity import id_hash
 
     numbers = [fallback_id_number(i, p[1]) for i, p in enumerate(FALLBACK_PEOPLE)]
     try:

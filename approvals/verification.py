@@ -1,4 +1,9 @@
-"""Verdicts on uploaded PDFs: is this a document signed by the platform, unchanged?
+"""Every verdict of 证书查验: by number, by QR token, and on uploaded PDFs.
+
+Verdicts shown to the public (and returned by the JSON API):
+valid · revoked · unknown · not_signed · foreign · tampered · not_pdf.
+
+On uploaded PDFs: is this a document signed by the platform, unchanged?
 
 pdf signature validity alone is not enough: a file whose visible content was changed by an
 appended incremental update still carries a "valid" signature over its first revision (pdfsig
@@ -17,31 +22,49 @@ from dataclasses import asdict, dataclass, field
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from django.db import models
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from .keys import public_key_fingerprint
-from .models import PlatformCA, SigningKey
-from .signing import run_outside_event_loop
+from approvals.crypto.keys import public_key_fingerprint
+from approvals.crypto.signing import run_outside_event_loop
+from approvals.crypto.tokens import TokenStatus
+from approvals.models import (
+    PUBLIC_DOCUMENT_STATUSES,
+    ApprovalDocument,
+    Certificate,
+    PlatformCA,
+    SigningKey,
+)
+from website.people import person_values
 
 logger = logging.getLogger(__name__)
 
-VALID = "valid"
-NOT_SIGNED = "not_signed"
-FOREIGN = "foreign"
-TAMPERED = "tampered"
-NOT_PDF = "not_pdf"
 
-VERDICT_LABELS = {
-    VALID: "有效：本平台签发，内容未被改动",
-    NOT_SIGNED: "未签名：文件没有电子签名，不是本平台签发的文件",
-    FOREIGN: "非本平台签名：签名不是本平台的密钥所作",
-    TAMPERED: "已被篡改：签名后文件内容被改动或文件已损坏",
-    NOT_PDF: "不是 PDF 文件",
-}
+class Verdict(models.TextChoices):
+    """Every verdict of 证书查验, on the pages, in the JSON API and in its OpenAPI schema."""
+
+    VALID = "valid", "有效"
+    REVOKED = "revoked", "已撤销"
+    UNKNOWN = "unknown", "未找到"
+    NOT_SIGNED = "not_signed", "未签名：文件没有电子签名，不是本平台签发的文件"
+    FOREIGN = "foreign", "非本平台签名：签名不是本平台的密钥所作"
+    TAMPERED = "tampered", "已被篡改：签名后文件内容被改动或文件已损坏"
+    NOT_PDF = "not_pdf", "不是 PDF 文件"
+
+
+# On a PDF alone, "valid" says what was checked: our signature over unchanged content. Whether
+# the platform has a record of it is the record check's verdict (verify_upload).
+PDF_VALID_LABEL = "有效：本平台签发，内容未被改动"
+
+
+def pdf_label(verdict: str) -> str:
+    """The label of a verdict on a PDF's signature alone."""
+    return PDF_VALID_LABEL if verdict == Verdict.VALID else Verdict(verdict).label
+
 
 # Later revisions allowed after our signature: nothing, timestamps/validation data, or form
 # filling (which includes adding another signature) — never new page content.
@@ -68,7 +91,7 @@ class PdfVerdict:
     """The outcome of :func:`verify_pdf_bytes`; ``key_id`` and ``sha256`` let the app look up the
     certificate/document and its revocation status."""
 
-    verdict: str
+    verdict: Verdict
     sha256: str
     message: str
     key_id: str = ""
@@ -78,11 +101,11 @@ class PdfVerdict:
 
     @property
     def valid(self) -> bool:
-        return self.verdict == VALID
+        return self.verdict == Verdict.VALID
 
     @property
     def label(self) -> str:
-        return VERDICT_LABELS[self.verdict]
+        return pdf_label(self.verdict)
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -107,15 +130,15 @@ def verify_pdf_bytes(data: bytes) -> PdfVerdict:
     input — every malformed, truncated or hostile file gets a verdict."""
     sha256 = hashlib.sha256(data).hexdigest()
     if not data.lstrip()[:5].startswith(b"%PDF-"):
-        return PdfVerdict(NOT_PDF, sha256, VERDICT_LABELS[NOT_PDF])
+        return PdfVerdict(Verdict.NOT_PDF, sha256, pdf_label(Verdict.NOT_PDF))
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
     except Exception as exc:  # a damaged PDF can fail in many ways inside the parser
         logger.info("unreadable PDF upload: %s", exc.__class__.__name__)
-        return PdfVerdict(TAMPERED, sha256, "文件已损坏或不完整，无法读取签名。")
+        return PdfVerdict(Verdict.TAMPERED, sha256, "文件已损坏或不完整，无法读取签名。")
     if not embedded:
-        return PdfVerdict(NOT_SIGNED, sha256, VERDICT_LABELS[NOT_SIGNED])
+        return PdfVerdict(Verdict.NOT_SIGNED, sha256, pdf_label(Verdict.NOT_SIGNED))
 
     context = _validation_context()
     reports = [_check_signature(sig, context) for sig in embedded]
@@ -129,20 +152,20 @@ def verify_pdf_bytes(data: bytes) -> PdfVerdict:
         "signatures": reports,
     }
 
-    def verdict(kind: str, message: str = "") -> PdfVerdict:
-        return PdfVerdict(kind, message=message or VERDICT_LABELS[kind], **verdict_args)
+    def verdict(kind: Verdict, message: str = "") -> PdfVerdict:
+        return PdfVerdict(kind, message=message or pdf_label(kind), **verdict_args)
 
     for report in reports:
         if report.problem == "damaged" or not report.intact:
-            return verdict(TAMPERED, "签名所覆盖的内容已被改动（哈希不符）。")
+            return verdict(Verdict.TAMPERED, "签名所覆盖的内容已被改动（哈希不符）。")
     for report in ours:
         if not report.valid:
-            return verdict(TAMPERED, "签名数据无效。")
+            return verdict(Verdict.TAMPERED, "签名数据无效。")
         if report.problem == "modified":
-            return verdict(TAMPERED, "签名后文件又被追加修改（增量更新改动了内容）。")
+            return verdict(Verdict.TAMPERED, "签名后文件又被追加修改（增量更新改动了内容）。")
     if not ours or any(not r.trusted or not r.key_id for r in reports):
-        return verdict(FOREIGN)
-    return verdict(VALID)
+        return verdict(Verdict.FOREIGN)
+    return verdict(Verdict.VALID)
 
 
 def _check_signature(sig, context: ValidationContext) -> SignatureReport:
@@ -182,12 +205,158 @@ def _check_signature(sig, context: ValidationContext) -> SignatureReport:
 
 
 __all__ = [
-    "FOREIGN",
-    "NOT_PDF",
-    "NOT_SIGNED",
-    "TAMPERED",
-    "VALID",
     "PdfVerdict",
+    "Verdict",
     "SignatureReport",
     "verify_pdf_bytes",
 ]
+
+
+# --- verdicts on a certificate: by number, by QR token, by upload -----------------------------
+
+
+@dataclass
+class Verification:
+    """One verification outcome; `certificate` / `document` when the platform knows the item."""
+
+    verdict: Verdict
+    message: str
+    certificate: Certificate | None = None
+    document: ApprovalDocument | None = None
+    sha256: str = ""
+    key_id: str = ""
+
+    @property
+    def label(self) -> str:
+        return Verdict(self.verdict).label
+
+    def as_dict(self) -> dict:
+        data = {
+            "verdict": self.verdict,
+            "label": self.label,
+            "message": self.message,
+            "certificate": certificate_public_data(self.certificate) if self.certificate else None,
+            "document": document_public_data(self.document) if self.document else None,
+        }
+        if self.sha256:
+            data["sha256"] = self.sha256
+        if self.key_id:
+            data["key_id"] = self.key_id
+        return data
+
+
+def public_certificates():
+    return Certificate.objects.public().select_related("document", "document__authority")
+
+
+def find_certificate(number: str) -> Certificate | None:
+    number = (number or "").strip().upper()
+    if not number or len(number) > 40:
+        return None
+    return public_certificates().filter(number=number).first()
+
+
+def _revoked_message(certificate: Certificate) -> str:
+    from website.formatting import cn_date
+
+    return f"该证书已于{cn_date(certificate.revoked_at)}撤销，原因：{certificate.revoked_reason}"
+
+
+def _judge_certificate(certificate: Certificate | None, what: str) -> Verification:
+    if certificate is None:
+        return Verification(Verdict.UNKNOWN, f"未找到{what}对应的证书。")
+    if certificate.is_revoked:
+        return Verification(
+            Verdict.REVOKED, _revoked_message(certificate), certificate, certificate.document
+        )
+    return Verification(
+        Verdict.VALID, "证书有效：由本平台签发，未被撤销。", certificate, certificate.document
+    )
+
+
+def verify_number(number: str) -> Verification:
+    """证书查验 by certificate number."""
+    return _judge_certificate(find_certificate(number), "该编号")
+
+
+# A token that fails its own check: signed by an unknown key, forged, or not a token at all.
+_TOKEN_VERDICTS = {
+    TokenStatus.UNKNOWN_KEY: Verdict.FOREIGN,
+    TokenStatus.FORGED: Verdict.TAMPERED,
+    TokenStatus.MALFORMED: Verdict.NOT_SIGNED,
+}
+
+
+def verify_token(token: str) -> Verification:
+    """证书查验 by the signed token of the QR code: signature first, then the record."""
+    from approvals.crypto import tokens
+
+    verdict = tokens.verify_token(token)
+    if not verdict.valid:
+        return Verification(_TOKEN_VERDICTS[verdict.status], verdict.message, key_id=verdict.key_id)
+    certificate = find_certificate(str(verdict.payload.get("n", "")))
+    if certificate is not None and certificate.name != verdict.payload.get("nm"):
+        return Verification(Verdict.TAMPERED, "令牌内容与证书记录不符。", key_id=verdict.key_id)
+    result = _judge_certificate(certificate, "二维码")
+    result.key_id = verdict.key_id
+    return result
+
+
+def verify_upload(data: bytes) -> Verification:
+    """证书查验 by uploading a PDF: the signature check, then which record it is."""
+    pdf = verify_pdf_bytes(data)
+    if not pdf.valid:
+        return Verification(pdf.verdict, pdf.message, sha256=pdf.sha256, key_id=pdf.key_id)
+    certificate = public_certificates().filter(pdf_sha256=pdf.sha256).first()
+    if certificate is not None:
+        result = _judge_certificate(certificate, "")
+        result.sha256, result.key_id = pdf.sha256, pdf.key_id
+        return result
+    document = (
+        ApprovalDocument.objects.filter(pdf_sha256=pdf.sha256, status__in=PUBLIC_DOCUMENT_STATUSES)
+        .select_related("authority")
+        .first()
+    )
+    if document is not None:
+        message = "审批文件有效：由本平台签发，内容未被改动。"
+        if document.status == "superseded":
+            message = "审批文件由本平台签发、内容未被改动，但已被新的文件替代。"
+        return Verification(Verdict.VALID, message, None, document, pdf.sha256, pdf.key_id)
+    return Verification(
+        Verdict.UNKNOWN,
+        "签名来自本平台，但平台上没有与该文件一致的已签发记录。",
+        sha256=pdf.sha256,
+        key_id=pdf.key_id,
+    )
+
+
+# The person fields anyone may see on a verified certificate (the mask, never the hash).
+PUBLIC_PERSON_FIELDS = (
+    "name", "gender", "id_masked", "unit", "series", "specialty", "qualification", "level",
+)  # fmt: skip
+
+
+def certificate_public_data(certificate: Certificate) -> dict:
+    """What anyone may see of a certificate: masked ID, no PDF, no token."""
+    return {
+        "number": certificate.number,
+        "status": certificate.status,
+        "status_label": certificate.get_status_display(),
+        **person_values(certificate, PUBLIC_PERSON_FIELDS),
+        "date": certificate.date.isoformat(),
+        "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
+        "revoked_reason": certificate.revoked_reason or None,
+        "document_number": certificate.document.number,
+    }
+
+
+def document_public_data(document: ApprovalDocument) -> dict:
+    return {
+        "number": document.number,
+        "title": document.title,
+        "authority": document.authority.name,
+        "date": document.date.isoformat(),
+        "status": document.status,
+        "pdf_url": document.pdf.url if document.pdf else None,
+        "pdf_sha256": document.pdf_sha256,
+    }

@@ -11,9 +11,16 @@ from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from . import admin_views
-from .models import ApprovalDocument, Certificate
-from .panels import DOCUMENT_PANELS
+from approvals.admin import views as admin_views
+from approvals.admin.panels import DOCUMENT_PANELS
+from approvals.models import (
+    PUBLIC_DOCUMENT_STATUSES,
+    ApprovalDocument,
+    ApprovalIndexPage,
+    Certificate,
+    DocumentStatus,
+)
+from search.kinds import DocumentSource, SearchKind
 
 
 @hooks.register("register_log_actions")
@@ -144,6 +151,42 @@ def register_approvals_viewsets():
 
 @hooks.register("register_admin_viewset")
 def register_signing_key_viewset():
-    from .admin_keys import signing_key_viewset
+    from approvals.admin.keys import signing_key_viewset
 
     return signing_key_viewset
+
+
+def _search_snippet_text(document: ApprovalDocument) -> str:
+    """The text of a document's search result snippet: body, then who was approved."""
+    persons = document.search_persons()
+    return " ".join(
+        part
+        for part in (
+            document.summary,
+            f"主送：{document.addressees}" if document.addressees else "",
+            document.body,
+            "人员：" + "；".join(persons.splitlines()) if persons else "",
+        )
+        if part
+    )
+
+
+@hooks.register("register_site_search_kind")
+def site_search_kind():
+    """The 类型 审批文件 of the site search: the listing page, and the public documents
+    themselves (issued and, marked as such, superseded ones: they stay listed on /approvals/,
+    and whoever holds the old number must learn it was replaced). The year is the number's."""
+    return SearchKind(
+        "approval",
+        "审批文件",
+        models=(ApprovalIndexPage,),
+        documents=DocumentSource(
+            queryset=lambda: ApprovalDocument.objects.filter(
+                status__in=PUBLIC_DOCUMENT_STATUSES
+            ).select_related("authority"),
+            text=_search_snippet_text,
+            year_field="year",
+            authority_field="authority",
+            superseded=lambda document: document.status == DocumentStatus.SUPERSEDED,
+        ),
+    )

@@ -41,9 +41,10 @@ class NoticeRssFeed(Feed):
         return item.url
 
     def item_guid(self, item):
-        return f"notice-{item.pk}"
+        # Atom's <id> must be an IRI: the notice's permanent absolute address.
+        return item.full_url
 
-    item_guid_is_permalink = False
+    item_guid_is_permalink = True
 
     def item_pubdate(self, item):
         if item.issue_date:

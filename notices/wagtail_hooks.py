@@ -4,7 +4,10 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from search.kinds import SearchKind
+
 from .admin_views import NoticeImportView
+from .models import NoticePage, TemplatePage
 
 
 @hooks.register("register_admin_urls")
@@ -22,3 +25,18 @@ class ImportMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
     return ImportMenuItem("从文档导入", reverse("notices_import"), icon_name="upload", order=250)
+
+
+@hooks.register("register_site_search_kind")
+def site_search_kinds():
+    """The 类型 通知 and 模板 of the site search (/search/)."""
+    return [
+        SearchKind(
+            "notice",
+            "通知",
+            models=(NoticePage,),
+            year_field="review_year",
+            authority_field="authority",
+        ),
+        SearchKind("template", "模板", models=(TemplatePage,)),
+    ]

@@ -12,10 +12,11 @@ from collections.abc import Callable
 from django.db import transaction
 from wagtail.models import Page
 
+from website import identity
 from website.demo import ensure_authorities, ensure_home_page, ensure_series
 from website.models import HomePage
 
-from . import identity, workdays
+from . import workdays
 from .models import (
     Objection,
     ObjectionStatus,

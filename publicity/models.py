@@ -12,7 +12,6 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -24,8 +23,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from website.choices import REGION_CHOICES, Level
+from website.choices import REGION_CHOICES, Gender, ReviewType
 from website.formatting import cn_date
+from website.people import PersonFields
+from website.storage import private_storage
 
 from . import workdays
 from .panels import PublicityPeriodPanel
@@ -451,27 +452,22 @@ class PublicityPage(Page):
         return sorted(set(self.entries.values_list("specialty", flat=True)) - {""})
 
 
-class ReviewType(models.TextChoices):
-    REVIEW = "评审", "评审"
-    INITIAL = "初定", "初定"
-    GRANT = "授予", "授予"
-    TRANSFER = "转评", "转评"
+class PublicityEntry(PersonFields):
+    """One name on a publicity list. The ID number is kept only as a keyed hash and a mask.
 
-
-class PublicityEntry(models.Model):
-    """One name on a publicity list. The ID number is kept only as a keyed hash and a mask."""
+    The person fields come from ``website.people.PersonFields``; an entry differs where a
+    roster does: no birth month, gender and ID always known, series and specialty optional.
+    """
 
     publicity = models.ForeignKey(
         PublicityPage, verbose_name="公示", on_delete=models.CASCADE, related_name="entries"
     )
     sort_order = models.PositiveIntegerField("序号", default=0)
-    name = models.CharField("姓名", max_length=40)
-    gender = models.CharField("性别", max_length=2, choices=[("男", "男"), ("女", "女")])
+    gender = models.CharField("性别", max_length=2, choices=Gender.choices)
+    birth_month = None
     ethnicity = models.CharField("族别", max_length=20, blank=True)
-    unit = models.CharField("工作单位", max_length=150)
     series = models.CharField("系列", max_length=40, blank=True)
     specialty = models.CharField("专业", max_length=40, blank=True)
-    level = models.CharField("级别", max_length=6, choices=Level.choices)
     qualification = models.CharField("资格名称", max_length=40, help_text="如 工程师")
     review_type = models.CharField(
         "评审类型", max_length=4, choices=ReviewType.choices, default=ReviewType.REVIEW
@@ -528,11 +524,6 @@ def _confirmation_number() -> str:
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
     stamp = workdays.today_in_shanghai().strftime("%Y%m%d")
     return f"YY{stamp}-" + "".join(secrets.choice(alphabet) for _ in range(6))
-
-
-def private_storage():
-    """Objection attachments are personal data: the private storage, never served directly."""
-    return storages["private"]
 
 
 class Objection(models.Model):

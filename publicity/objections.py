@@ -1,14 +1,17 @@
-"""Objections (异议): attachment checks, the per-client rate limit and the e-mail notice."""
+"""Objections (异议): attachment checks, the per-client rate limit and the e-mail notice.
+
+The client is who ``website.ratelimit.client_ip`` says (trusted proxies only)."""
 
 from __future__ import annotations
 
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.http import HttpRequest
 from django.urls import reverse
+
+from website import ratelimit
 
 from .models import Objection
 
@@ -41,30 +44,19 @@ def check_attachment(uploaded) -> str:
     raise AttachmentRejected("附件只能是 PDF 文件或 JPG、PNG 图片（按文件内容检查）。")
 
 
-def client_key(request: HttpRequest) -> str:
-    """Who is asking: the client address the server saw (a proxy must set REMOTE_ADDR)."""
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _rate() -> tuple[int, int]:
+    """(submissions, seconds) per client: ``PUBLICITY_OBJECTION_RATE``."""
     return getattr(settings, "PUBLICITY_OBJECTION_RATE", (5, 3600))
 
 
-def rate_limited(key: str) -> bool:
+def rate_limited(request: HttpRequest) -> bool:
     """True when this client already submitted the allowed number of objections."""
-    limit, _window = _rate()
-    return cache.get(f"publicity:objection:{key}", 0) >= limit
+    return ratelimit.limit_reached(request, "publicity:objection", _rate())
 
 
-def record_submission(key: str) -> None:
-    """Count one submission against the client's window (the window starts at the first)."""
-    _limit, window = _rate()
-    cache_key = f"publicity:objection:{key}"
-    if not cache.add(cache_key, 1, timeout=window):
-        try:
-            cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, timeout=window)
+def record_submission(request: HttpRequest) -> None:
+    """Count one filed objection against the client (only filed ones count)."""
+    ratelimit.record(request, "publicity:objection", _rate())
 
 
 def authority_emails(objection: Objection) -> list[str]:

@@ -16,11 +16,12 @@ from dataclasses import asdict, dataclass, field
 from django.conf import settings
 from django.db import transaction
 
-from website import cache as website_cache
-from website.choices import Level
+import pagecache
+from website import identity
+from website.choices import Gender, Level, ReviewType
+from website.people import copy_person, person_field_names
 
-from . import identity
-from .models import PublicityEntry, PublicityPage, ReviewType
+from .models import PublicityEntry, PublicityPage
 
 ROSTER_MAX_BYTES = 5 * 1024 * 1024
 REQUIRED_COLUMNS = ["姓名", "性别", "身份证号码", "拟晋升专业技术职务", "工作单位", "是否通过"]
@@ -238,7 +239,7 @@ def parse_roster(
         except identity.InvalidIdNumber as error:
             reasons.append(str(error))
         gender = get(row, "性别")
-        if gender not in ("男", "女"):
+        if gender not in Gender.values:
             reasons.append("性别应填“男”或“女”")
         elif number and identity.gender_of(number) != gender:
             reasons.append("性别与身份证号码不符")
@@ -304,24 +305,28 @@ def import_rows(page: PublicityPage, rows: list[RosterRow]) -> ImportSummary:
     """
     existing = {entry.id_hash: entry for entry in page.entries.all()}
     to_create, to_update = [], []
+    # What a re-import refreshes: the entry's own columns and its person fields but the key.
     fields = [
-        "sort_order", "name", "gender", "ethnicity", "unit", "series", "specialty", "level",
-        "qualification", "review_type", "id_masked",
-    ]  # fmt: skip
+        "sort_order",
+        "ethnicity",
+        *(name for name in person_field_names(PublicityEntry) if name != "id_hash"),
+    ]
     for row in rows:
-        values = {name: getattr(row, name) for name in fields}
+        fresh = copy_person(
+            PublicityEntry, row, publicity=page, sort_order=row.sort_order, ethnicity=row.ethnicity
+        )
         entry = existing.get(row.id_hash)
         if entry is None:
-            to_create.append(PublicityEntry(publicity=page, id_hash=row.id_hash, **values))
+            to_create.append(fresh)
         else:
-            for name, value in values.items():
-                setattr(entry, name, value)
+            for name in fields:
+                setattr(entry, name, getattr(fresh, name))
             to_update.append(entry)
     PublicityEntry.objects.bulk_create(to_create, batch_size=500)
     PublicityEntry.objects.bulk_update(to_update, fields, batch_size=500)
     # Bulk writes send no signals: purge the cached list (and what shows the page) ourselves;
     # the purge waits for the commit like the reindex.
-    website_cache.purge_page(page)
+    pagecache.purge_page(page)
     transaction.on_commit(lambda: reindex(page))
     return ImportSummary(created=len(to_create), updated=len(to_update))
 

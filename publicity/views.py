@@ -74,8 +74,7 @@ def serve_objection(page: PublicityPage, request: HttpRequest):
     status = 200
     rate_limited = False
     if request.method == "POST" and page.is_running:
-        key = objections.client_key(request)
-        if objections.rate_limited(key):
+        if objections.rate_limited(request):
             rate_limited = True
             status = 429
             form = ObjectionForm(request.POST, page=page)
@@ -83,7 +82,7 @@ def serve_objection(page: PublicityPage, request: HttpRequest):
             form = ObjectionForm(request.POST, request.FILES, page=page)
             if form.is_valid():
                 objection = _file_objection(form)
-                objections.record_submission(key)
+                objections.record_submission(request)
                 return HttpResponseRedirect(
                     f"{page.objection_url(request)}?receipt={objection.confirmation_number}"
                 )

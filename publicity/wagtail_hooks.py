@@ -15,6 +15,8 @@ from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from search.kinds import SearchKind
+
 from . import admin_views, calendar_admin, workdays
 from .models import CalendarDay, CalendarYear, Objection, PublicityEntry, PublicityPage
 from .permissions import CalendarPermissionPolicy
@@ -191,3 +193,9 @@ def warn_about_the_calendar(request, page):
         return
     for warning in warnings:
         messages.warning(request, warning)
+
+
+@hooks.register("register_site_search_kind")
+def site_search_kind():
+    """The 类型 公示 of the site search (/search/)."""
+    return SearchKind("publicity", "公示", models=(PublicityPage,), authority_field="authority")

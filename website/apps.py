@@ -6,7 +6,8 @@ class WebsiteConfig(AppConfig):
     verbose_name = "站点"
 
     def ready(self) -> None:
-        # Purge the page cache (and a frontend cache) on content changes.
-        from website import signal_handlers
+        import pagecache
 
-        signal_handlers.connect()
+        # Shown site-wide (authority names, series and specialties in every listing's filters).
+        for name in ("Authority", "Series", "Specialty"):
+            pagecache.register_model(self.get_model(name), everything=True)

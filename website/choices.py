@@ -12,6 +12,22 @@ class Level(models.TextChoices):
     SENIOR = "正高级", "正高级"
 
 
+class Gender(models.TextChoices):
+    """性别 (GB 11643: odd 17th digit male, see ``website.identity.gender_of``)."""
+
+    MALE = "男", "男"
+    FEMALE = "女", "女"
+
+
+class ReviewType(models.TextChoices):
+    """评审类型 / 取得资格的方式: how a person obtained the qualification."""
+
+    REVIEW = "评审", "评审"
+    INITIAL = "初定", "初定"
+    GRANT = "授予", "授予"
+    TRANSFER = "转评", "转评"
+
+
 # Provincial-level regions; CalendarDay overrides and Authority records share these values.
 REGIONS = [
     "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省",

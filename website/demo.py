@@ -7,6 +7,7 @@ them in order. Each loader is idempotent: it looks things up by a natural key be
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -86,6 +87,14 @@ def ensure_tree_root() -> None:
     Page.add_root(instance=Page(title="Root", slug="root"))
 
 
+def public_host_and_port() -> tuple[str, int]:
+    """Host name and port of ``PUBLIC_BASE_URL``: the default Site's, so that absolute links
+    (sitemap, feeds, share tags) name the address visitors use, never ``localhost``."""
+    parts = urlsplit(settings.PUBLIC_BASE_URL)
+    default = 443 if parts.scheme == "https" else 80
+    return parts.hostname or "localhost", parts.port or default
+
+
 def ensure_home_page() -> HomePage:
     """The single HomePage, replacing Wagtail's welcome page and owning the default Site."""
     ensure_tree_root()
@@ -102,18 +111,20 @@ def ensure_home_page() -> HomePage:
             )
         )
         home.save_revision().publish()
+    hostname, port = public_host_and_port()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(
-            hostname="localhost",
-            port=80,
+            hostname=hostname,
+            port=port,
             root_page=home,
             is_default_site=True,
             site_name="职称公示与证书平台",
         )
-    elif site.root_page_id != home.pk:
+    elif (site.root_page_id, site.hostname, site.port) != (home.pk, hostname, port):
         site.root_page = home
         site.site_name = "职称公示与证书平台"
+        site.hostname, site.port = hostname, port
         site.save()
     return home
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}, name="sitemap"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 # Public views beyond the pages themselves (feeds, downloads, verification, search).
@@ -20,7 +22,7 @@ urlpatterns += [
     path("", include("notices.urls")),
     path("", include("publicity.urls")),
     path("", include("approvals.urls")),
-    path("search/", include("website.search.urls")),
+    path("search/", include("search.urls")),
 ]
 
 if settings.DEBUG:

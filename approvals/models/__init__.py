@@ -1,6 +1,15 @@
-"""Models of the approvals app: signing keys here; approval documents and certificates beside."""
+"""Models of the approvals app, by concept: documents, certificates, keys and the index page."""
 
-from .documents import *  # noqa: F403
-from .keys import PlatformCA, SigningKey
+from approvals.models import certificates, documents, pages
+from approvals.models.certificates import *  # noqa: F403
+from approvals.models.documents import *  # noqa: F403
+from approvals.models.keys import PlatformCA, SigningKey
 
-__all__ = ["PlatformCA", "SigningKey"]
+__all__ = [
+    *certificates.__all__,
+    *documents.__all__,
+    *pages.__all__,
+    "PlatformCA",
+    "SigningKey",
+]
+from approvals.models.pages import *  # noqa: F403

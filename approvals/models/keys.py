@@ -1,7 +1,7 @@
 """The platform's certificate authority and each authority's signing keys.
 
 Private keys are stored only encrypted (AES-GCM under the key-encryption key from the
-environment, see ``approvals.keys``); the certificates are public and published under /keys/.
+environment, see ``approvals.crypto.keys``); the certificates are public and published under /keys/.
 """
 
 from __future__ import annotations

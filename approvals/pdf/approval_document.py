@@ -29,12 +29,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from approvals.pdf.common import INK, RED, FittedLine, RenderedPdf, Rule, checked, para_text
+from approvals.pdf.seal import SEAL_DIAMETER
+from approvals.pdf.seal import draw_seal as paint_seal
 from website.formatting import cn_date, cn_numeral_date
 from website.pdf.fonts import missing_characters, register_font
-
-from .common import INK, RED, FittedLine, RenderedPdf, Rule, checked, para_text
-from .seal import SEAL_DIAMETER
-from .seal import draw_seal as paint_seal
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_TOP = 37 * mm
@@ -288,7 +287,7 @@ def render_approval_document(doc: ApprovalDocumentData, *, draw_seal: bool = Tru
     """Render ``doc`` as an A4 PDF after GB/T 9704.
 
     With ``draw_seal=False`` the seal is left out and only its box is reported: the signature
-    appearance supplies it (see :func:`approvals.signing.sign_rendered`).
+    appearance supplies it (see :func:`approvals.crypto.signing.sign_rendered`).
     """
     check_approval_document(doc)
     font = register_font()

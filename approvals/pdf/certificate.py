@@ -13,13 +13,12 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from approvals.pdf.common import INK, RED, RenderedPdf, checked
+from approvals.pdf.qr import draw_qr
+from approvals.pdf.seal import SEAL_DIAMETER
+from approvals.pdf.seal import draw_seal as paint_seal
 from website.formatting import cn_date
 from website.pdf.fonts import register_font
-
-from .common import INK, RED, RenderedPdf, checked
-from .qr import draw_qr
-from .seal import SEAL_DIAMETER
-from .seal import draw_seal as paint_seal
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 QR_SIZE = 30 * mm

@@ -24,7 +24,7 @@ def signing_material():
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from approvals.keys import (
+    from approvals.crypto.keys import (
         build_ca,
         certificate_fingerprint,
         encrypt_private_key,
@@ -99,7 +99,7 @@ def foreign_ca_and_key():
     """(ca_key, ca_cert, key, cert) of a CA the platform does not trust."""
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from approvals.keys import build_ca, issue_signing_certificate
+    from approvals.crypto.keys import build_ca, issue_signing_certificate
 
     ca_key, ca_cert = build_ca("伪造的根证书")
     key = ec.generate_private_key(ec.SECP256R1())

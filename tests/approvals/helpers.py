@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from approvals.identity import from_id_number
 from approvals.models import ApprovalDocument, ApprovedPerson
-from publicity.identity import check_digit
+from website.identity import check_digit, from_id_number
 
 NAMES = ["王小明", "李华", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周杰", "吴敏"]
 

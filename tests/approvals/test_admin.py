@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from wagtail.models import ModelLogEntry
 
-from approvals.issuing import issue_approval
+from approvals.issuing.issue import issue_approval
 from approvals.models import ApprovalDocument, Certificate, DocumentStatus
 
 from .helpers import id_number, make_document
@@ -119,7 +119,7 @@ def test_issue_refused_with_message_for_missing_glyph(admin_client, authority, s
 
 
 def test_progress_shown_while_issuing(admin_client, authority, signing_key):
-    from approvals import issuing
+    from approvals.issuing import issue as issuing
 
     document = make_document(authority, 3)
     issuing.prepare(document)
@@ -154,8 +154,8 @@ def test_certificate_list_search_and_revoke(admin_client, authority, signing_key
 
 
 def test_from_publicity_requires_ended_period(admin_client, authority, time_machine):
-    from approvals.creation import CreationError, create_from_publicity
-    from publicity.identity import id_hash, mask
+    from approvals.issuing.creation import CreationError, create_from_publicity
+    from website.identity import id_hash, mask
 
     publicity = _publicity(authority)
     entries = publicity.entries

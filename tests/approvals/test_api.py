@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from approvals.issuing import issue_approval
+from approvals.issuing.issue import issue_approval
 from approvals.models import private_storage
-from approvals.openapi import VERDICTS
+from approvals.verification import Verdict
 
 from .helpers import make_document
 
@@ -58,7 +58,7 @@ def test_verify_pdf_size_cap(client, issued, settings):
 
 
 def test_verify_token_get_post_json(client, issued, admin_user):
-    from approvals.revocation import revoke_certificate
+    from approvals.issuing.revocation import revoke_certificate
 
     certificate = issued.certificates.get()
     token = certificate.token
@@ -82,7 +82,7 @@ def test_openapi_schema_describes_every_path(client, db):
         "/api/v1/verify/token",
     }
     verdict = schema["components"]["schemas"]["Verification"]["properties"]["verdict"]
-    assert verdict["enum"] == VERDICTS
+    assert verdict["enum"] == Verdict.values
     # Every $ref resolves.
     refs = []
 
@@ -108,4 +108,25 @@ def test_api_verdicts_match_schema_enum(client, issued):
         client.get("/api/v1/certificates/X"),
         client.post("/api/v1/verify/pdf", b"x", content_type="application/pdf"),
     ):
-        assert response.json()["verdict"] in VERDICTS
+        assert response.json()["verdict"] in Verdict.values
+
+
+def test_lookups_and_uploads_are_rate_limited_per_client(client, issued, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.APPROVALS_VERIFY_LIMITS = {"upload": (1, 600), "lookup": (2, 600)}
+    url = "/api/v1/certificates/TOUTUNHE-2024-000001"
+    assert client.get(url).status_code == 200
+    assert client.get("/api/v1/verify/token", {"token": "x.y"}).status_code == 200
+    response = client.get(url)
+    assert response.status_code == 429 and response.json()["error"] == "尝试次数过多，请稍后再试。"
+    assert client.get(url, REMOTE_ADDR="10.2.2.2").status_code == 200
+    first = client.post("/api/v1/verify/pdf", {"file": SimpleUploadedFile("a.pdf", b"x")})
+    assert first.status_code == 200 and first.json()["verdict"] == "not_pdf"
+    again = client.post("/api/v1/verify/pdf", {"file": SimpleUploadedFile("a.pdf", b"x")})
+    assert again.status_code == 429
+    # The verification page's upload shares the same counter.
+    page = client.post("/verify/", {"file": SimpleUploadedFile("a.pdf", b"x")})
+    assert page.status_code == 429 and "尝试次数过多" in page.content.decode()
+    cache.clear()

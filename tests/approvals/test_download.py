@@ -7,8 +7,8 @@ import hashlib
 import pytest
 from django.core.cache import cache
 
-from approvals.issuing import issue_approval
-from approvals.verify import DOWNLOAD_FAILED, RATE_LIMITED
+from approvals.issuing.issue import issue_approval
+from approvals.retrieval import DOWNLOAD_FAILED, RATE_LIMITED
 
 from .helpers import id_number, make_document
 
@@ -88,7 +88,7 @@ def test_rate_limit_per_client(client, issued, settings):
 
 
 def test_unissued_certificate_cannot_be_downloaded(client, authority, signing_key, monkeypatch):
-    from approvals import issuing
+    from approvals.issuing import issue as issuing
 
     document = make_document(authority, 1)
     monkeypatch.setattr(issuing, "finalize", lambda doc, user=None: doc)
@@ -101,3 +101,17 @@ def test_short_tail_is_a_form_error(client, db):
     response = client.post(URL, {"number": "X", "name": "王小明", "id_tail": "12"})
     assert response.status_code == 400
     assert "请输入身份证号码的最后六位" in response.content.decode()
+
+
+def test_spoofed_forwarded_for_is_ignored_and_trusted_proxy_honoured(client, issued, settings):
+    settings.APPROVALS_DOWNLOAD_LIMITS = {"client": (1, 600), "number": (100, 3600)}
+    settings.TRUSTED_PROXIES = ["10.9.9.0/24"]
+    data = {"number": "TOUTUNHE-2024-000002", "name": "李华", "id_tail": id_number(2)[-6:]}
+    assert client.post(URL, data, REMOTE_ADDR="10.1.1.1").status_code == 200
+    # Not a trusted proxy: a made-up X-Forwarded-For does not make a new client.
+    spoofed = client.post(URL, data, REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="8.8.8.8")
+    assert spoofed.status_code == 429
+    # Through the trusted proxy, each forwarded client has its own counter.
+    via_proxy = {"REMOTE_ADDR": "10.9.9.1", "HTTP_X_FORWARDED_FOR": "7.7.7.7"}
+    assert client.post(URL, data, **via_proxy).status_code == 200
+    assert client.post(URL, data, **via_proxy).status_code == 429

@@ -3,9 +3,9 @@ calling thread already runs an event loop (load_demo from a Playwright test, an 
 
 import asyncio
 
+from approvals.crypto.signing import sign_rendered
 from approvals.pdf.certificate import render_certificate
-from approvals.signing import sign_rendered
-from approvals.verification import VALID, verify_pdf_bytes
+from approvals.verification import Verdict, verify_pdf_bytes
 
 from . import pdf_samples
 
@@ -19,4 +19,4 @@ def test_sign_inside_a_running_event_loop(signing_key, monkeypatch):
         return sign_rendered(rendered, signing_key, reason="测试")
 
     signed = asyncio.run(inside_loop())
-    assert verify_pdf_bytes(signed).verdict == VALID
+    assert verify_pdf_bytes(signed).verdict == Verdict.VALID

@@ -10,10 +10,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from approvals import creation
-from approvals.issuing import issue_approval
+from approvals.issuing import creation
+from approvals.issuing.issue import issue_approval
 from approvals.models import ApprovalDocument, ApprovedPerson, Certificate, DocumentStatus
-from publicity import identity, roster
+from publicity import roster
+from website import identity
 
 from .helpers import id_number
 

@@ -8,8 +8,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from approvals import issuing
-from approvals.issuing import IssuingError, issue_approval
+from approvals.issuing import issue as issuing
+from approvals.issuing.issue import IssuingError, issue_approval
 from approvals.models import (
     ApprovalDocument,
     ApprovedPerson,
@@ -65,7 +65,7 @@ def test_issue_creates_number_pdf_and_certificates(authority, signing_key, admin
 
 
 def test_certificate_token_verifies(authority, signing_key):
-    from approvals.tokens import verify_token
+    from approvals.crypto.tokens import verify_token
 
     issued = issue_approval(make_document(authority, 1))
     verdict = verify_token(issued.certificates.get().token)
@@ -180,7 +180,7 @@ def test_superseding_document_marks_old_one(authority, signing_key):
 
 
 def test_task_runs_issuance(authority, signing_key, admin_user):
-    from approvals.tasks import issue_approval_task
+    from approvals.issuing.tasks import issue_approval_task
 
     document = make_document(authority, 2)
     result = issue_approval_task.enqueue(document.pk, admin_user.pk)

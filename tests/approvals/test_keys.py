@@ -14,7 +14,7 @@ from cryptography.x509.oid import ExtensionOID
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 
-from approvals import keys
+from approvals.crypto import keys
 from approvals.models import SigningKey
 
 

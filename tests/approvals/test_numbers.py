@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from django.db import connections, transaction
 
+from approvals.issuing.numbers import allocate, certificate_number
 from approvals.models import DocumentCounter
-from approvals.numbers import allocate, certificate_number
 
 
 @pytest.mark.django_db
@@ -54,8 +54,8 @@ def test_certificate_number_format():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_issuance_on_postgresql():
     """Six threads issue documents at once: numbers unique, each document's block contiguous."""
-    from approvals.issuing import issue_approval
-    from approvals.keys import create_signing_key, ensure_ca
+    from approvals.crypto.keys import create_signing_key, ensure_ca
+    from approvals.issuing.issue import issue_approval
     from approvals.models import ApprovalDocument, Certificate
     from website.demo import ensure_authorities
 

@@ -146,7 +146,7 @@ def _require(*tools: str) -> None:
 )
 def test_qr_decodes_from_a_150_dpi_render(tmp_path, signing_key, name, qualification):
     """A realistic QR payload (verification URL + signed token) printed at 30 mm."""
-    from approvals.tokens import sign_token
+    from approvals.crypto.tokens import sign_token
 
     _require("pdftoppm", "zbarimg")
     token = sign_token(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from wagtail.models import ModelLogEntry
 
-from approvals import verify
-from approvals.issuing import issue_approval
+from approvals import verification
+from approvals.issuing.issue import issue_approval
+from approvals.issuing.revocation import RevocationError, revoke_certificate
 from approvals.models import private_storage
-from approvals.revocation import RevocationError, revoke_certificate
 
 from .helpers import make_document
 
@@ -40,12 +40,12 @@ def test_reason_required_and_no_double_revocation(certificate, admin_user):
 def test_all_verification_paths_say_revoked(certificate, admin_user):
     with private_storage().open(certificate.pdf.name, "rb") as handle:
         pdf = handle.read()
-    assert verify.verify_number(certificate.number).verdict == "valid"
+    assert verification.verify_number(certificate.number).verdict == "valid"
     revoke_certificate(certificate, "材料造假", admin_user)
     for result in (
-        verify.verify_number(certificate.number),
-        verify.verify_token(certificate.token),
-        verify.verify_upload(pdf),
+        verification.verify_number(certificate.number),
+        verification.verify_token(certificate.token),
+        verification.verify_upload(pdf),
     ):
         assert result.verdict == "revoked"
         assert "材料造假" in result.message

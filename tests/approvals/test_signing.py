@@ -10,11 +10,12 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from approvals.keys import build_crl
+from approvals.crypto.keys import build_crl
+from approvals.crypto.signing import get_signer, sign_pdf, sign_rendered
 from approvals.pdf.approval_document import render_approval_document
 from approvals.pdf.certificate import render_certificate
-from approvals.signing import bench_signing, get_signer, sign_pdf, sign_rendered
-from approvals.verification import VALID, verify_pdf_bytes
+from approvals.verification import Verdict, verify_pdf_bytes
+from tests.bench.issuance_bench import bench_signing
 
 from . import pdf_samples
 
@@ -28,7 +29,7 @@ def signed_document(signing_key):
 def test_signature_validates_with_pyhanko(signed_document, signing_key):
     _rendered, signed = signed_document
     verdict = verify_pdf_bytes(signed)
-    assert verdict.verdict == VALID, verdict
+    assert verdict.verdict == Verdict.VALID, verdict
     (report,) = verdict.signatures
     assert report.intact and report.valid and report.trusted
     assert report.coverage == "ENTIRE_FILE"
@@ -58,7 +59,7 @@ def test_visible_signature_is_the_seal_at_the_seal_box(signed_document):
 def test_invisible_signature_without_box(signing_key):
     plain = render_certificate(pdf_samples.certificate(), draw_seal=True).data
     signed = sign_pdf(plain, signing_key, reason="测试", field_name="签名")
-    assert verify_pdf_bytes(signed).verdict == VALID
+    assert verify_pdf_bytes(signed).verdict == Verdict.VALID
 
 
 def test_signer_is_built_once_per_key(signing_key):

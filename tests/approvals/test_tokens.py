@@ -6,8 +6,8 @@ import base64
 
 import pytest
 
-from approvals.keys import create_signing_key
-from approvals.tokens import sign_token, verify_token
+from approvals.crypto.keys import create_signing_key
+from approvals.crypto.tokens import sign_token, verify_token
 
 PAYLOAD = {
     "n": "XJTT-2024-000123",
@@ -77,7 +77,7 @@ def test_malformed_tokens_never_raise(db, token):
 
 
 def test_payload_must_have_exactly_the_fields(signing_key):
-    from approvals.tokens import TokenError
+    from approvals.crypto.tokens import TokenError
 
     with pytest.raises(TokenError, match="令牌字段必须是"):
         sign_token({"n": "1"}, signing_key)

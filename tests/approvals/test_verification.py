@@ -7,17 +7,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from approvals.keys import create_signing_key
+from approvals.crypto.keys import create_signing_key
+from approvals.crypto.signing import sign_rendered
 from approvals.pdf.certificate import render_certificate
-from approvals.signing import sign_rendered
-from approvals.verification import (
-    FOREIGN,
-    NOT_PDF,
-    NOT_SIGNED,
-    TAMPERED,
-    VALID,
-    verify_pdf_bytes,
-)
+from approvals.verification import Verdict, verify_pdf_bytes
 
 from . import pdf_samples
 
@@ -68,7 +61,7 @@ def _sign_with(signer, data: bytes, field: str = "伪章") -> bytes:
 
 def test_valid(signed, signing_key):
     verdict = verify_pdf_bytes(signed)
-    assert verdict.verdict == VALID and verdict.valid
+    assert verdict.verdict == Verdict.VALID and verdict.valid
     assert verdict.key_id == signing_key.key_id
     import hashlib
 
@@ -88,7 +81,7 @@ def test_appended_update_changing_visible_content_is_tampered(signed):
     tampered = out.getvalue()
     assert tampered.startswith(signed)  # the original signed bytes are untouched
     verdict = verify_pdf_bytes(tampered)
-    assert verdict.verdict == TAMPERED, verdict
+    assert verdict.verdict == Verdict.TAMPERED, verdict
     assert "增量更新" in verdict.message
 
 
@@ -97,39 +90,39 @@ def test_byte_flipped_inside_signed_range_is_tampered(signed):
     position = signed.index(b"/Title")  # metadata inside the first signed range
     data[position + 1] ^= 0x01
     verdict = verify_pdf_bytes(bytes(data))
-    assert verdict.verdict == TAMPERED, verdict
+    assert verdict.verdict == Verdict.TAMPERED, verdict
 
 
 def test_flip_inside_content_stream_is_tampered(signed):
     data = bytearray(signed)
     position = signed.index(b"stream\n") + 40
     data[position] ^= 0xFF
-    assert verify_pdf_bytes(bytes(data)).verdict == TAMPERED
+    assert verify_pdf_bytes(bytes(data)).verdict == Verdict.TAMPERED
 
 
 def test_resigned_with_foreign_key_is_foreign(rendered, foreign_ca_and_key, signing_ca):
     forged = _sign_with(_foreign_signer(foreign_ca_and_key), rendered.data)
     verdict = verify_pdf_bytes(forged)
-    assert verdict.verdict == FOREIGN, verdict
+    assert verdict.verdict == Verdict.FOREIGN, verdict
     assert verdict.key_id == ""
 
 
 def test_foreign_signature_appended_to_ours_is_not_valid(signed, foreign_ca_and_key):
     doubled = _sign_with(_foreign_signer(foreign_ca_and_key), signed)
-    assert verify_pdf_bytes(doubled).verdict == FOREIGN
+    assert verify_pdf_bytes(doubled).verdict == Verdict.FOREIGN
 
 
 def test_truncated_file_is_tampered(signed):
     for cut in (len(signed) // 2, len(signed) - 20, 200):
         verdict = verify_pdf_bytes(signed[:cut])
-        assert verdict.verdict == TAMPERED, (cut, verdict)
+        assert verdict.verdict == Verdict.TAMPERED, (cut, verdict)
 
 
 @pytest.mark.parametrize(
     "data", [b"", b"hello world", b"PK\x03\x04zipfile", "证书".encode(), b"\x00" * 100]
 )
 def test_not_a_pdf(db, data):
-    assert verify_pdf_bytes(data).verdict == NOT_PDF
+    assert verify_pdf_bytes(data).verdict == Verdict.NOT_PDF
 
 
 def test_garbage_after_pdf_header_never_raises(db):
@@ -138,11 +131,11 @@ def test_garbage_after_pdf_header_never_raises(db):
         b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer<<>>\n%%EOF",
         b"%PDF-" + bytes(range(256)) * 20,
     ):
-        assert verify_pdf_bytes(data).verdict in (TAMPERED, NOT_SIGNED)
+        assert verify_pdf_bytes(data).verdict in (Verdict.TAMPERED, Verdict.NOT_SIGNED)
 
 
 def test_unsigned_pdf(rendered, db):
-    assert verify_pdf_bytes(rendered.data).verdict == NOT_SIGNED
+    assert verify_pdf_bytes(rendered.data).verdict == Verdict.NOT_SIGNED
 
 
 def test_key_rotation_keeps_old_documents_valid(signed, signing_key, rendered):
@@ -150,10 +143,10 @@ def test_key_rotation_keeps_old_documents_valid(signed, signing_key, rendered):
     signing_key.refresh_from_db()
     assert not signing_key.is_active
     old = verify_pdf_bytes(signed)
-    assert old.verdict == VALID and old.key_id == signing_key.key_id
+    assert old.verdict == Verdict.VALID and old.key_id == signing_key.key_id
     fresh = sign_rendered(rendered, new_key, reason="新密钥")
     new = verify_pdf_bytes(fresh)
-    assert new.verdict == VALID and new.key_id == new_key.key_id
+    assert new.verdict == Verdict.VALID and new.key_id == new_key.key_id
 
 
 def test_verify_pdf_command_exit_codes(signed, tmp_path, capsys):
@@ -170,7 +163,7 @@ def test_verify_pdf_command_exit_codes(signed, tmp_path, capsys):
     import json
 
     data = json.loads(capsys.readouterr().out)
-    assert data["verdict"] == TAMPERED and data["sha256"]
+    assert data["verdict"] == Verdict.TAMPERED and data["sha256"]
 
 
 def test_verify_pdf_command_missing_file(db):

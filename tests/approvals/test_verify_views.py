@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from approvals.issuing import issue_approval
+from approvals.issuing.issue import issue_approval
+from approvals.issuing.revocation import revoke_certificate
 from approvals.models import private_storage
-from approvals.revocation import revoke_certificate
 
 from .helpers import make_document
 

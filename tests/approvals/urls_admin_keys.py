@@ -4,7 +4,7 @@ app's wagtail_hooks registration."""
 from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
 
-from approvals.admin_keys import signing_key_viewset
+from approvals.admin.keys import signing_key_viewset
 from website.urls import urlpatterns as site_urlpatterns
 
 urlpatterns = [

@@ -97,8 +97,8 @@ def add_notices(count: int, rng: random.Random) -> str:
 
 def fill_publicity(names: int, rng: random.Random) -> str:
     """The running demo publicity, grown to ``names`` entries; its URL."""
-    from publicity import identity
     from publicity.models import PublicityEntry, PublicityPage
+    from website import identity
 
     page = next(p for p in PublicityPage.objects.live().specific() if p.is_running)
     have = page.entries.count()

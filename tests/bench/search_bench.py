@@ -203,7 +203,7 @@ def run(
     settings.WAGTAILSEARCH_BACKENDS.update(
         {
             "default": {
-                "BACKEND": "website.search.backend",
+                "BACKEND": "whoosh_jieba.backend",
                 "INDEX_PATH": workdir / "whoosh",
                 "AUTO_UPDATE": False,
             },

@@ -230,6 +230,10 @@ def test_feeds(client, bayingol_notice, toutunhe_notice):
     assert {e.findtext("a:title", namespaces=ns) for e in atom.findall("a:entry", ns)} == set(
         titles
     )
+    # Entry IDs are IRIs (RFC 4287 §4.2.6): the notices' absolute addresses on the public host.
+    ids = {e.findtext("a:id", namespaces=ns) for e in atom.findall("a:entry", ns)}
+    assert ids == {bayingol_notice.full_url, toutunhe_notice.full_url}
+    assert all(i.startswith("http://127.0.0.1:8000/notices/") for i in ids)
 
 
 def test_unpublished_notice_is_absent_from_feed_and_calendar(

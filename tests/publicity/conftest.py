@@ -32,9 +32,9 @@ def publicity_index(home_page):
 @pytest.fixture
 def make_publicity(publicity_index, authority):
     """Create and publish a PublicityPage (with entries) as an editor would at time `now`."""
-    from publicity import identity
     from publicity.demo import running_people
     from publicity.models import PublicityEntry, PublicityPage
+    from website import identity
 
     counter = {"n": 0}
 

@@ -200,3 +200,32 @@ def test_no_objection_form_before_the_publicity_goes_live(client, make_publicity
     page = make_publicity(start=datetime.date(2023, 11, 1), now=at(2023, 10, 25))
     with time_machine.travel(at(2023, 10, 26), tick=False):  # scheduled, not live yet
         assert client.get(page.objection_url()).status_code == 404
+
+
+@pytest.fixture
+def one_per_client(client, running, settings):
+    """Post an objection as (REMOTE_ADDR, X-Forwarded-For); one allowed per client."""
+    settings.PUBLICITY_OBJECTION_RATE = (1, 3600)
+    settings.TRUSTED_PROXIES = ["10.9.9.9"]
+    data = {"entry": running.entries.first().pk, "contact": "x", "facts": "y"}
+
+    def send(remote: str, forwarded: str = ""):
+        extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+        with time_machine.travel(DURING, tick=False):
+            return client.post(running.objection_url(), data, REMOTE_ADDR=remote, **extra)
+
+    return send
+
+
+def test_spoofed_forwarded_for_does_not_escape_the_limit(one_per_client):
+    # An untrusted peer: its X-Forwarded-For is ignored, whatever it claims.
+    assert one_per_client("10.0.0.1").status_code == 302
+    assert one_per_client("10.0.0.1", "1.1.1.1").status_code == 429
+
+
+def test_trusted_proxy_forwards_each_clients_address(one_per_client):
+    assert one_per_client("10.9.9.9", "1.1.1.1").status_code == 302
+    assert one_per_client("10.9.9.9", "1.1.1.1").status_code == 429
+    # A client cannot pose as another by prepending a hop: the proxy appended its own.
+    assert one_per_client("10.9.9.9", "2.2.2.2, 1.1.1.1").status_code == 429
+    assert one_per_client("10.9.9.9", "2.2.2.2").status_code == 302

@@ -54,7 +54,7 @@ def test_demo_is_idempotent_and_has_a_running_and_an_ended_publicity(home_page):
     assert ended.entries.count() == len(demo.ENDED_PEOPLE)
     assert Objection.objects.count() == 1
     assert ended.approved_entries().count() == len(demo.ENDED_PEOPLE) - 1
-    from publicity import identity
+    from website import identity
 
     for person in demo.running_people() + demo.ended_people():
         assert identity.validate(person["id_number"]) == person["id_number"]

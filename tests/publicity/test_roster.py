@@ -7,9 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from publicity import identity, roster
+from publicity import roster
 from publicity.demo import demo_id_number
 from publicity.models import PublicityEntry
+from website import identity
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +211,7 @@ def test_import_into_a_live_page_purges_its_cached_list_and_reindexes(
     import time_machine
     from django.core.cache import caches
 
-    from website import cache as page_cache
+    from pagecache import cache as page_cache
 
     from .conftest import at
 

@@ -8,14 +8,16 @@ import datetime as dt
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import Client
 from modelsearch.backends import get_search_backend
 
 from approvals.models import ApprovalDocument, ApprovedPerson, DocumentStatus
+from search import site
+from search.kinds import kinds_by_value
 
 # The approvals app's key fixtures (session-scoped key material, per-test rows).
 from tests.approvals.conftest import signing_ca, signing_key, signing_material  # noqa: F401
 from tests.approvals.helpers import id_number, make_document
-from website.search.site import document_url, search_documents
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +59,11 @@ def published(authority, sequence, *, year=2024, status=DocumentStatus.ISSUED, *
     document.pdf_size = 87 * 1024
     document.save()
     return document
+
+
+def search_documents(query, **filters):
+    """The approval documents the site search finds (the kind the approvals app registers)."""
+    return site.search_documents(kinds_by_value()["approval"], query, **filters)
 
 
 def titles(results):
@@ -111,8 +118,8 @@ def test_draft_and_issuing_documents_are_never_found(client, authority):
 
 @pytest.mark.usefixtures("signing_key")
 def test_issuing_indexes_the_final_document_with_bulk_added_persons(authority):
-    from approvals.identity import from_id_number
-    from approvals.issuing import issue_approval
+    from approvals.issuing.issue import issue_approval
+    from website.identity import from_id_number
 
     document = make_document(authority, 1, title="关于批量名单的任职资格通知")
     stored = from_id_number(id_number(77))
@@ -144,8 +151,8 @@ def test_issuing_indexes_the_final_document_with_bulk_added_persons(authority):
 
 @pytest.mark.usefixtures("signing_key")
 def test_revoking_a_certificate_keeps_the_document(authority):
-    from approvals.issuing import issue_approval
-    from approvals.revocation import revoke_certificate
+    from approvals.issuing.issue import issue_approval
+    from approvals.issuing.revocation import revoke_certificate
 
     issued = issue_approval(make_document(authority, 2))
     revoke_certificate(issued.certificates.get(name="李华"), "以不正当手段取得")
@@ -154,7 +161,7 @@ def test_revoking_a_certificate_keeps_the_document(authority):
 
 @pytest.mark.usefixtures("signing_key")
 def test_superseded_document_is_marked(client, authority, approvals_page):
-    from approvals.issuing import issue_approval
+    from approvals.issuing.issue import issue_approval
 
     # Sequence 50: the counter (not advanced by this shortcut) gives the correction No. 1.
     old = published(authority, 50, title="关于王小明等同志取得工程师资格的通知")
@@ -225,8 +232,22 @@ def test_document_url_points_at_the_listing_page_holding_it(authority, approvals
     # Listed newest number first: 3, 2 | 1.
     page = ApprovalIndexPage.objects.get(pk=approvals_page.pk)
     page.per_page = 2
-    assert document_url(documents[0], page).endswith(f"&page=2#doc-{documents[0].pk}")
-    assert "page=" not in document_url(documents[2], page)
+    first = documents[0].get_absolute_url(index_page=page)
+    assert first == f"/approvals/?year=2024&authority=toutunhe&page=2#doc-{documents[0].pk}"
+    assert "page=" not in documents[2].get_absolute_url(index_page=page)
+    # Without an index page given, the live listing is looked up (per_page 20: page 1).
+    url = documents[0].get_absolute_url()
+    assert url == f"/approvals/?year=2024&authority=toutunhe#doc-{documents[0].pk}"
+    # The address really is where the listing shows the document.
+    html = Client().get(url.split("#")[0]).content.decode()
+    assert f'id="doc-{documents[0].pk}"' in html
+
+
+def test_document_url_is_none_for_drafts_and_without_a_listing(authority):
+    draft = make_document(authority, 1, title="草稿")
+    assert draft.get_absolute_url() is None
+    issued = published(authority, 1, title="通知")
+    assert issued.get_absolute_url() is None  # no /approvals/ page is live
 
 
 def test_type_approval_paginates_documents_then_the_column_page(client, authority, approvals_page):
@@ -238,3 +259,31 @@ def test_type_approval_paginates_documents_then_the_column_page(client, authorit
     html = get(client, q="审批文件", type="approval", page=2)
     assert html.count("search-result--document") == 1
     assert approvals_page.title in html
+
+
+def test_without_the_approvals_registration_there_is_no_document_block(
+    client, authority, approvals_page, monkeypatch
+):
+    from wagtail import hooks
+
+    from search.kinds import HOOK_NAME
+
+    published(authority, 1, title="关于王小明等同志取得工程师资格的通知")
+    html = get(client, q="王小明")
+    assert "审批文件（1 份）" in html and "search-result--document" in html
+    assert '<option value="approval"' in html
+
+    hooks.search_for_hooks()
+    registered = hooks._hooks[HOOK_NAME]
+    monkeypatch.setitem(
+        hooks._hooks,
+        HOOK_NAME,
+        [entry for entry in registered if entry[0].__module__ != "approvals.wagtail_hooks"],
+    )
+    html = get(client, q="王小明")
+    assert "search-result--document" not in html and "审批文件（" not in html
+    assert '<option value="approval"' not in html
+    assert "没有找到" in html
+    # A 类型 nobody registers is dropped: the approval listing page is an ordinary page now.
+    html = get(client, q="王小明", type="approval")
+    assert "search-result--document" not in html

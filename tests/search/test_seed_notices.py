@@ -4,7 +4,7 @@ import pytest
 from modelsearch.query import Phrase
 from wagtail.models import Page
 
-from website.search.site import page_text, search_pages
+from search.site import page_text, search_pages
 
 pytestmark = pytest.mark.django_db
 

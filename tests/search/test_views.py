@@ -5,7 +5,7 @@ import datetime
 import pytest
 from wagtail.models import Page
 
-from website.search.site import clean_query, highlight, search_pages
+from search.site import clean_query, highlight, search_pages
 
 pytestmark = pytest.mark.django_db
 

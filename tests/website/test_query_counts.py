@@ -126,10 +126,10 @@ def test_notice_page_phases_and_attachments(columns, authority):
 @time_machine.travel(dt.datetime(2023, 11, 2, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
 def test_publicity_page_entries(home_page, authority):
     """A running publicity (2023-11-01 to 11-07, frozen on the 2nd) with its entries."""
-    from publicity import identity
     from publicity.demo import ensure_index
-    from publicity.identity import check_digit
     from publicity.models import PublicityEntry, PublicityPage
+    from website import identity
+    from website.identity import check_digit
 
     index = ensure_index(home_page)
     page = index.add_child(

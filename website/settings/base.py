@@ -1,5 +1,6 @@
 """Settings shared by every environment; each value that differs comes from the environment."""
 
+import ipaddress
 import json
 import os
 from pathlib import Path
@@ -22,10 +23,12 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 INSTALLED_APPS = [
     "website",
-    "website.search",
+    "whoosh_jieba",
+    "search",
     "notices",
     "publicity",
     "approvals",
+    "pagecache",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -57,7 +60,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth: a cached anonymous page costs only the cache read.
-    "website.cache.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -152,12 +155,46 @@ if os.environ.get("REDIS_URL"):
         }
     }
 
-# The anonymous page cache (website/cache.py). Invalidation is exact, so entries may live long;
+# Who is asking, for every rate limit (website.ratelimit.client_ip): X-Forwarded-For is believed
+# only when it comes from one of these reverse proxies (comma-separated IPs or CIDRs), and then
+# only the hops they appended, read from the right. Empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(item.strip(), strict=False))
+    for item in os.environ.get("TRUSTED_PROXIES", "").split(",")
+    if item.strip()
+]
+
+# The anonymous page cache (the pagecache app). Invalidation is exact, so entries may live long;
 # none outlives the next midnight or scheduled go-live/expiry. Local default: a file cache, shared
 # by the web server, the task worker and the scheduler, whose purges must reach the server.
 PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE", "1") == "1"
 PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "3600"))
+# Paths whose content depends on the whole site (any content change may alter them: search,
+# feeds, calendars, sitemap, template downloads addressed by page id) or on certificates (a
+# revocation changes every verification page).
+PAGE_CACHE_GROUPS = {
+    "content": [
+        r"^/search/",
+        r"^/sitemap\.xml$",
+        r"/feeds?(/|\.xml$|$)",
+        r"/(rss|atom)(/|\.xml$|$)",
+        r"\.(ics|rss|atom|xml)$",
+        r"^/downloads/\d+/",
+    ],
+    "verify": [r"^/verify/"],
+}
+# Public views (URL names) whose anonymous responses may be shared, besides Wagtail's pages and
+# views decorated with pagecache.cacheable_page.
+PAGE_CACHE_VIEWS = [
+    "wagtail_serve",
+    "sitemap",
+    "search:search",
+    "notices:feed_rss",
+    "notices:feed_atom",
+    "notices:calendar",
+    "notices:template_download",
+]
 if os.environ.get("REDIS_URL"):
     CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "zc-pages"}
 else:
@@ -181,6 +218,9 @@ TASKS = {
 
 WAGTAIL_SITE_NAME = "职称公示与证书平台"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The public address of the site: absolute links in the sitemap, feeds, share tags and robots.txt
+# come from the default Wagtail Site, which load_demo sets from this.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL).rstrip("/")
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "pdf", "txt", "xlsx", "xls", "md", "odt", "zip"]
@@ -190,14 +230,32 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 
-# Whoosh + jieba (website.search): Chinese word search on one server. A multi-server deployment
+# Whoosh + jieba (whoosh_jieba): Chinese word search on one server. A multi-server deployment
 # switches this to Wagtail's Elasticsearch/OpenSearch backend (see README, "Search").
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "website.search.backend",
+        "BACKEND": "whoosh_jieba.backend",
         "INDEX_PATH": Path(os.environ.get("SEARCH_INDEX_PATH", VAR_DIR / "search")),
     },
 }
+# Terms of this field that jieba's general dictionary lacks: each is one word for indexing and
+# queries alike (职称评审 is found as a whole, not only as 职称 + 评审). Changing the list needs
+# `manage.py update_index`.
+WHOOSH_JIEBA_WORDS = [
+    "职称评审",
+    "评审费",
+    "盲评",
+    "职称办",
+    "继续教育",
+    "任职资格",
+    "专业技术",
+    "电子证书",
+    "推荐单位",
+    "公示期",
+    "花名册",
+    "承诺书",
+    "免试表",
+]
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@zhicheng.example.cn")

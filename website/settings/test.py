@@ -6,6 +6,8 @@ from pathlib import Path
 from .dev import *  # noqa: F403
 
 DEBUG = False
+# Models of the whoosh_jieba backend's own tests (a page type and a plain model of no domain).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.whoosh_jieba.testapp"]  # noqa: F405
 _TEST_VAR = Path(tempfile.mkdtemp(prefix="zc-test-"))
 MEDIA_ROOT = _TEST_VAR / "media"
 PRIVATE_MEDIA_ROOT = _TEST_VAR / "private"
@@ -23,7 +25,7 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "queue": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
-# The page cache stays off so other apps' tests see fresh renders; tests/website/test_cache.py
+# The page cache stays off so other apps' tests see fresh renders; tests/pagecache/test_cache.py
 # turns it on with override_settings.
 PAGE_CACHE_ENABLED = False
 CACHES = {

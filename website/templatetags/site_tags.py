@@ -15,3 +15,11 @@ def cn_date(value):
 def filesize_label(value):
     """{{ document.file_size|filesize_label }} → 86 KB."""
     return formatting.file_size_label(value)
+
+
+@register.simple_tag(takes_context=True)
+def site_meta(context):
+    """{% site_meta as meta %}: absolute URL, description and share image of the current page."""
+    from website.meta import page_meta
+
+    return page_meta(context.get("request"), context.get("page"))

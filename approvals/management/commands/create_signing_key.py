@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from approvals.keys import create_signing_key, ensure_ca
+from approvals.crypto.keys import create_signing_key, ensure_ca
 from website.models import Authority
 
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from approvals.issuing import IssuingError, issue_approval
+from approvals.issuing.issue import IssuingError, issue_approval
 from approvals.models import ApprovalDocument
 
 

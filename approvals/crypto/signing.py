@@ -1,0 +1,169 @@
+"""PAdES signatures (pyHanko) whose visible appearance is the drawn seal.
+
+The signer for each key (decrypted key, certificate, CA chain) is built once per process and
+cached by key id; the font is registered once. ``sign_pdf`` is synchronous and thread-safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import binascii
+import io
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from django.db import connections
+from pyhanko.pdf_utils import content, layout
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.layout import BoxConstraints
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.stamp import StaticStampStyle
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from approvals.crypto.keys import LoadedKey, load_signing_key
+from approvals.models import SigningKey
+from approvals.pdf.common import RenderedPdf
+from approvals.pdf.seal import seal_pdf
+
+_signers: dict[str, signers.SimpleSigner] = {}
+_signers_lock = threading.Lock()
+
+
+def _to_asn1_cert(cert) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+def get_signer(signing_key: SigningKey) -> signers.SimpleSigner:
+    """pyHanko signer for ``signing_key`` (built once per process, cached by key id)."""
+    signer = _signers.get(signing_key.key_id)
+    if signer is not None:
+        return signer
+    loaded: LoadedKey = load_signing_key(signing_key)
+    with _signers_lock:
+        if signing_key.key_id not in _signers:
+            key_der = loaded.private_key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            ca = _to_asn1_cert(loaded.ca_certificate)
+            _signers[signing_key.key_id] = signers.SimpleSigner(
+                signing_cert=_to_asn1_cert(loaded.certificate),
+                signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
+                cert_registry=SimpleCertificateStore.from_certs([ca]),
+            )
+        return _signers[signing_key.key_id]
+
+
+class _ImportedPdfBytes(content.PdfContent):
+    """Like pyHanko's ImportedPdfPage, but from bytes in memory instead of a file name."""
+
+    def __init__(self, data: bytes, page_ix: int = 0):
+        self.data = data
+        self.page_ix = page_ix
+        super().__init__()
+
+    def render(self) -> bytes:
+        writer = self._ensure_writer
+        xobj = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(self.data)), self.page_ix)
+        name = "/Seal" + binascii.hexlify(uuid.uuid4().bytes).decode()
+        self.resources.xobject[name] = xobj
+        x1, y1, x2, y2 = xobj.get_object()["/BBox"]
+        self.box = BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
+        return name.encode() + b" Do"
+
+
+def seal_stamp_style(seal_text: str, seal_purpose: str = "") -> StaticStampStyle:
+    """A signature appearance that is exactly the drawn seal (no border, full opacity; the
+    seal's own Multiply blend lets the text beneath show through)."""
+    return StaticStampStyle(
+        background=_ImportedPdfBytes(seal_pdf(seal_text, seal_purpose)),
+        background_opacity=1.0,
+        border_width=0,
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins.uniform(0),
+        ),
+    )
+
+
+def sign_pdf(
+    pdf_bytes: bytes,
+    signing_key: SigningKey,
+    *,
+    field_name: str = "公章",
+    reason: str = "",
+    location: str = "",
+    seal_text: str | None = None,
+    seal_purpose: str = "",
+    box: tuple[int, int, int, int] | None = None,
+    page: int = 0,
+) -> bytes:
+    """Sign ``pdf_bytes`` (PAdES baseline B, SHA-256) with ``signing_key``.
+
+    With ``box`` the signature is visible on ``page`` and looks like the seal of ``seal_text``
+    (defaults to the authority's seal text); without it the signature is invisible.
+    """
+    signer = get_signer(signing_key)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        reason=reason or None,
+        location=location or None,
+        name=signing_key.authority.name,
+        subfilter=SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+    )
+    stamp_style = None
+    spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box)
+    if box is not None:
+        text = seal_text if seal_text is not None else signing_key.authority.seal_text
+        stamp_style = seal_stamp_style(text, seal_purpose)
+    pdf_signer = signers.PdfSigner(meta, signer, stamp_style=stamp_style, new_field_spec=spec)
+    out = io.BytesIO()
+    run_outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out))
+    return out.getvalue()
+
+
+def run_outside_event_loop(work):
+    """Run ``work()`` here, or in a helper thread when this thread already runs an asyncio loop:
+    pyHanko's synchronous API calls asyncio.run(), which refuses to start inside a running loop
+    (e.g. load_demo called from a Playwright test or an async view)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+
+    def in_thread():
+        try:
+            return work()
+        finally:
+            # A connection opened in the helper thread would keep SQLite's shared cache locked.
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(in_thread).result()
+
+
+def sign_rendered(
+    rendered: RenderedPdf, signing_key: SigningKey, *, reason: str, location: str = ""
+) -> bytes:
+    """Sign a document rendered with ``draw_seal=False``: the seal appears as the signature,
+    exactly where the renderer left room for it."""
+    return sign_pdf(
+        rendered.data,
+        signing_key,
+        reason=reason,
+        location=location,
+        seal_text=rendered.seal_text,
+        seal_purpose=rendered.seal_purpose,
+        box=rendered.seal_box,
+        page=rendered.seal_page,
+    )

@@ -1,0 +1,68 @@
+"""The public listing page of issued approval documents (任职资格审批文件)."""
+
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from approvals.models.documents import LISTING_ORDER, PUBLIC_DOCUMENT_STATUSES, ApprovalDocument
+
+__all__ = ["ApprovalIndexPage"]
+
+
+class ApprovalIndexPage(Page):
+    """任职资格审批文件: issued documents, filterable by year and authority."""
+
+    intro = RichTextField("导语", blank=True, features=["bold", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["website.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+    per_page = 20
+
+    class Meta:
+        verbose_name = "审批文件栏目"
+        verbose_name_plural = "审批文件栏目"
+
+    def get_context(self, request, *args, **kwargs):
+        from website.models import Authority
+
+        context = super().get_context(request, *args, **kwargs)
+        documents = (
+            ApprovalDocument.objects.filter(status__in=PUBLIC_DOCUMENT_STATUSES)
+            .select_related("authority", "supersedes")
+            .order_by(*LISTING_ORDER)
+        )
+        years = sorted(
+            {y for y in documents.values_list("year", flat=True) if y is not None}, reverse=True
+        )
+        authorities = Authority.objects.filter(
+            approval_documents__status__in=PUBLIC_DOCUMENT_STATUSES
+        ).distinct()
+        year = request.GET.get("year", "")
+        authority = request.GET.get("authority", "")
+        if year.isdigit():
+            documents = documents.filter(year=int(year))
+        if authority:
+            documents = documents.filter(authority__slug=authority)
+        paginator = Paginator(documents, self.per_page)
+        try:
+            page_obj = paginator.page(request.GET.get("page", 1))
+        except (EmptyPage, PageNotAnInteger):
+            page_obj = paginator.page(1)
+        query = "&".join(
+            f"{key}={value}" for key, value in (("year", year), ("authority", authority)) if value
+        )
+        context.update(
+            documents=page_obj.object_list,
+            page_obj=page_obj,
+            years=years,
+            authorities=authorities,
+            selected_year=year,
+            selected_authority=authority,
+            querystring_base=f"{query}&" if query else "",
+        )
+        return context

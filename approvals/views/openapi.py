@@ -1,0 +1,204 @@
+"""The OpenAPI 3 description of the certificate verification API (/api/v1/…), written by hand."""
+
+from __future__ import annotations
+
+from approvals.models import PUBLIC_DOCUMENT_STATUSES, CertificateStatus
+from approvals.verification import Verdict
+from website.choices import Gender, Level
+
+
+def openapi_schema(server_url: str = "") -> dict:
+    """The schema as a dict; served at /api/v1/openapi.json."""
+    verification_ref = {"$ref": "#/components/schemas/Verification"}
+    error_ref = {"$ref": "#/components/schemas/Error"}
+
+    def json_content(ref: dict) -> dict:
+        return {"application/json": {"schema": ref}}
+
+    # Every operation is rate limited per client (website.ratelimit, APPROVALS_VERIFY_LIMITS).
+    too_many = {"description": "请求过于频繁", "content": json_content(error_ref)}
+
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "职称电子证书查验接口",
+            "version": "1.0.0",
+            "description": (
+                "按证书编号、二维码令牌或上传的 PDF 查验本平台签发的职称电子证书与审批文件。"
+                "公钥与 CA 证书见 /keys/keys.json，可离线验证二维码令牌（ES256）。"
+            ),
+        },
+        "servers": [{"url": server_url or "/"}],
+        "paths": {
+            "/api/v1/certificates/{number}": {
+                "get": {
+                    "summary": "按证书编号查验",
+                    "operationId": "getCertificate",
+                    "parameters": [
+                        {
+                            "name": "number",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "example": "TOUTUNHE-2024-000001"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "证书存在",
+                            "content": json_content(verification_ref),
+                        },
+                        "404": {
+                            "description": "未找到（verdict 为 unknown）",
+                            "content": json_content(verification_ref),
+                        },
+                        "429": too_many,
+                    },
+                }
+            },
+            "/api/v1/verify/pdf": {
+                "post": {
+                    "summary": "上传 PDF 查验签名与记录",
+                    "operationId": "verifyPdf",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"file": {"type": "string", "format": "binary"}},
+                                    "required": ["file"],
+                                }
+                            },
+                            "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "查验结果",
+                            "content": json_content(verification_ref),
+                        },
+                        "400": {"description": "没有文件", "content": json_content(error_ref)},
+                        "413": {"description": "文件过大", "content": json_content(error_ref)},
+                        "429": too_many,
+                    },
+                }
+            },
+            "/api/v1/verify/token": {
+                "get": {
+                    "summary": "查验二维码令牌",
+                    "operationId": "verifyTokenGet",
+                    "parameters": [
+                        {
+                            "name": "token",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "查验结果",
+                            "content": json_content(verification_ref),
+                        },
+                        "400": {"description": "缺少令牌", "content": json_content(error_ref)},
+                        "429": too_many,
+                    },
+                },
+                "post": {
+                    "summary": "查验二维码令牌",
+                    "operationId": "verifyTokenPost",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"token": {"type": "string"}},
+                                    "required": ["token"],
+                                }
+                            },
+                            "application/x-www-form-urlencoded": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"token": {"type": "string"}},
+                                    "required": ["token"],
+                                }
+                            },
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "查验结果",
+                            "content": json_content(verification_ref),
+                        },
+                        "400": {"description": "缺少令牌", "content": json_content(error_ref)},
+                        "429": too_many,
+                    },
+                },
+            },
+        },
+        "components": {
+            "schemas": {
+                "Verification": {
+                    "type": "object",
+                    "required": ["verdict", "label", "message", "certificate", "document"],
+                    "properties": {
+                        "verdict": {"type": "string", "enum": Verdict.values},
+                        "label": {"type": "string"},
+                        "message": {"type": "string"},
+                        "sha256": {"type": "string"},
+                        "key_id": {"type": "string"},
+                        "certificate": {
+                            "nullable": True,
+                            "allOf": [{"$ref": "#/components/schemas/Certificate"}],
+                        },
+                        "document": {
+                            "nullable": True,
+                            "allOf": [{"$ref": "#/components/schemas/Document"}],
+                        },
+                    },
+                },
+                "Certificate": {
+                    "type": "object",
+                    "properties": {
+                        "number": {"type": "string"},
+                        "status": {"type": "string", "enum": CertificateStatus.values},
+                        "status_label": {"type": "string"},
+                        "name": {"type": "string"},
+                        # Empty when the ID number (and so the gender) was never recorded.
+                        "gender": {"type": "string", "enum": [*Gender.values, ""]},
+                        "id_masked": {"type": "string", "example": "650102********123X"},
+                        "unit": {"type": "string"},
+                        "series": {"type": "string"},
+                        "specialty": {"type": "string"},
+                        "qualification": {"type": "string"},
+                        "level": {"type": "string", "enum": Level.values},
+                        "date": {"type": "string", "format": "date"},
+                        "revoked_at": {"type": "string", "format": "date-time", "nullable": True},
+                        "revoked_reason": {"type": "string", "nullable": True},
+                        "document_number": {"type": "string"},
+                    },
+                },
+                "Document": {
+                    "type": "object",
+                    "properties": {
+                        "number": {"type": "string"},
+                        "title": {"type": "string"},
+                        "authority": {"type": "string"},
+                        "date": {"type": "string", "format": "date"},
+                        "status": {
+                            "type": "string",
+                            "enum": [str(status) for status in PUBLIC_DOCUMENT_STATUSES],
+                        },
+                        "pdf_url": {"type": "string", "nullable": True},
+                        "pdf_sha256": {"type": "string"},
+                    },
+                },
+                "Error": {
+                    "type": "object",
+                    "properties": {"error": {"type": "string"}, "max_bytes": {"type": "integer"}},
+                    "required": ["error"],
+                },
+            }
+        },
+    }

@@ -1,0 +1,212 @@
+"""The page cache middleware: serve anonymous public pages from the cache, store what is safe.
+
+Only responses of allow-listed views are stored (Wagtail's page serving and views named in
+``PAGE_CACHE_VIEWS`` or decorated with `pagecache.cacheable_page`), and never a response that sets
+a cookie, uses a CSRF token (pages with forms), is marked private / no-store / no-cache
+(``never_cache``), or is not a 200. Requests carrying a session or messages cookie, an
+Authorization header, or for the admin, documents or media bypass the cache entirely.
+
+Entries of more than 1 KB of text are stored gzipped and sent as such to clients that accept
+gzip (``Vary: Accept-Encoding``), decompressed for the others.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+
+from .cache import (
+    _dependency_names,
+    _new_token,
+    _version_key,
+    entry_timeout,
+    get_cache,
+    is_enabled,
+    normalise_path,
+)
+
+# Public views whose anonymous responses may be shared (URL names or namespaced view names):
+# Wagtail's. The site's own are named in settings.PAGE_CACHE_VIEWS or use `cacheable_page`.
+DEFAULT_VIEWS = ["wagtail_serve", "sitemap"]
+DEFAULT_EXCLUDED_PREFIXES = ["/admin/", "/django-admin/", "/documents/", "/static/", "/media/"]
+# Response headers never replayed from the cache.
+_SKIPPED_HEADERS = {"set-cookie", "x-page-cache"}
+_REFUSING_CACHE_CONTROL = re.compile(r"\b(private|no-store|no-cache)\b|\bmax-age=0\b", re.I)
+
+# ---------------------------------------------------------------------------------------------
+# The middleware
+# ---------------------------------------------------------------------------------------------
+
+
+def _bypasses_cache(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return True
+    if "HTTP_AUTHORIZATION" in request.META:
+        return True
+    bypass_cookies = getattr(
+        settings, "PAGE_CACHE_BYPASS_COOKIES", [settings.SESSION_COOKIE_NAME, "messages"]
+    )
+    if any(name in request.COOKIES for name in bypass_cookies):
+        # A session may be logged in, a pending message must be shown: render for this visitor.
+        return True
+    prefixes = getattr(settings, "PAGE_CACHE_EXCLUDED_PREFIXES", DEFAULT_EXCLUDED_PREFIXES)
+    return request.path.startswith(tuple(prefixes))
+
+
+def _view_is_cacheable(request: HttpRequest) -> bool:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return False
+    views = getattr(settings, "PAGE_CACHE_VIEWS", DEFAULT_VIEWS)
+    if match.url_name in views or match.view_name in views:
+        return True
+    return bool(getattr(match.func, "page_cacheable", False))
+
+
+def response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether an anonymous response may be stored and replayed to other visitors."""
+    if response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        # The page embeds a CSRF token (a form): each visitor needs their own.
+        return False
+    if _REFUSING_CACHE_CONTROL.search(response.get("Cache-Control", "")):
+        return False
+    if "*" in response.get("Vary", ""):
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    return _view_is_cacheable(request)
+
+
+def _current_versions(cache, names: list[str], found: dict[str, Any]) -> list[str]:
+    keys = [_version_key(name) for name in names]
+    missing = [key for key in keys if found.get(key) is None]
+    if missing:
+        # First visit since the cache was emptied: start every dependency at a fresh version.
+        for key in missing:
+            cache.add(key, _new_token(), None)
+        found = {**found, **cache.get_many(missing)}
+    return [found.get(key) for key in keys]
+
+
+class PageCacheMiddleware:
+    """Serve anonymous public pages from the cache; store what is safe to share.
+
+    Placed right after WhiteNoise, before sessions and authentication, so a hit costs only the
+    cache read.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not is_enabled() or _bypasses_cache(request):
+            return self.get_response(request)
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return self.get_response(request)
+
+        cache = get_cache()
+        path = normalise_path(request.path)
+        names = _dependency_names(path)
+        full = f"{request.scheme}://{host}{request.get_full_path()}"
+        entry_key = "pce:" + hashlib.sha1(full.encode()).hexdigest()
+        found = cache.get_many([entry_key, *(_version_key(name) for name in names)])
+        entry = found.get(entry_key)
+        versions = _current_versions(cache, names, found)
+        if entry is not None and entry["versions"] == versions:
+            return self._replay(request, entry)
+
+        response = self.get_response(request)
+        if response_is_cacheable(request, response):
+            timeout = entry_timeout()
+            patch_vary_headers(response, ["Accept-Encoding"])
+            compressed = _compress(response)
+            if timeout > 0:
+                headers = [
+                    (key, value)
+                    for key, value in response.items()
+                    if key.lower() not in _SKIPPED_HEADERS
+                ]
+                cache.set(
+                    entry_key,
+                    {
+                        "versions": versions,
+                        "status": response.status_code,
+                        "headers": headers,
+                        # Stored once, compressed when that pays: a 3,000-name publicity is
+                        # 1.3 MB of HTML but ~100 KB gzipped, read and sent on every hit.
+                        "content": response.content if compressed is None else None,
+                        "gzip": compressed,
+                    },
+                    timeout,
+                )
+            if compressed is not None and _accepts_gzip(request):
+                _send_gzip(response, compressed)
+            response["X-Page-Cache"] = "miss"
+        else:
+            response["X-Page-Cache"] = "skip"
+        return response
+
+    @staticmethod
+    def _replay(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
+        compressed = entry.get("gzip")
+        if compressed is None:
+            content = entry["content"]
+        elif _accepts_gzip(request):
+            content = compressed
+        else:
+            content = gzip.decompress(compressed)
+        response = HttpResponse(
+            b"" if request.method == "HEAD" else content, status=entry["status"]
+        )
+        for key, value in entry["headers"]:
+            response[key] = value
+        if compressed is not None and content is compressed:
+            response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(content))
+        response["X-Page-Cache"] = "hit"
+        return response
+
+
+# Worth compressing: text, at least this long. Cached pages carry no secret (no CSRF token, no
+# session: see response_is_cacheable), so compression leaks nothing (BREACH needs a secret).
+_GZIP_MIN_BYTES = 1024
+_GZIP_TYPES = re.compile(r"^(text/|application/(json|xml|rss\+xml|atom\+xml|javascript))", re.I)
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def _accepts_gzip(request: HttpRequest) -> bool:
+    return bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
+def _compress(response: HttpResponse) -> bytes | None:
+    """The gzipped body of a cacheable response, or None when it is small or not text."""
+    content = response.content
+    if (
+        len(content) < _GZIP_MIN_BYTES
+        or response.has_header("Content-Encoding")
+        or not _GZIP_TYPES.match(response.get("Content-Type", ""))
+    ):
+        return None
+    compressed = gzip.compress(content, compresslevel=6, mtime=0)
+    return compressed if len(compressed) < len(content) else None
+
+
+def _send_gzip(response: HttpResponse, compressed: bytes) -> None:
+    response.content = compressed
+    response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(compressed))

@@ -1,0 +1,138 @@
+"""The /search/ page."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+from wagtail.models import Page
+
+from .forms import SearchForm
+from .kinds import SearchKind, site_kinds
+from .site import (
+    ChainedResults,
+    clean_query,
+    document_kinds,
+    document_years,
+    highlight,
+    kind_label,
+    page_text,
+    search_documents,
+    search_pages,
+    searchable_pages,
+    suggestions,
+)
+
+RESULTS_PER_PAGE = 10
+#: Objects other than pages (approval documents) shown beside the page results when no 类型 is
+#: chosen.
+DOCUMENT_BLOCK_SIZE = 3
+
+
+def available_years(kinds: list[SearchKind]) -> list[int]:
+    """Years offered by the 年度 filter: publication years of live pages, the years the kinds'
+    pages declare (review years) and the years of their public documents, newest first."""
+    dates = searchable_pages().dates("first_published_at", "year", order="DESC")
+    years = {d.year for d in dates}
+    for kind in kinds:
+        if kind.year_field:
+            for model in kind.models:
+                years.update(
+                    y for y in model.objects.live().values_list(kind.year_field, flat=True) if y
+                )
+        if kind.documents is not None:
+            years.update(document_years(kind))
+    return sorted(years, reverse=True)
+
+
+def page_result(page: Page, query: str, kinds: list[SearchKind]) -> dict:
+    return {
+        "page": page,
+        "title": highlight(page.title, query),
+        "snippet": highlight(page_text(page), query, length=140, strip_html=True),
+        "kind": kind_label(page, kinds),
+        "date": page.first_published_at,
+    }
+
+
+def document_result(document, query: str, kind: SearchKind) -> dict:
+    source = kind.documents
+    return {
+        "document": document,
+        "kind": kind.label,
+        "template": source.template,
+        "title": highlight(document.title, query),
+        "number": highlight(getattr(document, "number", "") or "", query),
+        "snippet": highlight(source.text(document), query, length=140),
+        "url": document.get_absolute_url() if hasattr(document, "get_absolute_url") else None,
+        "superseded": source.superseded(document),
+    }
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    raw_query = request.GET.get("q", "")
+    query, truncated = clean_query(raw_query)
+    kinds = site_kinds()
+    form = SearchForm(request.GET, years=available_years(kinds), kinds=kinds)
+    filters = form.filters()
+    chosen = filters["kinds"]
+    year, authority_id = filters["year"], filters["authority_id"]
+    page_obj = None
+    results = []
+    found = []
+    blocks = []
+    params = {key: value for key, value in request.GET.items() if key != "page" and value}
+    if "q" in params:
+        params["q"] = query
+    if query:
+        pages = search_pages(query, **filters)
+        with_documents = document_kinds(chosen)
+        if chosen and with_documents:
+            # One 类型 with documents (审批文件): the documents themselves, then the column's
+            # page, in one list.
+            kind = with_documents[0]
+            listing = ChainedResults(search_documents(kind, query, year, authority_id), pages)
+        else:
+            kind = None
+            listing = pages
+            for block_kind in with_documents:
+                docs = search_documents(block_kind, query, year, authority_id)
+                count = docs.count()
+                if not count:
+                    continue
+                blocks.append(
+                    {
+                        "kind": block_kind,
+                        "count": count,
+                        "results": [
+                            document_result(document, query, block_kind)
+                            for document in docs[:DOCUMENT_BLOCK_SIZE]
+                        ],
+                        "all_url": "?" + urlencode({**params, "type": block_kind.value}),
+                    }
+                )
+        paginator = Paginator(listing, RESULTS_PER_PAGE)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        results = [
+            page_result(item.specific, query, kinds)
+            if isinstance(item, Page)
+            else document_result(item, query, kind)
+            for item in page_obj.object_list
+        ]
+    document_count = sum(block["count"] for block in blocks)
+    if query and not page_obj.paginator.count and not document_count:
+        found = suggestions(query)
+    return render(
+        request,
+        "search/search.html",
+        {
+            "form": form,
+            "search_query": query,
+            "query_truncated": truncated,
+            "results": results,
+            "page_obj": page_obj,
+            "total_count": (page_obj.paginator.count if page_obj else 0) + document_count,
+            "document_blocks": blocks,
+            "suggestions": found,
+            "querystring_base": urlencode(params) + "&" if params else "",
+        },
+    )

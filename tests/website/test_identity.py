@@ -1,0 +1,90 @@
+"""website.identity: the one home of ID-number rules (GB 11643), hash, mask and recovery."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from website import identity
+
+# The example number of GB 11643-1999 itself.
+STANDARD = "11010519491231002X"
+
+
+def _number(first17: str) -> str:
+    return first17 + identity.check_digit(first17)
+
+
+def test_check_digit_of_the_standards_example():
+    assert identity.check_digit(STANDARD[:17]) == "X"
+    assert identity.validate(STANDARD) == STANDARD
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("", "身份证号码为空"),
+        ("1101051949123100", "身份证号码应为18位，实为16位"),
+        ("11010519491231002Y", "身份证号码只能由数字和末位X组成"),
+        ("110105194913310028", "身份证号码中的出生日期无效"),
+        ("110105194912310021", "身份证号码校验码错误"),
+    ],
+)
+def test_validate_says_what_is_wrong_in_chinese(value, message):
+    with pytest.raises(identity.InvalidIdNumber) as error:
+        identity.validate(value)
+    assert str(error.value) == message
+
+
+def test_unknown_region_codes_are_accepted():
+    # stdnum's own validate() rejects region codes missing from its table; rosters may not.
+    number = _number("99999919800101123")
+    assert identity.validate(number) == number
+
+
+def test_normalise_full_width_blanks_and_lower_x():
+    assert identity.validate(" １１０１０５ 19491231002ｘ\u3000") == STANDARD
+
+
+def test_gender_of_and_mask():
+    assert identity.gender_of(STANDARD) == "女"  # 17th digit 2: even
+    assert identity.gender_of(_number("65010219800101123")) == "男"
+    assert identity.mask(STANDARD) == "110105********002X"
+
+
+def test_hash_is_keyed_and_the_key_is_public(settings):
+    settings.PUBLICITY_ID_HASH_KEY = ""
+    derived = identity.id_hash(STANDARD)
+    assert len(derived) == 64 and STANDARD not in derived
+    settings.PUBLICITY_ID_HASH_KEY = "another key"
+    assert identity.hash_key() == b"another key"
+    assert identity.id_hash(STANDARD) != derived
+    assert identity.id_hash(STANDARD.lower()) == identity.id_hash(STANDARD)
+
+
+def test_birth_date_and_number_recovered_from_hash_and_mask():
+    number = _number("65010219850613123")
+    stored = identity.from_id_number(number)
+    assert stored["birth_month"] == "1985-06" and stored["gender"] == "男"
+    assert identity.recover_birth_date(stored["id_hash"], stored["id_masked"]) == dt.date(
+        1985, 6, 13
+    )
+    assert identity.full_number(stored["id_hash"], stored["id_masked"], "1985-06") == number
+    assert identity.full_number(stored["id_hash"], stored["id_masked"], "1985-07") is None
+
+
+def test_tail_matches_only_the_right_six_characters():
+    number = _number("65010219850613123")
+    stored = identity.from_id_number(number)
+    args = (stored["id_hash"], stored["id_masked"])
+    assert identity.tail_matches(*args, "1985-06", number[-6:])
+    assert identity.tail_matches(*args, "", number[-6:])  # birth month unknown: tries them all
+    assert not identity.tail_matches(*args, "1985-06", "14" + number[-4:])
+    assert not identity.tail_matches(*args, "1985-06", "")
+    assert not identity.tail_matches("0" * 64, stored["id_masked"], "", number[-6:])
+
+
+def test_from_id_number_refuses_a_bad_number():
+    with pytest.raises(identity.InvalidIdNumber, match="校验码错误"):
+        identity.from_id_number("110105194912310021")

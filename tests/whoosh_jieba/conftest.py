@@ -1,0 +1,51 @@
+"""Every backend test starts from an empty index (the index lives outside the test database,
+so the database rollback between tests does not clear it). The pages live under a section of
+their own; nothing of the site's content or models is needed."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def empty_index(search_index):
+    return search_index
+
+
+@pytest.fixture
+def section(db):
+    """A live page at depth 2 that the tests' pages go under (the tree root is Wagtail's)."""
+    from django.conf import settings
+    from wagtail.models import Locale, Page
+
+    from tests.whoosh_jieba.testapp.models import ArticlePage
+
+    root = Page.get_first_root_node()
+    if root is None:  # a transactional test's flush removed Wagtail's initial tree
+        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+    page = ArticlePage(title="测试首页", slug="whoosh-jieba-tests", live=False)
+    root.add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+@pytest.fixture
+def make_page(section):
+    """Create a published child page of the section (or of ``parent``) with the given title."""
+    from wagtail.models import Page
+
+    from tests.whoosh_jieba.testapp.models import ArticlePage
+
+    counter = {"n": 0}
+
+    def make(title, parent=None, live=True, article=False):
+        counter["n"] += 1
+        page_class = ArticlePage if article else Page
+        page = page_class(title=title, slug=f"p{counter['n']}", live=False)
+        (parent or section).add_child(instance=page)
+        if live:
+            page.save_revision().publish()
+            page.refresh_from_db()
+        return page
+
+    return make

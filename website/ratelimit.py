@@ -1,0 +1,93 @@
+"""One rate limiter and one client-address rule for every public form and the API.
+
+Who is asking: :func:`client_ip`. Behind reverse proxies ``REMOTE_ADDR`` is the nearest proxy,
+and ``X-Forwarded-For`` lists the hops, each proxy appending the address it saw. Anyone can
+send an ``X-Forwarded-For`` header, so only the hops appended by proxies we trust count: we walk
+the list from the right, skip the proxies named in ``TRUSTED_PROXIES`` and take the first
+address that is not one of them. The client-supplied left end is never believed; without a
+trusted peer the header is ignored altogether.
+
+How often: django-ratelimit counts attempts per group and key in the default cache (Redis in
+production: shared by every worker, atomic increments). A rate is ``(limit, seconds)``.
+django_ratelimit is deliberately not in INSTALLED_APPS: its system check refuses the local
+in-memory cache, which is right for one development process.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_ratelimit.core import get_usage
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Rate = tuple[int, int]
+
+
+@lru_cache(maxsize=8)
+def _networks(configured: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(item, strict=False) for item in configured)
+
+
+def trusted_proxies() -> tuple[Network, ...]:
+    return _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _is_trusted(address, proxies: tuple[Network, ...]) -> bool:
+    return address is not None and any(address in network for network in proxies)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: the first hop, from the right, that no trusted proxy added."""
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    proxies = trusted_proxies()
+    if not _is_trusted(_address(remote), proxies):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    nearest = remote
+    for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
+        address = _address(hop)
+        if address is None:
+            # Not an address: nothing left of it can be trusted; the proxy that passed it on
+            # is the last address we know.
+            return nearest
+        if not _is_trusted(address, proxies):
+            return str(address)
+        nearest = str(address)
+    return nearest
+
+
+def client_key(group: str, request: HttpRequest) -> str:
+    """django-ratelimit's key function: one counter per client address."""
+    return client_ip(request)
+
+
+def _usage(request: HttpRequest, group: str, rate: Rate, key: str | None, increment: bool):
+    key_function = client_key if key is None else (lambda _group, _request: key)
+    return get_usage(request, group=group, key=key_function, rate=tuple(rate), increment=increment)
+
+
+def over_limit(request: HttpRequest, group: str, rate: Rate, *, key: str | None = None) -> bool:
+    """Count one attempt (by this client, or under `key`); True once more than the limit."""
+    usage = _usage(request, group, rate, key, increment=True)
+    return bool(usage and usage["should_limit"])
+
+
+def limit_reached(request: HttpRequest, group: str, rate: Rate, *, key: str | None = None) -> bool:
+    """Without counting: True when the client (or `key`) has used up the limit already."""
+    usage = _usage(request, group, rate, key, increment=False)
+    return bool(usage and usage["count"] >= usage["limit"])
+
+
+def record(request: HttpRequest, group: str, rate: Rate, *, key: str | None = None) -> None:
+    """Count one attempt that succeeded (for limits on successes only, see ``limit_reached``)."""
+    _usage(request, group, rate, key, increment=True)
