@@ -164,3 +164,18 @@ def test_errors_are_chinese_and_nothing_is_lost(client, notice):
 def test_notice_page_links_to_the_generator(client, notice):
     content = client.get(notice.url).content.decode()
     assert f"{reverse(URL)}?notice={notice.pk}" in content
+
+
+def test_roster_upload_fills_the_applicants_box(client, notice):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    csv = "姓名,性别,身份证号码,现任专业技术职务,拟晋升专业技术职务,备注\n王芳,女,650102199001011234,助理工程师,工程师,评审\n"
+    upload = SimpleUploadedFile("花名册.csv", csv.encode("utf-8"))
+    response = client.post(reverse(URL), {**form_data(notice, applicants=""), "roster": upload})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "王芳\t女\t助理工程师\t工程师\t评审" in content
+    assert "650102" not in content
+    bad = SimpleUploadedFile("花名册.xls", b"\xd0\xcf\x11\xe0" + b"0" * 100)
+    refused = client.post(reverse(URL), {**form_data(notice, applicants=""), "roster": bad})
+    assert refused.status_code == 400 and "不支持旧版 Excel" in refused.content.decode()
