@@ -299,3 +299,12 @@ def test_regional_draft_warns_but_does_not_answer():
 def test_years_load_once_per_year(django_assert_max_num_queries):
     with django_assert_max_num_queries(5):
         add_working_days(D(2023, 12, 27), 5, region=XJ)
+
+
+def test_regions_of_the_data_and_inheritance_are_known_regions():
+    from website.choices import REGIONS
+
+    assert {region for (_year, region) in workdays.builtin_regional_years()} <= set(REGIONS)
+    for child, parent in workdays.REGION_PARENTS.items():
+        assert child in REGIONS and parent in REGIONS
+    assert workdays.region_chain(BINGTUAN) == [BINGTUAN, XJ]
