@@ -9,6 +9,8 @@ class PublicityConfig(AppConfig):
         import pagecache
 
         # Entries edited in a live page show at once (a roster import, a bulk_create, purges
-        # itself); the working-day calendar changes every running publicity's end date.
+        # itself); the working-day calendar (a year confirmed or sent back to draft, a day edited)
+        # changes every running publicity's end date.
         pagecache.register_model(self.get_model("PublicityEntry"))
+        pagecache.register_model(self.get_model("CalendarYear"), everything=True)
         pagecache.register_model(self.get_model("CalendarDay"), everything=True)

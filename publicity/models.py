@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -31,44 +32,149 @@ from . import workdays
 from .panels import PublicityPeriodPanel
 
 
-class CalendarDay(models.Model):
-    """工作日历: an editor-maintained day off or make-up working day, national or regional."""
+class CalendarYear(models.Model):
+    """工作日历年度: one year's schedule, national (blank region) or regional, as one unit.
 
-    date = models.DateField("日期")
+    A year answers only once it is marked complete with its source and who confirmed it
+    (`workdays` reads complete years only): a draft with a single day of 元旦 must never make
+    the rest of the year look like plain weekdays.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿（不生效）"
+        COMPLETE = "complete", "已确认完整"
+
+    year = models.PositiveSmallIntegerField(
+        "年份", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     region = models.CharField(
         "地区",
         max_length=20,
         choices=REGION_CHOICES,
         blank=True,
-        help_text="留空表示全国；填写地区则只对该地区的发文机关生效（如新疆的肉孜节、古尔邦节）。",
+        help_text="留空表示全国安排（国务院办公厅通知）；填写地区表示该地区自己的节假日（如新疆的肉孜节、古尔邦节）。",
     )
-    is_working = models.BooleanField(
-        "上班", default=False, help_text="勾选表示当天上班（如周末调休上班）；不勾选表示放假。"
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
     )
-    name = models.CharField("名称", max_length=60, help_text="如 春节、国庆节调休、古尔邦节")
     source = models.CharField(
-        "依据", max_length=200, blank=True, help_text="文号或链接，如 国办发明电〔2024〕12号"
+        "依据",
+        max_length=300,
+        blank=True,
+        help_text="文号或网址，如 国办发明电〔2025〕7号。确认完整前必须填写。",
     )
+    source_text = models.TextField(
+        "通知原文", blank=True, help_text="导入时粘贴的通知全文，留作核对。"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True, editable=False)
 
     panels = [
-        FieldPanel("date"),
+        FieldPanel("year"),
         FieldPanel("region"),
-        FieldPanel("is_working"),
-        FieldPanel("name"),
         FieldPanel("source"),
+        FieldPanel("source_text"),
     ]
 
     class Meta:
-        verbose_name = "工作日历"
-        verbose_name_plural = "工作日历"
-        ordering = ["-date", "region"]
+        verbose_name = "工作日历年度"
+        verbose_name_plural = "工作日历年度"
+        ordering = ["-year", "region"]
         constraints = [
-            models.UniqueConstraint(fields=["date", "region"], name="unique_calendar_day_region")
+            models.UniqueConstraint(fields=["year", "region"], name="unique_calendar_year_region")
+        ]
+        permissions = [("maintain_calendar", "维护工作日历（导入、修改、确认年度放假安排）")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.region or '全国'}（{self.get_status_display()}）"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == self.Status.COMPLETE
+
+    def clean(self):
+        super().clean()
+        if not self.pk:
+            return
+        stored = CalendarYear.objects.filter(pk=self.pk).values("year", "region").first()
+        moved = stored and (stored["year"] != self.year or stored["region"] != self.region)
+        if moved and self.is_complete:
+            raise ValidationError("该年度已确认完整，不能修改年份或地区；请先退回草稿。")
+        if moved and self.days.exclude(date__year=self.year).exists():
+            raise ValidationError(
+                {"year": f"该年度已有不在{self.year}年内的日期，请先修改或删除这些日期。"}
+            )
+
+    def confirm(self, user) -> None:
+        """Mark the year complete: from now on it answers for every one of its days."""
+        if not self.source.strip():
+            raise ValidationError({"source": "确认前请填写依据（文号或网址）。"})
+        self.status = self.Status.COMPLETE
+        self.confirmed_by = user if getattr(user, "pk", None) else None
+        self.confirmed_at = timezone.now()
+        self.save()
+
+    def reopen(self) -> None:
+        """Back to draft (to correct it): the year stops answering until confirmed again."""
+        self.status = self.Status.DRAFT
+        self.confirmed_by = None
+        self.confirmed_at = None
+        self.save()
+
+
+class CalendarDay(models.Model):
+    """工作日历: one day off or make-up working day of a calendar year."""
+
+    calendar_year = models.ForeignKey(
+        CalendarYear, verbose_name="年度", on_delete=models.CASCADE, related_name="days"
+    )
+    date = models.DateField("日期")
+    is_working = models.BooleanField(
+        "上班", default=False, help_text="勾选表示当天上班（如周末调休上班）；不勾选表示放假。"
+    )
+    name = models.CharField("名称", max_length=60, help_text="如 春节、国庆节、古尔邦节")
+
+    panels = [
+        FieldPanel("calendar_year"),
+        FieldPanel("date"),
+        FieldPanel("is_working"),
+        FieldPanel("name"),
+    ]
+
+    class Meta:
+        verbose_name = "工作日历日期"
+        verbose_name_plural = "工作日历日期"
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["calendar_year", "date"], name="unique_calendar_year_day"
+            )
         ]
 
     def __str__(self) -> str:
         kind = "上班" if self.is_working else "放假"
-        return f"{cn_date(self.date)} {self.name}（{self.region or '全国'}，{kind}）"
+        region = self.calendar_year.region if self.calendar_year_id else ""
+        return f"{cn_date(self.date)} {self.name}（{region or '全国'}，{kind}）"
+
+    def clean(self):
+        super().clean()
+        if not self.calendar_year_id or not self.date:
+            return
+        if self.date.year != self.calendar_year.year:
+            raise ValidationError({"date": f"日期应在{self.calendar_year.year}年内。"})
+        if self.calendar_year.is_complete:
+            # A confirmed year changes only as a whole: reopen it, edit, confirm again.
+            raise ValidationError(
+                {"calendar_year": "该年度已确认完整，不能单独修改某一天；请先将年度退回草稿。"}
+            )
 
 
 class PublicityIndexPage(Page):

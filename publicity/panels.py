@@ -24,13 +24,14 @@ class PublicityPeriodPanel(Panel):
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
             page = self.instance
-            end_label, error = "", ""
+            end_label, error, period = "", "", None
             if page.start_date and page.authority_id:
                 try:
-                    end = page.compute_period().end
-                    end_label = cn_date(end)
+                    period = page.compute_period()
+                    end_label = cn_date(period.end)
                 except workdays.CalendarUnavailable as exc:
                     error = str(exc)
+            context.update(period_details(period))
             context.update(
                 {
                     "end_label": end_label,
@@ -43,3 +44,29 @@ class PublicityPeriodPanel(Panel):
                 }
             )
             return context
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+def skipped_rows(period: workdays.Period) -> list[dict[str, str]]:
+    """The days a period skipped, as the admin and the command list them: date and reason."""
+    return [
+        {
+            "date": day.isoformat(),
+            "label": f"{cn_date(day)}（星期{WEEKDAYS[day.weekday()]}）",
+            "reason": why,
+        }
+        for day, why in period.skipped
+    ]
+
+
+def period_details(period: workdays.Period | None) -> dict:
+    """What the panel shows beside the end date: skipped days, the start note, warnings."""
+    if period is None:
+        return {"skipped": [], "start_note": "", "warnings": []}
+    return {
+        "skipped": skipped_rows(period),
+        "start_note": period.start_note,
+        "warnings": period.warnings,
+    }

@@ -20,6 +20,7 @@ from website.models import Authority
 from . import objections, workdays
 from .forms import ObjectionForm
 from .models import Objection, PublicityPage
+from .panels import period_details
 
 # Ended publicity answers 410 Gone: the names were withdrawn on purpose and will not return.
 ENDED_STATUS = 410
@@ -240,6 +241,6 @@ def period(request: HttpRequest) -> JsonResponse:
             "go_live_at": go_live.isoformat(),
             "expire_at": expire.isoformat(),
             "counted": [day.isoformat() for day in result.counted],
-            "skipped": [{"date": day.isoformat(), "reason": why} for day, why in result.skipped],
+            **period_details(result),
         }
     )

@@ -1,26 +1,101 @@
 """Admin: the 公示 menu (working-day calendar, entries, objections), roster import, buttons."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.widgets import Button
+from wagtail.admin.widgets import Button, HeaderButton
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
+from wagtail.snippets.views.snippets import EditView as SnippetEditView
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from search.kinds import SearchKind
 
-from . import admin_views
-from .models import CalendarDay, Objection, PublicityEntry, PublicityPage
+from . import admin_views, calendar_admin, workdays
+from .models import CalendarDay, CalendarYear, Objection, PublicityEntry, PublicityPage
+from .permissions import CalendarPermissionPolicy
+
+# The calendar: years are the unit (only a complete, confirmed year answers); days belong to a
+# year. Both need the 维护工作日历 permission, whatever the model permissions of a group.
+register_permission_policy(CalendarYear, CalendarPermissionPolicy(CalendarYear))
+register_permission_policy(CalendarDay, CalendarPermissionPolicy(CalendarDay))
+
+
+class YearDaysColumn(Column):
+    """The year's days and its confirm / back-to-draft actions, on their own page."""
+
+    def get_value(self, instance):
+        url = reverse("publicity_admin:calendar_year", args=[instance.pk])
+        return format_html('<a href="{}">查看 {} 天</a>', url, instance.days.count())
+
+
+class CalendarYearIndexView(SnippetIndexView):
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        buttons.append(
+            HeaderButton(
+                "导入放假通知", url=reverse("publicity_admin:calendar_import"), icon_name="upload"
+            )
+        )
+        return buttons
+
+
+class CalendarYearViewSet(SnippetViewSet):
+    model = CalendarYear
+    icon = "date"
+    menu_label = "工作日历年度"
+    index_view_class = CalendarYearIndexView
+    list_display = [
+        "year",
+        "region",
+        "status",
+        "source",
+        "confirmed_by",
+        "confirmed_at",
+        YearDaysColumn("days", label="日期"),
+    ]
+    list_filter = ["region", "status"]
+    search_fields = ["source"]
+
+
+class ConfirmedYearGuard:
+    """Refuse to open a day of a confirmed year for editing or deletion (Wagtail checks only
+    model-level permissions there): such a year changes as a whole, after going back to draft."""
+
+    def get_object(self, queryset=None):
+        instance = super().get_object(queryset)
+        policy = self.permission_policy
+        if not policy.user_has_permission_for_instance(
+            self.request.user, self.permission_required, instance
+        ):
+            raise PermissionDenied
+        return instance
+
+
+class CalendarDayEditView(ConfirmedYearGuard, SnippetEditView):
+    pass
+
+
+class CalendarDayDeleteView(ConfirmedYearGuard, SnippetDeleteView):
+    pass
 
 
 class CalendarDayViewSet(SnippetViewSet):
     model = CalendarDay
+    edit_view_class = CalendarDayEditView
+    delete_view_class = CalendarDayDeleteView
     icon = "date"
-    menu_label = "工作日历"
-    list_display = ["date", "region", "is_working", "name", "source"]
-    list_filter = ["region", "is_working"]
-    search_fields = ["name", "source"]
+    menu_label = "工作日历日期"
+    list_display = ["date", "calendar_year", "is_working", "name"]
+    list_filter = ["is_working", "calendar_year__region"]
+    search_fields = ["name"]
 
 
 class AttachmentColumn(Column):
@@ -62,7 +137,7 @@ class PublicityGroup(SnippetViewSetGroup):
     menu_label = "公示"
     menu_icon = "list-ul"
     menu_order = 250
-    items = (ObjectionViewSet, PublicityEntryViewSet, CalendarDayViewSet)
+    items = (ObjectionViewSet, PublicityEntryViewSet, CalendarYearViewSet, CalendarDayViewSet)
 
 
 register_snippet(PublicityGroup)
@@ -77,6 +152,10 @@ def register_admin_urls():
             admin_views.objection_attachment,
             name="objection_attachment",
         ),
+        path("calendar/import/", calendar_admin.import_notice, name="calendar_import"),
+        path("calendar/<int:pk>/", calendar_admin.year_detail, name="calendar_year"),
+        path("calendar/<int:pk>/confirm/", calendar_admin.confirm_year, name="calendar_confirm"),
+        path("calendar/<int:pk>/reopen/", calendar_admin.reopen_year, name="calendar_reopen"),
     ]
     return [path("publicity/", (urls, "publicity_admin", "publicity_admin"))]
 
@@ -97,6 +176,23 @@ def expire_ended_publicity(request, page):
     """Saving an ended publicity the scheduler has not expired yet: expire it first."""
     if request.method == "POST" and isinstance(page, PublicityPage):
         page.expire_if_ended(user=request.user)
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def warn_about_the_calendar(request, page):
+    """Scheduling a publicity for an authority whose region has no calendar for the year
+    (e.g. 新疆 without that year's 肉孜节 and 古尔邦节): say so when the page is saved."""
+    page = page.specific
+    if not isinstance(page, PublicityPage) or not page.start_date or not page.end_date:
+        return
+    calendar = workdays.WorkingCalendar(region=page.region)
+    try:
+        warnings = calendar.warnings_for(page.start_date, page.end_date)
+    except workdays.CalendarUnavailable:
+        return
+    for warning in warnings:
+        messages.warning(request, warning)
 
 
 @hooks.register("register_site_search_kind")

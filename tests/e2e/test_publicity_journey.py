@@ -8,14 +8,19 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def running_publicity(home_page):
     from publicity import demo, workdays
-    from publicity.models import CalendarDay
+    from publicity.models import CalendarDay, CalendarYear
 
     year = workdays.today_in_shanghai().year
     if year > workdays.PACKAGE_LAST_YEAR:
-        # The package does not know this year yet: enter it, as an editor would.
+        # The package does not know this year yet: enter and confirm it, as an editor would.
+        calendar_year, _ = CalendarYear.objects.get_or_create(year=year, region="")
         CalendarDay.objects.get_or_create(
-            date=f"{year}-01-01", region="", defaults={"name": "元旦", "is_working": False}
+            calendar_year=calendar_year,
+            date=f"{year}-01-01",
+            defaults={"name": "元旦", "is_working": False},
         )
+        calendar_year.source = "测试"
+        calendar_year.confirm(user=None)
     demo.load(lambda message: None)
     from publicity.models import PublicityPage
 

@@ -70,13 +70,57 @@ def test_command_prints_end_and_days(capsys):
 
 
 def test_command_json_and_region(capsys):
-    from publicity.models import CalendarDay
-
-    CalendarDay.objects.create(date="2025-06-06", region="新疆维吾尔自治区", name="古尔邦节")
     call_command("publicity_period", "2025-06-04", "--region", "新疆维吾尔自治区", "--json")
     data = json.loads(capsys.readouterr().out)
-    assert data["end"] == "2025-06-11"
-    assert {"date": "2025-06-06", "reason": "古尔邦节"} in data["skipped"]
+    assert data["end"] == "2025-06-13"
+    assert {"date": "2025-06-09", "reason": "古尔邦节"} in data["skipped"]
+    assert data["warnings"] == []
+
+
+def test_command_xinjiang_cases(capsys):
+    call_command("publicity_period", "2025-03-27", "--region", "新疆维吾尔自治区")
+    out = capsys.readouterr().out
+    assert "公示时间：2025年3月27日至2025年4月3日（5个工作日）" in out
+    assert "2025-03-31 星期一 肉孜节" in out
+    call_command("publicity_period", "2025-06-04", "--region", "新疆生产建设兵团")
+    assert "至2025年6月13日" in capsys.readouterr().out
+
+
+def test_command_start_on_a_holiday_and_missing_regional_year(capsys):
+    call_command("publicity_period", "2024-10-03", "--region", "新疆维吾尔自治区")
+    captured = capsys.readouterr()
+    assert "开始日期2024年10月3日是国庆节（不计入工作日），从下一个工作日2024年10月8日起算" in (
+        captured.out
+    )
+    assert "提示：新疆维吾尔自治区2024年的地方节假日" in captured.err
+
+
+def test_command_refuses_a_year_with_only_a_draft_entry():
+    from publicity.models import CalendarDay, CalendarYear
+
+    draft = CalendarYear.objects.create(year=2027)
+    CalendarDay.objects.create(calendar_year=draft, date="2027-01-01", name="元旦")
+    for start in ("2027-02-08", "2027-09-29"):
+        with pytest.raises(CommandError, match="国务院办公厅关于2027年部分节假日安排的通知"):
+            call_command("publicity_period", start)
+
+
+def test_import_command_makes_a_complete_year(capsys, tmp_path):
+    from pathlib import Path
+
+    from publicity.models import CalendarYear
+
+    text = (Path(__file__).parent / "notices" / "national_2026.txt").read_text(encoding="utf-8")
+    notice = tmp_path / "2027.txt"
+    # The 2026 notice as if it were 2027's is refused: its weekdays do not match.
+    notice.write_text(text.replace("2026年", "2027年"), encoding="utf-8")
+    with pytest.raises(CommandError, match="星期"):
+        call_command("import_holiday_notice", str(notice))
+    notice.write_text(text, encoding="utf-8")
+    call_command("import_holiday_notice", str(notice), "--replace")
+    year = CalendarYear.objects.get(year=2026, region="")
+    assert year.is_complete and year.source == "国办发明电〔2025〕7号"
+    assert year.days.count() == 39
 
 
 def test_command_errors_are_chinese():

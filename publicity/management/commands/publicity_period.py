@@ -44,6 +44,8 @@ class Command(BaseCommand):
             f"公示时间：{cn_date(period.start)}至{cn_date(period.end)}（{days}个工作日）"
             f"{'，地区：' + region if region else ''}"
         )
+        if period.start_note:
+            self.stdout.write(period.start_note)
         self.stdout.write("计入的工作日：")
         for number, day in enumerate(period.counted, start=1):
             self.stdout.write(f"  第{number}天 {day.isoformat()} 星期{WEEKDAYS[day.weekday()]}")
@@ -51,6 +53,8 @@ class Command(BaseCommand):
             self.stdout.write("跳过：")
             for day, why in period.skipped:
                 self.stdout.write(f"  {day.isoformat()} 星期{WEEKDAYS[day.weekday()]} {why}")
+        for warning in period.warnings:
+            self.stderr.write(f"提示：{warning}")
 
 
 def _json(period: workdays.Period, days: int, region: str) -> str:
@@ -65,6 +69,8 @@ def _json(period: workdays.Period, days: int, region: str) -> str:
             "expire_at": expire.isoformat(),
             "counted": [day.isoformat() for day in period.counted],
             "skipped": [{"date": day.isoformat(), "reason": why} for day, why in period.skipped],
+            "start_note": period.start_note,
+            "warnings": period.warnings,
         },
         ensure_ascii=False,
     )
