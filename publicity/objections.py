@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -10,7 +11,8 @@ from django.core.mail import send_mail
 from django.http import HttpRequest
 from django.urls import reverse
 
-from .models import Objection
+if TYPE_CHECKING:  # the models use this module when an objection is filed
+    from .models import Objection
 
 logger = logging.getLogger(__name__)
 
