@@ -24,7 +24,8 @@ from django.views.decorators.cache import never_cache
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from website.choices import REGION_CHOICES, Level
@@ -76,6 +77,35 @@ class CalendarDay(models.Model):
         return f"{cn_date(self.date)} {self.name}（{self.region or '全国'}，{kind}）"
 
 
+class PublicityPageQuerySet(PageQuerySet):
+    def running(self, now: datetime.datetime | None = None):
+        """Live publicity whose period has not ended (request-time check, scheduler or not)."""
+        now = now or timezone.now()
+        return (
+            self.live()
+            .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+            .filter(end_date__gte=workdays.today_in_shanghai(now))
+            .select_related("authority")
+            .order_by("end_date", "-start_date")
+        )
+
+    def upcoming(self, now: datetime.datetime | None = None):
+        """Publicity scheduled to go live later (approved for publishing, not live yet)."""
+        now = now or timezone.now()
+        return (
+            self.filter(
+                live=False, go_live_at__gt=now, _revisions__approved_go_live_at__isnull=False
+            )
+            .distinct()
+            .select_related("authority")
+            .order_by("start_date")
+        )
+
+    def ended(self):
+        """Publicity the scheduler has unpublished at the end of its period."""
+        return self.filter(live=False, expired=True)
+
+
 class PublicityIndexPage(Page):
     """公示 column: running publicity, newest first; ended ones are gone from here."""
 
@@ -99,11 +129,7 @@ class PublicityIndexPage(Page):
         except Http404:
             if len(path_components) != 1:
                 raise
-        ended = (
-            PublicityPage.objects.child_of(self)
-            .filter(slug=path_components[0], live=False, expired=True)
-            .first()
-        )
+        ended = PublicityPage.objects.child_of(self).ended().filter(slug=path_components[0]).first()
         if ended is None or not ended.has_ended:
             raise Http404
         from wagtail.url_routing import RouteResult
@@ -113,36 +139,9 @@ class PublicityIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         children = PublicityPage.objects.child_of(self)
-        context["running"] = running_publicity(children)
-        context["upcoming"] = upcoming_publicity(children)
+        context["running"] = children.running()
+        context["upcoming"] = children.upcoming()
         return context
-
-
-def running_publicity(queryset=None, now: datetime.datetime | None = None):
-    """Live publicity whose period has not ended (request-time check, scheduler or not)."""
-    now = now or timezone.now()
-    queryset = queryset if queryset is not None else PublicityPage.objects.all()
-    return (
-        queryset.live()
-        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
-        .filter(end_date__gte=workdays.today_in_shanghai(now))
-        .select_related("authority")
-        .order_by("end_date", "-start_date")
-    )
-
-
-def upcoming_publicity(queryset=None, now: datetime.datetime | None = None):
-    """Publicity scheduled to go live later (approved for publishing, not live yet)."""
-    now = now or timezone.now()
-    queryset = queryset if queryset is not None else PublicityPage.objects.all()
-    return (
-        queryset.filter(
-            live=False, go_live_at__gt=now, _revisions__approved_go_live_at__isnull=False
-        )
-        .distinct()
-        .select_related("authority")
-        .order_by("start_date")
-    )
 
 
 OBJECTION_PATH = "objection"
@@ -152,6 +151,8 @@ ENDED_STATUS = 410
 
 class PublicityPage(RoutablePageMixin, Page):
     """一次公示: the names that passed a review meeting, posted for N working days."""
+
+    objects = PageManager.from_queryset(PublicityPageQuerySet)()
 
     notice = models.ForeignKey(
         "wagtailcore.Page",
