@@ -8,8 +8,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from approvals.issuing.issue import IssuingError, issue_approval
 from approvals.issuing import issue as issuing
+from approvals.issuing.issue import IssuingError, issue_approval
 from approvals.models import (
     ApprovalDocument,
     ApprovedPerson,

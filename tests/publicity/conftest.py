@@ -32,9 +32,9 @@ def publicity_index(home_page):
 @pytest.fixture
 def make_publicity(publicity_index, authority):
     """Create and publish a PublicityPage (with entries) as an editor would at time `now`."""
-    from publicity import identity
     from publicity.demo import running_people
-    from publicity.models import PublicityEntry, PublicityPage
+    from publicity.models import PublicityPage
+    from tests.factories import PublicityEntryFactory
 
     counter = {"n": 0}
 
@@ -54,14 +54,7 @@ def make_publicity(publicity_index, authority):
         ):
             page = publicity_index.add_child(instance=PublicityPage(**fields))
             for person in running_people() if people is None else people:
-                data = dict(person)
-                number = data.pop("id_number")
-                PublicityEntry.objects.create(
-                    publicity=page,
-                    id_hash=identity.id_hash(number),
-                    id_masked=identity.mask(number),
-                    **data,
-                )
+                PublicityEntryFactory(publicity=page, **person)
             if publish:
                 page.save_revision().publish()
         page.refresh_from_db()

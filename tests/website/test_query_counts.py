@@ -126,10 +126,9 @@ def test_notice_page_phases_and_attachments(columns, authority):
 @time_machine.travel(dt.datetime(2023, 11, 2, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
 def test_publicity_page_entries(home_page, authority):
     """A running publicity (2023-11-01 to 11-07, frozen on the 2nd) with its entries."""
-    from publicity import identity
     from publicity.demo import ensure_index
-    from publicity.identity import check_digit
-    from publicity.models import PublicityEntry, PublicityPage
+    from publicity.models import PublicityPage
+    from tests.factories import PublicityEntryFactory
 
     index = ensure_index(home_page)
     page = index.add_child(
@@ -147,21 +146,12 @@ def test_publicity_page_entries(home_page, authority):
     def add(k):
         base = page.entries.count()
         for j in range(base, base + k):
-            number = f"65010219850612{j % 1000:03d}"
-            number += check_digit(number)
-            PublicityEntry.objects.create(
+            PublicityEntryFactory(
                 publicity=page,
                 sort_order=j,
                 name=f"姓名{j}",
-                gender="男",
                 unit=f"单位{j % 3}",
-                series="工程系列",
                 specialty=f"专业{j % 4}",
-                level="中级",
-                qualification="工程师",
-                review_type="评审",
-                id_hash=identity.id_hash(number),
-                id_masked=identity.mask(number),
             )
 
     assert_constant(page.url, add)
