@@ -101,9 +101,10 @@ class PublicityPageQuerySet(PageQuerySet):
             .order_by("start_date")
         )
 
-    def ended(self):
-        """Publicity the scheduler has unpublished at the end of its period."""
-        return self.filter(live=False, expired=True)
+    def ended(self, now: datetime.datetime | None = None):
+        """Publicity whose period is over (24:00 of the last working day has passed), live or
+        already unpublished by the scheduler: the query form of ``PublicityPage.has_ended``."""
+        return self.filter(end_date__lt=workdays.today_in_shanghai(now or timezone.now()))
 
 
 class PublicityIndexPage(Page):
@@ -129,8 +130,13 @@ class PublicityIndexPage(Page):
         except Http404:
             if len(path_components) != 1:
                 raise
-        ended = PublicityPage.objects.child_of(self).ended().filter(slug=path_components[0]).first()
-        if ended is None or not ended.has_ended:
+        ended = (
+            PublicityPage.objects.child_of(self)
+            .ended()
+            .filter(slug=path_components[0], live=False, expired=True)
+            .first()
+        )
+        if ended is None:
             raise Http404
         from wagtail.url_routing import RouteResult
 

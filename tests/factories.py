@@ -138,6 +138,14 @@ class TemplatePageFactory(wagtail_factories.PageFactory):
 # -- publicity -------------------------------------------------------------------------------
 
 
+class PublicityIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = "publicity.PublicityIndexPage"
+
+    title = "评审结果公示"
+    slug = "publicity"
+
+
 class PublicityPageFactory(wagtail_factories.PageFactory):
     """A publicity page (not published: call ``page.save_revision().publish()`` when needed)."""
 
@@ -152,29 +160,38 @@ class PublicityPageFactory(wagtail_factories.PageFactory):
     objection_contact = "电话：0991—3757772"
 
 
-class PublicityEntryFactory(DjangoModelFactory):
-    """One name on a publicity list; ``id_number=`` gives the (unstored) ID number."""
+class PersonFactory(DjangoModelFactory):
+    """The person fields shared by publicity entries and approved persons; ``id_number=`` gives
+    the (unstored) ID number, whose hash, mask and gender are stored."""
 
     class Meta:
-        model = "publicity.PublicityEntry"
+        abstract = True
         exclude = ("stored",)
 
     class Params:
         id_number = factory.Sequence(unique_id_number)
 
-    publicity = factory.SubFactory(PublicityPageFactory)
     sort_order = factory.Sequence(int)
-    name = factory.Sequence(lambda n: f"姓名{n}")
-    stored = factory.LazyAttribute(lambda entry: stored_id(entry.id_number))
-    gender = factory.LazyAttribute(lambda entry: entry.stored["gender"])
+    stored = factory.LazyAttribute(lambda person: stored_id(person.id_number))
+    gender = factory.LazyAttribute(lambda person: person.stored["gender"])
     unit = "新疆某某建设工程有限公司"
     series = "工程系列"
     specialty = "建筑工程"
     level = "中级"
     qualification = "工程师"
     review_type = "评审"
-    id_hash = factory.LazyAttribute(lambda entry: entry.stored["id_hash"])
-    id_masked = factory.LazyAttribute(lambda entry: entry.stored["id_masked"])
+    id_hash = factory.LazyAttribute(lambda person: person.stored["id_hash"])
+    id_masked = factory.LazyAttribute(lambda person: person.stored["id_masked"])
+
+
+class PublicityEntryFactory(PersonFactory):
+    """One name on a publicity list."""
+
+    class Meta:
+        model = "publicity.PublicityEntry"
+
+    publicity = factory.SubFactory(PublicityPageFactory)
+    name = factory.Sequence(lambda n: f"姓名{n}")
 
 
 class ObjectionFactory(DjangoModelFactory):
@@ -211,30 +228,15 @@ class ApprovalDocumentFactory(DjangoModelFactory):
                 make(document=self, sort_order=i, **kwargs)
 
 
-class ApprovedPersonFactory(DjangoModelFactory):
-    """One person of an approval document; ``id_number=`` gives the (unstored) ID number."""
+class ApprovedPersonFactory(PersonFactory):
+    """One person of an approval document."""
 
     class Meta:
         model = "approvals.ApprovedPerson"
-        exclude = ("stored",)
-
-    class Params:
-        id_number = factory.Sequence(unique_id_number)
 
     document = factory.SubFactory(ApprovalDocumentFactory)
-    sort_order = factory.Sequence(int)
     name = "王小明"
-    stored = factory.LazyAttribute(lambda person: stored_id(person.id_number))
-    gender = factory.LazyAttribute(lambda person: person.stored["gender"])
     birth_month = factory.LazyAttribute(lambda person: person.stored["birth_month"])
-    unit = "新疆某某建设工程有限公司"
-    series = "工程系列"
-    specialty = "建筑工程"
-    qualification = "工程师"
-    level = "中级"
-    review_type = "评审"
-    id_hash = factory.LazyAttribute(lambda person: person.stored["id_hash"])
-    id_masked = factory.LazyAttribute(lambda person: person.stored["id_masked"])
 
 
 class CertificateFactory(DjangoModelFactory):

@@ -37,11 +37,8 @@ def test_check_character_matches_the_standard_example():
 @pytest.mark.django_db
 def test_factories_build_a_consistent_object_graph(home_page):
     from approvals.models import ApprovalDocument
-    from publicity.models import PublicityIndexPage
 
-    index = PublicityIndexPage.objects.first() or home_page.add_child(
-        instance=PublicityIndexPage(title="公示", slug="publicity")
-    )
+    index = factories.PublicityIndexPageFactory(parent=home_page)
     entry = factories.PublicityEntryFactory(publicity__parent=index, name="王小明")
     assert entry.publicity.get_parent().specific == index
     assert len(entry.id_hash) == 64 and "*" in entry.id_masked

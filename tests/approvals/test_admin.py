@@ -10,7 +10,11 @@ from wagtail.models import ModelLogEntry
 
 from approvals.issuing.issue import issue_approval
 from approvals.models import ApprovalDocument, Certificate, DocumentStatus
-from tests.factories import PublicityEntryFactory
+from tests.factories import (
+    PublicityEntryFactory,
+    PublicityIndexPageFactory,
+    PublicityPageFactory,
+)
 
 from .helpers import id_number, make_document
 
@@ -184,21 +188,12 @@ def test_from_publicity_requires_ended_period(admin_client, authority, time_mach
 
 
 def _publicity(authority):
-    from publicity.models import PublicityIndexPage, PublicityPage
     from website.models import HomePage
 
-    root = HomePage.objects.get()
-    index = PublicityIndexPage.objects.first() or root.add_child(
-        instance=PublicityIndexPage(title="公示", slug="publicity")
-    )
-    return index.add_child(
-        instance=PublicityPage(
-            title="2023年度工程系列中级职称评审结果公示",
-            slug="gs-2023",
-            authority=authority,
-            review_committee="工程系列中级评审委员会",
-            start_date=dt.date(2023, 11, 1),
-            working_days=5,
-            objection_contact="0991-3757772",
-        )
+    return PublicityPageFactory(
+        parent=PublicityIndexPageFactory(parent=HomePage.objects.get()),
+        title="2023年度工程系列中级职称评审结果公示",
+        slug="gs-2023",
+        authority=authority,
+        start_date=dt.date(2023, 11, 1),
     )

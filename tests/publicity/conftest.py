@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -16,10 +15,8 @@ def at(year, month, day, hour=12, minute=0):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def _clear_cache(clear_cache):
+    """Every publicity test starts without rate-limit counters."""
 
 
 @pytest.fixture
