@@ -426,7 +426,7 @@ class PublicityPage(RoutablePageMixin, Page):
 
     def objection_url(self, request: HttpRequest | None = None) -> str:
         """Where objections to this publicity are filed (``<page url>objection/``)."""
-        return f"{self.get_url(request)}{OBJECTION_PATH}/"
+        return self.get_url(request) + self.reverse_subpage("objection")
 
     @cached_property
     def specialties(self) -> list[str]:

@@ -127,23 +127,17 @@ class NoticePageFactory(wagtail_factories.PageFactory):
 
 
 class TemplatePageFactory(wagtail_factories.PageFactory):
+    """An attachment template without a body: no generated downloads unless one is given."""
+
     class Meta:
         model = "notices.TemplatePage"
 
+    summary = "申报人填写，一式两份。"
     title = factory.Sequence(lambda n: f"附件{n}：职称评审申报表")
     slug = factory.Sequence(lambda n: f"template-{n}")
-    summary = "申报人填写，一式两份。"
 
 
 # -- publicity -------------------------------------------------------------------------------
-
-
-class PublicityIndexPageFactory(wagtail_factories.PageFactory):
-    class Meta:
-        model = "publicity.PublicityIndexPage"
-
-    title = "评审结果公示"
-    slug = "publicity"
 
 
 class PublicityPageFactory(wagtail_factories.PageFactory):
@@ -158,6 +152,16 @@ class PublicityPageFactory(wagtail_factories.PageFactory):
     review_committee = "工程系列中级评审委员会"
     start_date = dt.date(2023, 11, 1)
     objection_contact = "电话：0991—3757772"
+
+
+class PublicityIndexPageFactory(wagtail_factories.PageFactory):
+    """The 公示 column (one per site)."""
+
+    class Meta:
+        model = "publicity.PublicityIndexPage"
+
+    title = "评审结果公示"
+    slug = "publicity"
 
 
 class PersonFactory(DjangoModelFactory):

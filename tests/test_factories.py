@@ -54,6 +54,9 @@ def test_factories_build_a_consistent_object_graph(home_page):
 
     notice = factories.NoticePageFactory(parent=home_page)
     assert notice.get_parent().pk == home_page.pk and notice.authority.slug.startswith("authority")
+    template = factories.TemplatePageFactory(parent=home_page)
+    assert template.formats() == []  # nothing to generate from an empty body
+    assert factories.SeriesFactory().name.startswith("测试系列")
     editor = factories.UserFactory(groups=["Editors", "Moderators"])
     assert set(editor.groups.values_list("name", flat=True)) == {"Editors", "Moderators"}
     assert editor.check_password("pw-test-123")
