@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+
+import pytest
 
 from approvals.models import ApprovalDocument
 from tests.factories import ApprovalDocumentFactory, ApprovedPersonFactory, chinese_id_number
@@ -24,6 +28,15 @@ def person_name(i: int) -> str:
     return NAMES[i % len(NAMES)] + suffix.translate(
         str.maketrans("0123456789", "〇一二三四五六七八九")
     )
+
+
+def require_tools(*tools: str) -> None:
+    """Skip when a command-line tool is missing (pdftoppm, zbarimg…), but fail on CI."""
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI 缺少工具：{missing}")
+        pytest.skip(f"missing {missing}")
 
 
 def make_document(
