@@ -122,6 +122,7 @@ def test_admin_import_with_bad_rows_imports_nothing_until_asked(admin_client, ma
     content = response.content.decode()
     assert response.status_code == 400
     assert "第 4 行" in content and "缺少姓名" in content
+    assert "只导入有效行（1 行）" in content and f'value="{response.context["token"]}"' in content
     assert page.entries.count() == 0
     token = response.context["token"]
     response = admin_client.post(
