@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from approvals.models import ApprovalDocument, ApprovalIndexPage, ApprovedPerson, DocumentStatus
-from website.demo import ensure_authorities, ensure_home_page
+from website.demo import ensure_authorities, ensure_child_page, ensure_home_page
 
 FALLBACK_TITLE = "关于艾力江等3名同志取得专业技术职务任职资格的通知"
 ENDED_PUBLICITY_SLUG = "bayingol-engineering-2023"
@@ -22,17 +22,13 @@ FALLBACK_PEOPLE = [
 
 
 def ensure_index() -> ApprovalIndexPage:
-    home = ensure_home_page()
-    index = ApprovalIndexPage.objects.child_of(home).filter(slug="approvals").first()
-    if index is None:
-        index = home.add_child(
-            instance=ApprovalIndexPage(
-                title="任职资格审批文件",
-                slug="approvals",
-                intro="<p>职称评审结果经公示无异议后，由发文机关印发任职资格审批文件并签发职称电子证书。</p>",
-            )
-        )
-    return index
+    return ensure_child_page(
+        ensure_home_page(),
+        ApprovalIndexPage,
+        "approvals",
+        title="任职资格审批文件",
+        intro="<p>职称评审结果经公示无异议后，由发文机关印发任职资格审批文件并签发职称电子证书。</p>",
+    )
 
 
 def _from_publicity():

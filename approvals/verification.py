@@ -33,7 +33,6 @@ from approvals.crypto.keys import public_key_fingerprint
 from approvals.crypto.signing import run_outside_event_loop
 from approvals.crypto.tokens import TokenStatus
 from approvals.models import (
-    PUBLIC_DOCUMENT_STATUSES,
     ApprovalDocument,
     Certificate,
     PlatformCA,
@@ -313,7 +312,8 @@ def verify_upload(data: bytes) -> Verification:
         result.sha256, result.key_id = pdf.sha256, pdf.key_id
         return result
     document = (
-        ApprovalDocument.objects.filter(pdf_sha256=pdf.sha256, status__in=PUBLIC_DOCUMENT_STATUSES)
+        ApprovalDocument.objects.public()
+        .filter(pdf_sha256=pdf.sha256)
         .select_related("authority")
         .first()
     )

@@ -1,7 +1,7 @@
 """iCalendar (RFC 5545) export of a notice's dated phases as all-day events.
 
-Written by hand: a handful of properties, with the escaping and 75-octet line folding the
-RFC requires (folding counts UTF-8 octets, so Chinese text must not be split mid-character).
+Written with the ``icalendar`` library, which does the TEXT escaping and the 75-octet line
+folding (never inside a UTF-8 character, so Chinese text stays intact).
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+import icalendar
 
 PRODID = "-//职称公示与证书平台//通知公告//ZH"
 TIMEZONE = "Asia/Shanghai"
@@ -24,63 +26,30 @@ class CalendarEvent:
     url: str = ""
 
 
-def escape_text(value: str) -> str:
-    """TEXT value escaping (RFC 5545 §3.3.11)."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def fold(line: str) -> str:
-    """Fold a content line at 75 octets, never inside a UTF-8 character (RFC 5545 §3.1)."""
-    out: list[str] = []
-    current = ""
-    size = 0
-    limit = 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            out.append(current)
-            current = " "
-            size = 1
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
-
-
-def build_calendar(name: str, events: Iterable[CalendarEvent], stamp: dt.datetime) -> str:
+def build_calendar(name: str, events: Iterable[CalendarEvent], stamp: dt.datetime) -> bytes:
     """A VCALENDAR with one all-day VEVENT per event; `stamp` is DTSTAMP (UTC)."""
-    stamp_text = stamp.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(name)}",
-        f"X-WR-TIMEZONE:{TIMEZONE}",
-    ]
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", TIMEZONE)
+    stamp = stamp.astimezone(dt.UTC)
     for event in events:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{event.uid}",
-            f"DTSTAMP:{stamp_text}",
-            f"DTSTART;VALUE=DATE:{event.start:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{event.end + dt.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{escape_text(event.summary)}",
-        ]
+        vevent = icalendar.Event()
+        vevent.add("uid", event.uid)
+        vevent.add("dtstamp", stamp)
+        vevent.add("dtstart", event.start)
+        vevent.add("dtend", event.end + dt.timedelta(days=1))
+        vevent.add("summary", event.summary)
         if event.description:
-            lines.append(f"DESCRIPTION:{escape_text(event.description)}")
+            vevent.add("description", event.description)
         if event.url:
-            lines.append(f"URL:{event.url}")
-        lines += ["TRANSP:TRANSPARENT", "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+            vevent.add("url", event.url)
+        vevent.add("transp", "TRANSPARENT")
+        calendar.add_component(vevent)
+    return calendar.to_ical()
 
 
 def notice_events(notice, base_url: str, host: str) -> list[CalendarEvent]:

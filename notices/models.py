@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Prefetch
@@ -105,19 +105,11 @@ class NoticeIndexPage(Page):
             notices = notices.filter(series__id=int(filters["series"]))
         if filters["level"] in Level.values:
             notices = notices.filter(levels__contains=filters["level"])
-        paginator = Paginator(notices, NOTICES_PER_PAGE)
-        try:
-            page_obj = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            page_obj = paginator.page(1)
-        except EmptyPage:
-            page_obj = paginator.page(paginator.num_pages)
-        query = "&".join(f"{key}={value}" for key, value in filters.items() if value)
+        page_obj = Paginator(notices, NOTICES_PER_PAGE).get_page(request.GET.get("page"))
         context.update(
             page_obj=page_obj,
             notices=page_obj.object_list,
             filters=filters,
-            querystring_base=f"{query}&" if query else "",
             years=NoticePage.objects.live()
             .child_of(self)
             .order_by("-review_year")

@@ -8,6 +8,10 @@ class PublicityConfig(AppConfig):
     def ready(self) -> None:
         import pagecache
 
+        from . import calendar_store, workdays
+
+        workdays.use_store(calendar_store)
+
         # Entries edited in a live page show at once (a roster import, a bulk_create, purges
         # itself); the working-day calendar (a year confirmed or sent back to draft, a day edited)
         # changes every running publicity's end date.

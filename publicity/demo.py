@@ -13,7 +13,7 @@ from django.db import transaction
 from wagtail.models import Page
 
 from website import identity
-from website.demo import ensure_authorities, ensure_home_page, ensure_series
+from website.demo import ensure_authorities, ensure_child_page, ensure_home_page, ensure_series
 from website.models import HomePage
 
 from . import workdays
@@ -108,17 +108,13 @@ def ended_people() -> list[dict]:
 
 
 def ensure_index(home: HomePage) -> PublicityIndexPage:
-    index = PublicityIndexPage.objects.child_of(home).filter(slug="publicity").first()
-    if index is None:
-        index = home.add_child(
-            instance=PublicityIndexPage(
-                title="评审结果公示",
-                slug="publicity",
-                intro="<p>职称评审结果公示期为5个工作日。公示期内对公示人员有异议的，可在公示页面提出。</p>",
-            )
-        )
-        index.save_revision().publish()
-    return index
+    return ensure_child_page(
+        home,
+        PublicityIndexPage,
+        "publicity",
+        title="评审结果公示",
+        intro="<p>职称评审结果公示期为5个工作日。公示期内对公示人员有异议的，可在公示页面提出。</p>",
+    )
 
 
 def running_start(today: datetime.date, region: str | None) -> datetime.date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 
 from .objections import AttachmentRejected, check_attachment
 
@@ -53,6 +54,14 @@ class ObjectionForm(forms.Form):
         return attachment
 
 
+ROSTER_MAX_BYTES = 5 * 1024 * 1024
+
+
+def max_bytes() -> int:
+    """The roster upload cap (settings.PUBLICITY_ROSTER_MAX_BYTES, else 5 MB)."""
+    return getattr(settings, "PUBLICITY_ROSTER_MAX_BYTES", ROSTER_MAX_BYTES)
+
+
 class RosterUploadForm(forms.Form):
     """申报人员花名册 upload: XLSX or CSV, plus series/specialty when the file has none."""
 
@@ -77,6 +86,4 @@ class RosterUploadForm(forms.Form):
 
     def uploaded_bytes(self) -> bytes:
         """The file's bytes, one past the cap so the parser can tell an oversized file."""
-        from .roster import max_bytes
-
         return self.cleaned_data["file"].read(max_bytes() + 1)

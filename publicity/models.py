@@ -13,14 +13,19 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.views.decorators.cache import never_cache
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from website.choices import REGION_CHOICES, Gender, ReviewType
@@ -28,8 +33,10 @@ from website.formatting import cn_date
 from website.people import PersonFields
 from website.storage import private_storage
 
-from . import workdays
+from . import objections, workdays
+from .forms import ObjectionForm
 from .panels import PublicityPeriodPanel
+from .roster_html import build_roster, entry_options_html
 
 
 class CalendarYear(models.Model):
@@ -177,6 +184,36 @@ class CalendarDay(models.Model):
             )
 
 
+class PublicityPageQuerySet(PageQuerySet):
+    def running(self, now: datetime.datetime | None = None):
+        """Live publicity whose period has not ended (request-time check, scheduler or not)."""
+        now = now or timezone.now()
+        return (
+            self.live()
+            .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+            .filter(end_date__gte=workdays.today_in_shanghai(now))
+            .select_related("authority")
+            .order_by("end_date", "-start_date")
+        )
+
+    def upcoming(self, now: datetime.datetime | None = None):
+        """Publicity scheduled to go live later (approved for publishing, not live yet)."""
+        now = now or timezone.now()
+        return (
+            self.filter(
+                live=False, go_live_at__gt=now, _revisions__approved_go_live_at__isnull=False
+            )
+            .distinct()
+            .select_related("authority")
+            .order_by("start_date")
+        )
+
+    def ended(self, now: datetime.datetime | None = None):
+        """Publicity whose period is over (24:00 of the last working day has passed), live or
+        already unpublished by the scheduler: the query form of ``PublicityPage.has_ended``."""
+        return self.filter(end_date__lt=workdays.today_in_shanghai(now or timezone.now()))
+
+
 class PublicityIndexPage(Page):
     """公示 column: running publicity, newest first; ended ones are gone from here."""
 
@@ -202,10 +239,11 @@ class PublicityIndexPage(Page):
                 raise
         ended = (
             PublicityPage.objects.child_of(self)
+            .ended()
             .filter(slug=path_components[0], live=False, expired=True)
             .first()
         )
-        if ended is None or not ended.has_ended:
+        if ended is None:
             raise Http404
         from wagtail.url_routing import RouteResult
 
@@ -214,43 +252,20 @@ class PublicityIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         children = PublicityPage.objects.child_of(self)
-        context["running"] = running_publicity(children)
-        context["upcoming"] = upcoming_publicity(children)
+        context["running"] = children.running()
+        context["upcoming"] = children.upcoming()
         return context
 
 
-def running_publicity(queryset=None, now: datetime.datetime | None = None):
-    """Live publicity whose period has not ended (request-time check, scheduler or not)."""
-    now = now or timezone.now()
-    queryset = queryset if queryset is not None else PublicityPage.objects.all()
-    return (
-        queryset.live()
-        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
-        .filter(end_date__gte=workdays.today_in_shanghai(now))
-        .select_related("authority")
-        .order_by("end_date", "-start_date")
-    )
-
-
-def upcoming_publicity(queryset=None, now: datetime.datetime | None = None):
-    """Publicity scheduled to go live later (approved for publishing, not live yet)."""
-    now = now or timezone.now()
-    queryset = queryset if queryset is not None else PublicityPage.objects.all()
-    return (
-        queryset.filter(
-            live=False, go_live_at__gt=now, _revisions__approved_go_live_at__isnull=False
-        )
-        .distinct()
-        .select_related("authority")
-        .order_by("start_date")
-    )
-
-
 OBJECTION_PATH = "objection"
+# Ended publicity answers 410 Gone: the names were withdrawn on purpose and will not return.
+ENDED_STATUS = 410
 
 
-class PublicityPage(Page):
+class PublicityPage(RoutablePageMixin, Page):
     """一次公示: the names that passed a review meeting, posted for N working days."""
+
+    objects = PageManager.from_queryset(PublicityPageQuerySet)()
 
     notice = models.ForeignKey(
         "wagtailcore.Page",
@@ -428,24 +443,96 @@ class PublicityPage(Page):
             return []
         return super().get_sitemap_urls(request)
 
-    def route(self, request, path_components):
-        # The objection form has its own address (…/objection/): it carries a CSRF token and a
-        # receipt, so it is rendered per visitor, while the list itself is the same for every
-        # visitor and may be served from the page cache.
-        if path_components == [OBJECTION_PATH] and self.live:
-            from wagtail.url_routing import RouteResult
+    # The list is the same for every visitor and may be served from the page cache; the
+    # objection form has its own address (…/objection/) because it carries a CSRF token and a
+    # receipt, so it is rendered per visitor and never cached.
 
-            return RouteResult(self, kwargs={"objection": True})
-        return super().route(request, path_components)
+    def serve(self, request: HttpRequest, view=None, args=None, kwargs=None):
+        if self.has_ended and not getattr(request, "is_preview", False):
+            # Before the scheduler unpublishes it, and after (routed here by the index page).
+            return TemplateResponse(
+                request,
+                "publicity/publicity_ended.html",
+                {"page": self, "ended_label": f"公示已于{cn_date(self.end_date)}结束"},
+                status=ENDED_STATUS,
+            )
+        if view is None:  # previews and pages routed by the index: the list
+            return self.index_route(request)
+        return super().serve(request, view, args, kwargs)
+
+    @path("")
+    def index_route(self, request: HttpRequest):
+        """The list, with an objection link per name while running."""
+        is_preview = getattr(request, "is_preview", False)
+        if request.method not in ("GET", "HEAD") and not is_preview:
+            # Objections are filed at the objection address; the list only answers GET.
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        running = self.is_running
+        return self.render(
+            request,
+            context_overrides={
+                "roster": build_roster(self, request, running=running),
+                "is_running": running,
+                "remaining_days": self.remaining_working_days(),
+                "objection_url": self.objection_url(request),
+            },
+        )
+
+    @path(f"{OBJECTION_PATH}/", name="objection")
+    @method_decorator(never_cache)
+    def objection_route(self, request: HttpRequest):
+        """异议: GET shows the form (``?entry=`` preselects a name), POST files while running."""
+        form = None
+        status = 200
+        rate_limited = False
+        if request.method == "POST" and self.is_running:
+            if objections.rate_limited(request):
+                rate_limited = True
+                status = 429
+                form = ObjectionForm(request.POST, page=self)
+            else:
+                form = ObjectionForm(request.POST, request.FILES, page=self)
+                if form.is_valid():
+                    objection = Objection.file(form.cleaned_data)
+                    objections.record_submission(request)
+                    return HttpResponseRedirect(
+                        f"{self.objection_url(request)}?receipt={objection.confirmation_number}"
+                    )
+                status = 400
+        elif request.method == "POST":
+            status = 403
+        if form is None:
+            form = ObjectionForm(page=self, initial={"entry": request.GET.get("entry", "")})
+        try:
+            selected = int(form["entry"].value() or 0)
+        except (TypeError, ValueError):
+            selected = 0
+        receipt = request.GET.get("receipt", "")
+        if (
+            receipt
+            and not Objection.objects.filter(
+                confirmation_number=receipt, entry__publicity=self
+            ).exists()
+        ):
+            receipt = ""
+        response = self.render(
+            request,
+            template="publicity/publicity_objection.html",
+            context_overrides={
+                "is_running": self.is_running,
+                "entry_options": entry_options_html(self, selected),
+                "objection_form": form,
+                "rate_limited": rate_limited,
+                "receipt": receipt,
+                "objection_url": self.objection_url(request),
+            },
+        )
+        response.status_code = status
+        return response
 
     def objection_url(self, request: HttpRequest | None = None) -> str:
         """Where objections to this publicity are filed (``<page url>objection/``)."""
-        return f"{self.get_url(request)}{OBJECTION_PATH}/"
-
-    def serve(self, request: HttpRequest, *args, objection: bool = False, **kwargs):
-        from .views import serve_publicity
-
-        return serve_publicity(self, request, objection=objection)
+        return self.get_url(request) + self.reverse_subpage("objection")
 
     @cached_property
     def specialties(self) -> list[str]:
@@ -574,6 +661,18 @@ class Objection(models.Model):
     @property
     def publicity(self) -> PublicityPage:
         return self.entry.publicity
+
+    @classmethod
+    def file(cls, data: dict) -> Objection:
+        """Store an objection from the public form's cleaned data; the authority is told
+        after commit (a rolled-back objection sends no mail)."""
+        objection = cls(entry=data["entry"], contact=data["contact"], facts=data["facts"])
+        if data.get("attachment"):
+            upload = data["attachment"]
+            objection.attachment.save(upload.name, upload, save=False)
+        objection.save()
+        transaction.on_commit(lambda: objections.notify_authority(objection))
+        return objection
 
 
 def update_exclusion(entry: PublicityEntry) -> None:

@@ -5,6 +5,7 @@ The client is who ``website.ratelimit.client_ip`` says (trusted proxies only).""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -13,7 +14,8 @@ from django.urls import reverse
 
 from website import ratelimit
 
-from .models import Objection
+if TYPE_CHECKING:  # the models use this module when an objection is filed
+    from .models import Objection
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,6 @@ import io
 import zipfile
 from dataclasses import asdict, dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 
 import pagecache
@@ -21,9 +20,9 @@ from website import identity
 from website.choices import Gender, Level, ReviewType
 from website.people import copy_person, person_field_names
 
+from .forms import max_bytes
 from .models import PublicityEntry, PublicityPage
 
-ROSTER_MAX_BYTES = 5 * 1024 * 1024
 REQUIRED_COLUMNS = ["姓名", "性别", "身份证号码", "拟晋升专业技术职务", "工作单位", "是否通过"]
 OPTIONAL_COLUMNS = [
     "序号", "族别", "政治面貌", "现任专业技术职务", "获现任专业技术职务时间", "备注",
@@ -141,11 +140,6 @@ def _decode(data: bytes) -> str:
         return data.decode("gb18030")
     except UnicodeDecodeError:
         raise RosterFileError("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GB18030 编码。") from None
-
-
-def max_bytes() -> int:
-    """The upload cap (settings.PUBLICITY_ROSTER_MAX_BYTES, else 5 MB); views read one byte more."""
-    return getattr(settings, "PUBLICITY_ROSTER_MAX_BYTES", ROSTER_MAX_BYTES)
 
 
 def read_table(data: bytes, filename: str = "") -> list[list[str]]:

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from chinese_calendar.constants import Holiday
@@ -177,7 +178,7 @@ class WorkingCalendar:
         if self.years is not None:
             found = {r: s for (y, r), s in self.years.items() if y == year and r in regions}
             return found, 0
-        return _load_years(year, regions)
+        return _get_store().load_years(year, regions)
 
     def _year(self, year: int) -> tuple[YearSchedule | None, YearSchedule | None, int]:
         """(national schedule, regional schedule, national drafts) for one year."""
@@ -207,9 +208,7 @@ class WorkingCalendar:
             elif self.years is not None:
                 self._keeps_own = any(r in chain for (_y, r) in self.years)
             else:
-                from .models import CalendarYear
-
-                self._keeps_own = CalendarYear.objects.filter(region__in=chain).exists()
+                self._keeps_own = _get_store().has_regional_years(chain)
         return self._keeps_own
 
     # -- answers ---------------------------------------------------------------------------
@@ -244,27 +243,30 @@ class WorkingCalendar:
         return messages
 
 
-def _load_years(year: int, regions: list[str]) -> tuple[dict[str, YearSchedule], int]:
-    from .models import CalendarDay, CalendarYear
+class CalendarStore(Protocol):
+    """Where entered years live (the database, via ``publicity.calendar_store``)."""
 
-    rows = list(
-        CalendarYear.objects.filter(year=year, region__in=regions).values_list(
-            "pk", "region", "status", "source"
-        )
-    )
-    complete = {pk: (region, source) for pk, region, status, source in rows if status == "complete"}
-    drafts = sum(1 for _pk, region, status, _s in rows if status != "complete" and region == "")
-    days: dict[int, dict[datetime.date, Override]] = {pk: {} for pk in complete}
-    if complete:
-        for pk, date, working, name in CalendarDay.objects.filter(
-            calendar_year__in=list(complete)
-        ).values_list("calendar_year", "date", "is_working", "name"):
-            days[pk][date] = Override(working, name)
-    found = {
-        region: YearSchedule(year, region, days[pk], source)
-        for pk, (region, source) in complete.items()
-    }
-    return found, drafts
+    def load_years(self, year: int, regions: list[str]) -> tuple[dict[str, YearSchedule], int]:
+        """Confirmed schedules of `year` by region, and how many national drafts exist."""
+
+    def has_regional_years(self, regions: list[str]) -> bool:
+        """Whether any of `regions` has ever had a year entered."""
+
+
+_store: CalendarStore | None = None
+
+
+def use_store(store: CalendarStore) -> None:
+    """Set where entered years are read from; the publicity app does it when it is ready, so
+    this module (plain rules, testable without a database) never imports the models."""
+    global _store
+    _store = store
+
+
+def _get_store() -> CalendarStore:
+    if _store is None:
+        raise RuntimeError("工作日历的数据来源未设置（publicity 应用尚未加载）。")
+    return _store
 
 
 def _calendar(region: str | None, calendar: WorkingCalendar | None) -> WorkingCalendar:

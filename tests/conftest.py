@@ -32,6 +32,16 @@ def admin_client(client, django_user_model):
 
 
 @pytest.fixture
+def clear_cache():
+    """An empty default cache before and after the test (rate-limit counters live there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def search_index(settings):
     """An empty search index that follows every change, as on the site.
 

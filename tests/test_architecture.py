@@ -30,19 +30,7 @@ KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset()
 # Module sets allowed to form an import cycle, removed by the architecture refactor (issue 10).
 # publicity.models defers `from .views import serve_publicity` to a method; the views import the
 # models: RoutablePageMixin for the objection route breaks it.
-KNOWN_CYCLES: tuple[frozenset[str], ...] = (
-    frozenset(
-        {
-            "publicity.forms",
-            "publicity.models",
-            "publicity.objections",
-            "publicity.panels",
-            "publicity.roster",
-            "publicity.views",
-            "publicity.workdays",
-        }
-    ),
-)
+KNOWN_CYCLES: tuple[frozenset[str], ...] = ()
 
 
 @dataclass(frozen=True)

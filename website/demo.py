@@ -129,6 +129,15 @@ def ensure_home_page() -> HomePage:
     return home
 
 
+def ensure_child_page(parent: Page, model: type[Page], slug: str, **fields) -> Page:
+    """The ``model`` page at ``slug`` under ``parent``; created and published when missing."""
+    page = model.objects.child_of(parent).filter(slug=slug).first()
+    if page is None:
+        page = parent.add_child(instance=model(slug=slug, live=False, **fields))
+        page.save_revision().publish()
+    return page
+
+
 def ensure_authorities() -> dict[str, Authority]:
     """The authorities named in the seeds, by slug."""
     result = {}

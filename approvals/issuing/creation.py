@@ -82,8 +82,7 @@ def ended_publicity_pages():
     """Publicity pages whose period has ended, newest first (for the admin's choice)."""
     from publicity.models import PublicityPage
 
-    pages = PublicityPage.objects.select_related("authority").order_by("-end_date")
-    return [page for page in pages if page.has_ended]
+    return list(PublicityPage.objects.ended().select_related("authority").order_by("-end_date"))
 
 
 # --- from a roster file ----------------------------------------------------------------------

@@ -20,6 +20,7 @@ from website.storage import private_storage
 
 __all__ = [
     "ApprovalDocument",
+    "ApprovalDocumentQuerySet",
     "ApprovedPerson",
     "DocumentCounter",
     "DocumentStatus",
@@ -73,6 +74,12 @@ class DocumentCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority} {self.year} {self.get_kind_display()}：{self.last}"
+
+
+class ApprovalDocumentQuerySet(models.QuerySet):
+    def public(self):
+        """Issued documents and those superseded by a correction: what visitors may see."""
+        return self.filter(status__in=PUBLIC_DOCUMENT_STATUSES)
 
 
 class ApprovalDocument(index.Indexed, ClusterableModel):
@@ -166,6 +173,8 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
         index.FilterField("authority"),
     ]
 
+    objects = ApprovalDocumentQuerySet.as_manager()
+
     class Meta:
         verbose_name = "任职资格审批文件"
         verbose_name_plural = "任职资格审批文件"
@@ -178,7 +187,7 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
     @classmethod
     def get_indexed_objects(cls):
         """Drafts (and their persons' names) never enter the search index."""
-        return super().get_indexed_objects().filter(status__in=PUBLIC_DOCUMENT_STATUSES)
+        return super().get_indexed_objects().public()
 
     def search_persons(self) -> str:
         """The approved persons' names and units, one "姓名 单位" per line, for the index."""

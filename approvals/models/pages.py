@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from approvals.models.documents import LISTING_ORDER, PUBLIC_DOCUMENT_STATUSES, ApprovalDocument
+from approvals.models.documents import LISTING_ORDER, ApprovalDocument
 
 __all__ = ["ApprovalIndexPage"]
 
@@ -32,7 +32,7 @@ class ApprovalIndexPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         documents = (
-            ApprovalDocument.objects.filter(status__in=PUBLIC_DOCUMENT_STATUSES)
+            ApprovalDocument.objects.public()
             .select_related("authority", "supersedes")
             .order_by(*LISTING_ORDER)
         )
@@ -40,7 +40,7 @@ class ApprovalIndexPage(Page):
             {y for y in documents.values_list("year", flat=True) if y is not None}, reverse=True
         )
         authorities = Authority.objects.filter(
-            approval_documents__status__in=PUBLIC_DOCUMENT_STATUSES
+            approval_documents__in=ApprovalDocument.objects.public()
         ).distinct()
         year = request.GET.get("year", "")
         authority = request.GET.get("authority", "")
@@ -48,14 +48,7 @@ class ApprovalIndexPage(Page):
             documents = documents.filter(year=int(year))
         if authority:
             documents = documents.filter(authority__slug=authority)
-        paginator = Paginator(documents, self.per_page)
-        try:
-            page_obj = paginator.page(request.GET.get("page", 1))
-        except (EmptyPage, PageNotAnInteger):
-            page_obj = paginator.page(1)
-        query = "&".join(
-            f"{key}={value}" for key, value in (("year", year), ("authority", authority)) if value
-        )
+        page_obj = Paginator(documents, self.per_page).get_page(request.GET.get("page"))
         context.update(
             documents=page_obj.object_list,
             page_obj=page_obj,
@@ -63,6 +56,5 @@ class ApprovalIndexPage(Page):
             authorities=authorities,
             selected_year=year,
             selected_authority=authority,
-            querystring_base=f"{query}&" if query else "",
         )
         return context

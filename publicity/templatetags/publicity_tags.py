@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..models import running_publicity, upcoming_publicity
+from ..models import PublicityPage
 
 register = template.Library()
 
@@ -12,6 +12,6 @@ def publicity_home_section(context, limit: int = 5):
     """Running and upcoming publicity with their end dates."""
     return {
         "request": context.get("request"),
-        "running": list(running_publicity()[:limit]),
-        "upcoming": list(upcoming_publicity()[:limit]),
+        "running": list(PublicityPage.objects.running()[:limit]),
+        "upcoming": list(PublicityPage.objects.upcoming()[:limit]),
     }

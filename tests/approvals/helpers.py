@@ -3,17 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 
-from approvals.models import ApprovalDocument, ApprovedPerson
-from website.identity import check_digit, from_id_number
+import pytest
+
+from approvals.models import ApprovalDocument
+from tests.factories import ApprovalDocumentFactory, ApprovedPersonFactory, chinese_id_number
 
 NAMES = ["王小明", "李华", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周杰", "吴敏"]
 
 
 def id_number(i: int, birth: str = "19850612") -> str:
-    """A valid GB 11643 number, different for each i."""
-    first17 = f"650102{birth}{i % 1000:03d}"
-    return first17 + check_digit(first17)
+    """A valid GB 11643 number of Urumqi's Tianshan district (650102), different for each i:
+    the tests that type it back (download check, admin form) recompute it from ``i``."""
+    return chinese_id_number(
+        region="650102", birth=dt.datetime.strptime(birth, "%Y%m%d").date(), sequence=i
+    )
+
+
+def person_name(i: int) -> str:
+    """王小明, 李华, … then 王小明一〇, … (names only, so no digits in a Chinese name)."""
+    suffix = "" if i < len(NAMES) else str(i)
+    return NAMES[i % len(NAMES)] + suffix.translate(
+        str.maketrans("0123456789", "〇一二三四五六七八九")
+    )
+
+
+def require_tools(*tools: str) -> None:
+    """Skip when a command-line tool is missing (pdftoppm, zbarimg…), but fail on CI."""
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI 缺少工具：{missing}")
+        pytest.skip(f"missing {missing}")
 
 
 def make_document(
@@ -25,33 +48,9 @@ def make_document(
     **extra,
 ) -> ApprovalDocument:
     """A draft document with `n` persons (valid ID numbers, hashed and masked)."""
-    document = ApprovalDocument.objects.create(
-        authority=authority,
-        title=title,
-        addressees="区属各企业",
-        body="经评审委员会评审，下列同志取得相应专业技术职务任职资格。\n\n特此通知。",
-        date=date,
-        review_committee="工程系列中级专业技术职务任职资格评审委员会",
-        **extra,
-    )
+    document = ApprovalDocumentFactory(authority=authority, title=title, date=date, **extra)
     for i in range(n):
-        stored = from_id_number(id_number(i + 1))
-        ApprovedPerson.objects.create(
-            document=document,
-            sort_order=i,
-            name=NAMES[i % len(NAMES)]
-            + ("" if i < len(NAMES) else str(i)).translate(
-                str.maketrans("0123456789", "〇一二三四五六七八九")
-            ),
-            gender=stored["gender"],
-            birth_month=stored["birth_month"],
-            unit="新疆某某建设工程有限公司",
-            series="工程系列",
-            specialty="建筑工程",
-            qualification="工程师",
-            level="中级",
-            review_type="评审",
-            id_hash=stored["id_hash"],
-            id_masked=stored["id_masked"],
+        ApprovedPersonFactory(
+            document=document, sort_order=i, name=person_name(i), id_number=id_number(i + 1)
         )
     return document

@@ -10,6 +10,11 @@ from wagtail.models import ModelLogEntry
 
 from approvals.issuing.issue import issue_approval
 from approvals.models import ApprovalDocument, Certificate, DocumentStatus
+from tests.factories import (
+    PublicityEntryFactory,
+    PublicityIndexPageFactory,
+    PublicityPageFactory,
+)
 
 from .helpers import id_number, make_document
 
@@ -155,20 +160,15 @@ def test_certificate_list_search_and_revoke(admin_client, authority, signing_key
 
 def test_from_publicity_requires_ended_period(admin_client, authority, time_machine):
     from approvals.issuing.creation import CreationError, create_from_publicity
-    from website.identity import id_hash, mask
 
     publicity = _publicity(authority)
-    entries = publicity.entries
     for i, name in enumerate(["王小明", "李华"]):
-        entries.create(
-            sort_order=i, name=name, gender="男", unit="单位", series="工程系列",
-            specialty="建筑工程", level="中级", qualification="工程师", review_type="评审",
-            id_hash=id_hash(id_number(i + 1)), id_masked=mask(id_number(i + 1)),
-        )  # fmt: skip
-    entries.create(
-        sort_order=9, name="排除者", gender="女", unit="单位", series="工程系列",
-        specialty="建筑工程", level="中级", qualification="工程师", review_type="评审",
-        id_hash=id_hash(id_number(9)), id_masked=mask(id_number(9)), excluded=True,
+        PublicityEntryFactory(
+            publicity=publicity, sort_order=i, name=name, unit="单位", id_number=id_number(i + 1)
+        )
+    PublicityEntryFactory(
+        publicity=publicity, sort_order=9, name="排除者", unit="单位", id_number=id_number(9),
+        excluded=True,
     )  # fmt: skip
     time_machine.move_to(dt.datetime(2023, 11, 3, 12, tzinfo=dt.UTC))
     with pytest.raises(CreationError, match="尚未结束"):
@@ -188,21 +188,12 @@ def test_from_publicity_requires_ended_period(admin_client, authority, time_mach
 
 
 def _publicity(authority):
-    from publicity.models import PublicityIndexPage, PublicityPage
     from website.models import HomePage
 
-    root = HomePage.objects.get()
-    index = PublicityIndexPage.objects.first() or root.add_child(
-        instance=PublicityIndexPage(title="公示", slug="publicity")
-    )
-    return index.add_child(
-        instance=PublicityPage(
-            title="2023年度工程系列中级职称评审结果公示",
-            slug="gs-2023",
-            authority=authority,
-            review_committee="工程系列中级评审委员会",
-            start_date=dt.date(2023, 11, 1),
-            working_days=5,
-            objection_contact="0991-3757772",
-        )
+    return PublicityPageFactory(
+        parent=PublicityIndexPageFactory(parent=HomePage.objects.get()),
+        title="2023年度工程系列中级职称评审结果公示",
+        slug="gs-2023",
+        authority=authority,
+        start_date=dt.date(2023, 11, 1),
     )

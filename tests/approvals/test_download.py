@@ -5,22 +5,14 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from django.core.cache import cache
 
 from approvals.issuing.issue import issue_approval
 from approvals.retrieval import DOWNLOAD_FAILED, RATE_LIMITED
 
 from .helpers import id_number, make_document
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_cache")]
 URL = "/certificates/download/"
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

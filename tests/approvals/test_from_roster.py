@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
 
 from approvals.issuing import creation
 from approvals.issuing.issue import issue_approval
 from approvals.models import ApprovalDocument, ApprovedPerson, Certificate, DocumentStatus
 from publicity import roster
+from tests.factories import ROSTER_HEADER, roster_csv, roster_row, roster_xlsx
 from website import identity
 
 from .helpers import id_number
@@ -21,16 +19,13 @@ from .helpers import id_number
 pytestmark = pytest.mark.django_db
 
 URL = "/admin/approvals/documents/from-roster/"
-HEADER = [
-    "序号", "姓名", "性别", "族别", "政治面貌", "身份证号码", "现任专业技术职务",
-    "获现任专业技术职务时间", "拟晋升专业技术职务", "工作单位", "是否通过", "备注",
-]  # fmt: skip
+HEADER = ROSTER_HEADER
+TITLE = "2024 年度 工程系列 申报人员花名册"
 
 
 def person(i, name, qualification="工程师", passed="是", remark="评审", birth="19850612"):
     number = id_number(i, birth)
-    return [str(i), name, identity.gender_of(number), "汉族", "群众", number, "助理工程师",
-            "2018年6月", qualification, "新疆天山建材工程有限公司", passed, remark]  # fmt: skip
+    return roster_row(i, name, number, identity.gender_of(number), qualification, passed, remark)
 
 
 CLEAN = [
@@ -42,24 +37,11 @@ CLEAN = [
 
 
 def csv_bytes(rows, header=HEADER):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["2024 年度 工程系列 申报人员花名册"])
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    return roster_csv(rows, title=TITLE, header=header)
 
 
 def xlsx_bytes(rows, header=HEADER):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["2024 年度 工程系列 申报人员花名册"])
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return roster_xlsx(rows, title=TITLE, header=header)
 
 
 def upload(client, authority, data, name="花名册.csv", **extra):

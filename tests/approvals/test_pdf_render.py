@@ -4,7 +4,6 @@ bad names before anything is issued, the seal multiplies, the QR code scans at 3
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 
 import pytest
@@ -17,6 +16,7 @@ from approvals.pdf.seal import seal_pdf
 from website.pdf.fonts import MissingGlyphError
 
 from . import pdf_samples
+from .helpers import require_tools as _require
 
 
 def pdf_text(data: bytes) -> list[str]:
@@ -128,16 +128,6 @@ def test_certificate_photo_is_embedded_and_bad_photo_is_refused():
     assert len(PdfReader(io.BytesIO(rendered.data)).pages[0].images) == 1
     with pytest.raises(CertificateRenderError, match="照片无法读取"):
         render_certificate(pdf_samples.certificate(photo=b"not an image"))
-
-
-def _require(*tools: str) -> None:
-    import os
-
-    missing = [t for t in tools if shutil.which(t) is None]
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI 缺少工具：{missing}")
-        pytest.skip(f"missing {missing}")
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import subprocess
 
 import pytest
@@ -18,6 +16,7 @@ from approvals.verification import Verdict, verify_pdf_bytes
 from tests.bench.issuance_bench import bench_signing
 
 from . import pdf_samples
+from .helpers import require_tools as _require
 
 
 @pytest.fixture
@@ -64,14 +63,6 @@ def test_invisible_signature_without_box(signing_key):
 
 def test_signer_is_built_once_per_key(signing_key):
     assert get_signer(signing_key) is get_signer(signing_key)
-
-
-def _require(*tools: str) -> None:
-    missing = [t for t in tools if shutil.which(t) is None]
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI 缺少工具：{missing}")
-        pytest.skip(f"missing {missing}")
 
 
 def test_pdfsig_says_valid_and_trusted(signed_document, signing_key, tmp_path):

@@ -21,8 +21,8 @@ def bench_issuance(n: int = 100, workers: int | None = None) -> dict:
     from approvals.crypto.keys import ensure_demo_keys
     from approvals.issuing.issue import default_workers, issue_approval
     from approvals.models import ApprovalDocument, ApprovedPerson
+    from tests.factories import ApprovedPersonFactory
     from website.demo import ensure_authorities
-    from website.identity import check_digit, from_id_number
 
     authority = ensure_authorities()["urumqi"]
     ensure_demo_keys()
@@ -34,27 +34,9 @@ def bench_issuance(n: int = 100, workers: int | None = None) -> dict:
         body="基准测试。",
         date=dt.date(2099, 1, 1),
     )
-    persons = []
-    for i in range(n):
-        first17 = f"650102{1970 + i % 30}0{1 + i % 9}1{i % 9}{i % 1000:03d}"
-        stored = from_id_number(first17 + check_digit(first17))
-        persons.append(
-            ApprovedPerson(
-                document=document,
-                sort_order=i,
-                name="王小明",
-                gender=stored["gender"],
-                birth_month=stored["birth_month"],
-                unit="新疆某某建设工程有限公司",
-                series="工程系列",
-                specialty="建筑工程",
-                qualification="工程师",
-                level="中级",
-                id_hash=stored["id_hash"],
-                id_masked=stored["id_masked"],
-            )
-        )
-    ApprovedPerson.objects.bulk_create(persons)
+    ApprovedPerson.objects.bulk_create(
+        ApprovedPersonFactory.build(document=document, sort_order=i) for i in range(n)
+    )
     baseline = bench_signing(5)
     workers = workers or default_workers()
     start = time.perf_counter()

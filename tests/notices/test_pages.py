@@ -209,12 +209,22 @@ def test_calendar_parses_back(client, bayingol_notice, toutunhe_notice):
 
 
 def test_ics_escaping_and_folding():
-    from notices.ics import escape_text, fold
+    import icalendar
 
-    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    folded = fold("SUMMARY:" + "职称" * 40)
-    assert all(len(line.encode()) <= 75 for line in folded.split("\r\n"))
-    assert folded.replace("\r\n ", "") == "SUMMARY:" + "职称" * 40
+    from notices.ics import CalendarEvent, build_calendar
+
+    summary = "职称" * 40 + "，a,b;c\\d"
+    event = CalendarEvent(
+        "u1@example.org", summary, dt.date(2024, 3, 1), dt.date(2024, 3, 1), "一\n二"
+    )
+    body = build_calendar("通知,日程;表", [event], dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+    assert "通知\\,日程\\;表" in body.decode()
+    parsed = icalendar.Calendar.from_ical(body)
+    (vevent,) = parsed.walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == summary
+    assert str(vevent["DESCRIPTION"]) == "一\n二"
+    assert vevent["DTEND"].dt == dt.date(2024, 3, 2)
 
 
 def test_feeds(client, bayingol_notice, toutunhe_notice):

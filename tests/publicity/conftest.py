@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -16,10 +15,8 @@ def at(year, month, day, hour=12, minute=0):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def _clear_cache(clear_cache):
+    """Every publicity test starts without rate-limit counters."""
 
 
 @pytest.fixture
@@ -33,8 +30,8 @@ def publicity_index(home_page):
 def make_publicity(publicity_index, authority):
     """Create and publish a PublicityPage (with entries) as an editor would at time `now`."""
     from publicity.demo import running_people
-    from publicity.models import PublicityEntry, PublicityPage
-    from website import identity
+    from publicity.models import PublicityPage
+    from tests.factories import PublicityEntryFactory
 
     counter = {"n": 0}
 
@@ -54,14 +51,7 @@ def make_publicity(publicity_index, authority):
         ):
             page = publicity_index.add_child(instance=PublicityPage(**fields))
             for person in running_people() if people is None else people:
-                data = dict(person)
-                number = data.pop("id_number")
-                PublicityEntry.objects.create(
-                    publicity=page,
-                    id_hash=identity.id_hash(number),
-                    id_masked=identity.mask(number),
-                    **data,
-                )
+                PublicityEntryFactory(publicity=page, **person)
             if publish:
                 page.save_revision().publish()
         page.refresh_from_db()

@@ -24,7 +24,7 @@ def notice_text(name: str) -> str:
 def editor(client, django_user_model):
     """An editor with admin access and every model permission, but not 维护工作日历."""
     user = django_user_model.objects.create_user("bianji", "b@example.cn", "pw-editor-123")
-    group = Group.objects.create(name="编辑")
+    group = Group.objects.create(name="日历编辑（无维护权限）")
     group.permissions.add(
         Permission.objects.get(codename="access_admin"),
         *Permission.objects.filter(

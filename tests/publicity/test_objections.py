@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from publicity.models import Objection, ObjectionStatus
+from tests.factories import ObjectionFactory
 
 from .conftest import at
 
@@ -131,9 +132,9 @@ def test_closed_after_the_period(client, running):
 
 def test_upheld_objection_excludes_entry_and_approved_entries(running):
     first, second, third = list(running.entries.order_by("sort_order"))[:3]
-    upheld = Objection.objects.create(entry=first, contact="x", facts="y")
-    Objection.objects.create(entry=second, contact="x", facts="y", status=ObjectionStatus.CHECKING)
-    Objection.objects.create(entry=third, contact="x", facts="y", status=ObjectionStatus.REJECTED)
+    upheld = ObjectionFactory(entry=first)
+    ObjectionFactory(entry=second, status=ObjectionStatus.CHECKING)
+    ObjectionFactory(entry=third, status=ObjectionStatus.REJECTED)
     upheld.status = ObjectionStatus.UPHELD
     upheld.save()
     first.refresh_from_db()
@@ -149,8 +150,7 @@ def test_upheld_objection_excludes_entry_and_approved_entries(running):
 
 def test_editor_sets_status_in_admin(admin_client, running):
     entry = running.entries.first()
-    objection = Objection.objects.create(entry=entry, contact="x", facts="y",
-                                         attachment=SimpleUploadedFile("a.pdf", PDF))  # fmt: skip
+    objection = ObjectionFactory(entry=entry, attachment=SimpleUploadedFile("a.pdf", PDF))
     listing = admin_client.get(reverse("wagtailsnippets_publicity_objection:list"))
     assert objection.confirmation_number in listing.content.decode()
     url = reverse("wagtailsnippets_publicity_objection:edit", args=[objection.pk])
@@ -165,8 +165,9 @@ def test_editor_sets_status_in_admin(admin_client, running):
 
 
 def test_attachment_is_not_public(client, running):
-    objection = Objection.objects.create(entry=running.entries.first(), contact="x", facts="y",
-                                         attachment=SimpleUploadedFile("a.pdf", PDF))  # fmt: skip
+    objection = ObjectionFactory(
+        entry=running.entries.first(), attachment=SimpleUploadedFile("a.pdf", PDF)
+    )
     url = reverse("publicity_admin:objection_attachment", args=[objection.pk])
     assert client.get(url).status_code in (302, 403)
 

@@ -273,3 +273,14 @@ def test_search_page_drops_an_ended_publicity_before_the_scheduler_runs(
         html = client.get("/search/", {"q": "王建国"}).content.decode()
         assert page.title not in html
         assert "王建国" not in html.split('name="q"')[1].split("</form>", 1)[1]
+
+
+def test_running_and_ended_querysets_agree_with_the_page_at_midnight(make_publicity):
+    """Ends 2023-11-07 24:00 (Shanghai): running until then, ended from then on, in SQL too."""
+    page = make_publicity(start=datetime.date(2023, 11, 1), now=at(2023, 11, 1, 8))
+    for moment, ended in ((at(2023, 11, 7, 23, 59), False), (at(2023, 11, 8, 0, 0), True)):
+        with time_machine.travel(moment, tick=False):
+            page.refresh_from_db()
+            assert page.has_ended is ended
+            assert (page in PublicityPage.objects.ended()) is ended
+            assert (page in PublicityPage.objects.running()) is not ended

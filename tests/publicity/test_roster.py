@@ -1,31 +1,27 @@
 """Roster import: clean files, bad rows, re-import, non-spreadsheets, the admin view."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from publicity import roster
-from publicity.demo import demo_id_number
 from publicity.models import PublicityEntry
+from tests.factories import ROSTER_HEADER, chinese_id_number, roster_csv, roster_row, roster_xlsx
 from website import identity
 
 pytestmark = pytest.mark.django_db
 
-HEADER = [
-    "序号", "姓名", "性别", "族别", "政治面貌", "身份证号码", "现任专业技术职务",
-    "获现任专业技术职务时间", "拟晋升专业技术职务", "工作单位", "是否通过", "备注",
-]  # fmt: skip
+HEADER = ROSTER_HEADER
+TITLE = "2023 年度 建材 专业职称申报人员花名册"
 
 
 def person(n, name, gender="男", qualification="工程师", passed="是", remark="评审", number=None):
     import datetime
 
-    number = number or demo_id_number("650106", datetime.date(1985, 1, n), n, gender)
-    return [str(n), name, gender, "汉族", "群众", number, "助理工程师", "2018年6月",
-            qualification, "新疆天山建材工程有限公司", passed, remark]  # fmt: skip
+    number = number or chinese_id_number(
+        region="650106", birth=datetime.date(1985, 1, n), sequence=n, gender=gender
+    )
+    return roster_row(n, name, number, gender, qualification, passed, remark)
 
 
 CLEAN = [
@@ -37,26 +33,11 @@ CLEAN = [
 
 
 def csv_bytes(rows, encoding="utf-8-sig"):
-    buffer = io.StringIO()
-    import csv
-
-    writer = csv.writer(buffer)
-    writer.writerow(["2023 年度 建材 专业职称申报人员花名册"])
-    writer.writerow(HEADER)
-    writer.writerows(rows)
-    return buffer.getvalue().encode(encoding)
+    return roster_csv(rows, title=TITLE, encoding=encoding)
 
 
 def xlsx_bytes(rows):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["2023 年度 建材 专业职称申报人员花名册"])
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return roster_xlsx(rows, title=TITLE)
 
 
 @pytest.mark.parametrize(
@@ -142,6 +123,7 @@ def test_admin_import_with_bad_rows_imports_nothing_until_asked(admin_client, ma
     content = response.content.decode()
     assert response.status_code == 400
     assert "第 4 行" in content and "缺少姓名" in content
+    assert "只导入有效行（1 行）" in content and f'value="{response.context["token"]}"' in content
     assert page.entries.count() == 0
     token = response.context["token"]
     response = admin_client.post(

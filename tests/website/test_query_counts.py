@@ -126,42 +126,29 @@ def test_notice_page_phases_and_attachments(columns, authority):
 @time_machine.travel(dt.datetime(2023, 11, 2, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
 def test_publicity_page_entries(home_page, authority):
     """A running publicity (2023-11-01 to 11-07, frozen on the 2nd) with its entries."""
-    from publicity.demo import ensure_index
-    from publicity.models import PublicityEntry, PublicityPage
-    from website import identity
-    from website.identity import check_digit
+    from tests.factories import (
+        PublicityEntryFactory,
+        PublicityIndexPageFactory,
+        PublicityPageFactory,
+    )
 
-    index = ensure_index(home_page)
-    page = index.add_child(
-        instance=PublicityPage(
-            title="测试公示",
-            slug="test-publicity",
-            authority=authority,
-            review_committee="工程系列中级评审委员会",
-            start_date=dt.date(2023, 11, 1),
-            objection_contact="电话：0991—3757772",
-        )
+    page = PublicityPageFactory(
+        parent=PublicityIndexPageFactory(parent=home_page),
+        title="测试公示",
+        slug="test-publicity",
+        authority=authority,
     )
     page.save_revision().publish()
 
     def add(k):
         base = page.entries.count()
         for j in range(base, base + k):
-            number = f"65010219850612{j % 1000:03d}"
-            number += check_digit(number)
-            PublicityEntry.objects.create(
+            PublicityEntryFactory(
                 publicity=page,
                 sort_order=j,
                 name=f"姓名{j}",
-                gender="男",
                 unit=f"单位{j % 3}",
-                series="工程系列",
                 specialty=f"专业{j % 4}",
-                level="中级",
-                qualification="工程师",
-                review_type="评审",
-                id_hash=identity.id_hash(number),
-                id_masked=identity.mask(number),
             )
 
     assert_constant(page.url, add)
