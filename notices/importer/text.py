@@ -20,6 +20,12 @@ TERMINAL = "。！？；：:;!?"
 DASHES = "-—–－~～"
 
 
+KEEP_SPACE = "\u2060"  # a word joiner marks a space _collapse_spaces must leave
+JOINT_ISSUERS = re.compile(
+    r"(?<=[\u4e00-\u9fff]{2}(?:厅|局|委|部|办))[ \u3000]+(?=[\u4e00-\u9fff]{2,16}?(?:厅|局|委|部|办)(?:关于|[ \u3000]|$))"
+)
+
+
 class NoticeImportError(ValueError):
     """A notice file that cannot be imported; the message is shown to the editor as is."""
 
@@ -113,7 +119,9 @@ def normalise_line(line: str) -> str:
         # A date left blank for handwriting: keep the gaps.
         return "　　".join(line.split())
     line = _fullwidth_punctuation(line)
-    line = _collapse_spaces(line)
+    # 「浙江省财政厅 浙江省人力资源和社会保障厅」: the space between joint issuers is kept.
+    line = JOINT_ISSUERS.sub(KEEP_SPACE, line)
+    line = _collapse_spaces(line).replace(KEEP_SPACE, " ")
     # (?<!\s): try each run of spaces once, not from every space in it (linear time).
     line = re.sub(r"(?<!\s)\s+(?=[）》」』】〕，。、；：])", "", line)
     line = re.sub(r"(?<=[（《「『【〔])\s+", "", line)
@@ -288,9 +296,13 @@ def _continues(prev: _Paragraph, prev_width: int, line: str, full: int) -> bool:
     if tail[-1] in TERMINAL or (tail[-1] in "”’）)" and len(tail) > 1 and tail[-2] in "。！？"):
         return False
     short = prev.short_text()
-    if starts_block(line) or (short is not None and (is_heading(short) or re.match(r"^附件\s*\d+$", short))):
+    if starts_block(line) or (
+        short is not None and (is_heading(short) or re.match(r"^附件\s*\d+$", short))
+    ):
         return False
-    if TITLE_END.search(tail) and (prev.head.startswith("关于") or not (prev.has_comma or prev.has_stop)):
+    if TITLE_END.search(tail) and (
+        prev.head.startswith("关于") or not (prev.has_comma or prev.has_stop)
+    ):
         # A title line (also 「浙江省财政厅 浙江省人力资源和社会保障厅关于…的通知」) ends itself.
         return False
     if GENERIC_LABEL.match(line) and GENERIC_LABEL.match(prev.head):
