@@ -24,7 +24,7 @@ _MARK = r"\s*(?:[-—–－~～]+|至|到)\s*"
 _CN_DATE = (
     r"(?:(?P<{p}y>20\d{{2}})\s*年\s*)?(?P<{p}m>\d{{1,2}})\s*月\s*(?P<{p}d>\d{{1,2}})\s*" + _DAY
 )
-_DOT_DATE = r"(?P<{p}Y>20\d{{2}})[.．/](?P<{p}M>\d{{1,2}})[.．/](?P<{p}D>\d{{1,2}})(?![\d.])"
+_DOT_DATE = r"(?P<{p}Y>20\d{{2}})(?P<{p}sep>[.．/-])(?P<{p}M>\d{{1,2}})(?P={p}sep)(?P<{p}D>\d{{1,2}})(?![\d.])"
 DATE_RE = re.compile(
     r"(?<![\d.])(?:"
     + _CN_DATE.format(p="a")
@@ -44,6 +44,7 @@ DATE_RE = re.compile(
     + _TIME
     + r")?"
 )
+GENERIC_YEAR = re.compile(r"(?:年度的?|自然年|每年|当年|次年|上年|下年|同年)\s*$")
 _YEAR_BEFORE = re.compile(r"(20\d{2})\s*年")
 _DEADLINE_AFTER = re.compile(r"\s*(?:\d{1,2}[:：]\d{2})?\s*(?:之前|以前|前|止|截止)")
 CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
@@ -91,6 +92,11 @@ def find_dates(text: str, default_year: int | None) -> list[DateFact]:
             last_year = int(year_match.group(1))
         year_text = match["ay"] or match["aY"]
         inferred = year_text is None
+        if inferred and GENERIC_YEAR.search(
+            text, max(line_start, match.start() - 10), match.start()
+        ):
+            # 「下一自然年1月1日」「每年12月31日」: a rule for any year, not a day of this notice.
+            continue
         year = int(year_text) if year_text else (last_year or default_year)
         if year is None:
             continue
@@ -141,7 +147,7 @@ PHASE_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("公示", ("公示",)),
     ("缴费", ("缴费", "交费", "缴纳", "收费")),
     ("答辩", ("答辩",)),
-    ("纸质材料报送", ("纸质", "报送", "寄送", "送达", "提交材料", "报送材料")),
+    ("纸质材料报送", ("纸质", "报送", "寄送", "送达", "提交材料", "受理申报材料", "集中受理")),
     ("文件印发", ("印发", "发文", "审批", "下发")),
     ("证书签发", ("证书",)),
     ("事后备案", ("备案",)),
@@ -295,7 +301,7 @@ def fees_from_table(header: list[str], rows: list[list[str]]) -> list[tuple[str,
 # -- phones and contacts --------------------------------------------------------------------
 
 PHONE_RE = re.compile(
-    r"(?<![\d〔.-])(?:1[3-9]\d{9}|(?P<area>0\d{2,3})\s*[-—–－]\s*\d{7,8}|[（(]\s*(?P<area2>0\d{2,3})\s*[)）]\s*\d{7,8}|\d{7,8})(?![\d〕.])"
+    r"(?<![\d〔.-])(?:1[3-9]\d{9}|(?P<area>0\d{2,3})\s*[-—–－]\s*(?:\d{7,8}|[19]\d{4})|12333|[（(]\s*(?P<area2>0\d{2,3})\s*[)）]\s*\d{7,8}|\d{7,8})(?![\d〕.])"
 )
 PHONE_CONTEXT = re.compile(r"电话|联系|咨询|举报|投诉|热线|手机|Tel|TEL|传真|服务")
 

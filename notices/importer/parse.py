@@ -20,6 +20,10 @@ ITEM = re.compile(r"^([（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.�
 DOCUMENT_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,16}〔\d{4}〕\d+号$")
 DOCUMENT_NUMBER_IN = re.compile(r"[\u4e00-\u9fff]{1,16}〔\d{4}〕\d+号")
 # The issuer written before 关于 in a title: 山西省教育厅, 浙江省财政厅 浙江省人力资源和社会保障厅.
+# 「转发《关于报送…的通知》」: a notice that forwards another one, titled by it.
+FORWARDED_TITLE = re.compile(
+    r"^(?:关于)?转发.{0,20}《[^》]+(?:通知|公告|通告|意见|办法|方案|函)》(?:的通知)?$"
+)
 ISSUER_END = re.compile(
     r"(厅|局|委|委员会|办|办公室|政府|部|院|会|处|科|中心|学校|大学|学院|集团|公司)$"
 )
@@ -281,6 +285,10 @@ def parse_text(text: str, *, require_title: bool = True) -> ParsedNotice:
     # The issuer: the lines above the title, else the name before 关于 in the title, else
     # the signature. Never a guess beyond what the text says.
     issuer_in_title = _issuer_in_title(title)
+    if any(len(line) > 60 or re.search(r"[，。；]", line) for _i, line in header_lines):
+        # Sentences above the title are not a letterhead: leave the issuer to the editor.
+        warnings.append("标题前的文字不像发文机关名称，未作为发文机关，请核对。")
+        header_lines = []
     if header_lines:
         notice.authority_name = "".join(line for _i, line in header_lines)
         notice.spans["authority_name"] = (
@@ -335,6 +343,8 @@ def _find_title(paras: list[str]) -> tuple[int, int, str] | None:
     up to the one with 关于.
     """
     for start, line in enumerate(paras[:10]):
+        if FORWARDED_TITLE.match(line):
+            return start, start + 1, line
         if not (line.startswith("关于") or TITLE_END.search(line)):
             continue
         if SECTION.match(line) or line.endswith(("：", ":")) or "。" in line:

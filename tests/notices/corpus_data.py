@@ -104,11 +104,19 @@ def _compare(score: Score, name: str, source: str, expected: list, got: list) ->
         )
 
 
+def _fold(text: str | None) -> str | None:
+    """Titles and issuers compared without spaces and with （） for (): layout, not content."""
+    if not text:
+        return text
+    return "".join(text.split()).replace("(", "（").replace(")", "）")
+
+
 def score_notice(score: Score, source: str, expected: dict, parsed) -> None:
     def single(value):
-        return [value] if value else []
+        return [_fold(value)] if value else []
 
     _compare(score, "titles", source, single(expected["title"]), single(parsed.title))
+    # The 成文日期 is scored with the dates (it is one of them).
     _compare(
         score, "文号", source, single(expected["document_number"]), single(parsed.document_number)
     )
