@@ -288,13 +288,19 @@ def fees_from_table(header: list[str], rows: list[list[str]]) -> list[tuple[str,
             continue
         level_cell = level_cells[0]
         level = _level(re.search(_LEVEL, level_cell).group(0))
-        kind = _fee_kind(level_cell) or ""
-        if not kind:
-            kind = _fee_kind(" ".join(c for c in row if not re.search(r"含|不含", c)))
-        if not kind and "评审" in " ".join(header):
-            kind = "评审费"
-        amount = Decimal(re.sub(r"[^\d.]", "", cells[0][1]))
-        facts.append((level, amount, kind))
+        for column, cell in cells:
+            # Several sum columns (评审费 | 推荐费): each column's header names its kind.
+            kind = ""
+            if len(cells) > 1 and column < len(header):
+                kind = _fee_kind(header[column])
+            kind = kind or _fee_kind(level_cell) or ""
+            if not kind:
+                kind = _fee_kind(" ".join(c for c in row if not re.search(r"含|不含", c)))
+            if not kind and column < len(header):
+                kind = _fee_kind(header[column])
+            if not kind and "评审" in " ".join(header):
+                kind = "评审费"
+            facts.append((level, Decimal(re.sub(r"[^\d.]", "", cell)), kind))
     return facts
 
 

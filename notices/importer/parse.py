@@ -449,9 +449,27 @@ def _levels(text: str) -> list[str]:
 
 
 def _sections(body: list[str]) -> tuple[list[ParsedSection], list[str]]:
+    """Numbered sections with their paragraphs, items and tables; the lines before the first
+    heading are the preamble, except that a table there opens a section without a heading
+    (tables are kept as tables, never as text with | in it).
+    """
     preamble: list[str] = []
     sections: list[ParsedSection] = []
+    table: list[list[str]] = []
+
+    def flush() -> None:
+        if table:
+            sections[-1].blocks.append(("table", _table_value(table)))
+            table.clear()
+
     for line in body:
+        if line.startswith("|"):
+            if not sections:
+                sections.append(ParsedSection(heading=""))
+            table.append(split_row(line))
+            continue
+        if table:
+            flush()
         match = SECTION.match(line)
         if match and is_heading(line):
             sections.append(ParsedSection(heading=match.group(2).strip()))
@@ -466,7 +484,16 @@ def _sections(body: list[str]) -> tuple[list[ParsedSection], list[str]]:
             )
         else:
             sections[-1].blocks.append(("paragraph", line))
+    if table:
+        flush()
     return sections, preamble
+
+
+def _table_value(rows: list[list[str]]) -> dict:
+    """A body table as the table block stores it: the first row is the header."""
+    width = max(len(row) for row in rows)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    return {"header": rows[0], "rows": rows[1:], "blank_rows": 0}
 
 
 def _marker(marker: str) -> str:
@@ -478,11 +505,13 @@ def _section_text(sections: list[ParsedSection]) -> str:
     parts = []
     for section in sections:
         for _kind, value in section.blocks:
-            parts.append(value["text"] if isinstance(value, dict) else str(value))
+            parts.append(_block_text(value))
     return "\n".join(parts)
 
 
 def _block_text(value: object) -> str:
+    if isinstance(value, dict) and "rows" in value:
+        return "\n".join(" ".join(row) for row in [value["header"], *value["rows"]])
     return value["text"] if isinstance(value, dict) else str(value)
 
 

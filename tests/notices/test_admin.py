@@ -181,8 +181,18 @@ def test_import_notice_command_creates_and_publishes(columns, capsys):
     call_command("import_notice", str(path), "--authority", "urumqi")
     draft = NoticePage.objects.get()
     assert not draft.live and draft.authority.slug == "urumqi"
-    call_command("import_notice", str(path), "--authority", "urumqi", "--publish")
-    assert NoticePage.objects.live().get().slug == "2025-urumqi-2"
+    # Importing the same notice again is refused with a clear message…
+    with pytest.raises(CommandError, match="已有草稿"):
+        call_command("import_notice", str(path), "--authority", "urumqi", "--publish")
+    assert NoticePage.objects.count() == 1
+    # …or, when asked, updates that draft in place (and publishes it) instead of adding one.
+    templates = TemplatePage.objects.count()
+    call_command("import_notice", str(path), "--authority", "urumqi", "--publish", "--update")
+    assert NoticePage.objects.live().get().slug == "2025-urumqi"
+    assert NoticePage.objects.count() == 1 and TemplatePage.objects.count() == templates
+    # A published notice is never replaced by an import.
+    with pytest.raises(CommandError, match="已经发布"):
+        call_command("import_notice", str(path), "--authority", "urumqi", "--update")
 
 
 @pytest.mark.parametrize(
