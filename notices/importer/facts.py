@@ -351,7 +351,9 @@ def find_phones(text: str) -> list[PhoneFact]:
         for match in PHONE_RE.finditer(line):
             before = line[max(0, match.start() - 6) : match.start()]
             after = line[match.end() : match.end() + 2]
-            if re.search(r"[年月日元号〕]$", before) or re.match(r"\s*[年月日元号人]", after):
+            if re.search(r"[年月日元号〕至于]$", before) or re.match(
+                r"\s*[年月日元号人前止]", after
+            ):
                 continue
             number = _normal_phone(match.group(0))
             if match["area"] or match["area2"]:

@@ -1020,7 +1020,7 @@ def _fees_anywhere(text: str) -> list[ParsedFee]:
         for line_at, cells in body_rows:
             row_text = " ".join(cells)
             group = " ".join(c for c in cells[:2])
-            if not FEE_RELEVANT.search(row_text + " " + group):
+            if not FEE_RELEVANT.search(row_text + " " + group + " " + " ".join(header)):
                 continue
             found = F.fees_from_table(header, [cells])
             line = text[line_at : text.find("\n", line_at) if "\n" in text[line_at:] else len(text)]

@@ -22,7 +22,9 @@ DASHES = "-—–－~～"
 
 KEEP_SPACE = "\u2060"  # a word joiner marks a space _collapse_spaces must leave
 JOINT_ISSUERS = re.compile(
-    r"(?<=[\u4e00-\u9fff]{2}(?:厅|局|委|部|办))[ \u3000]+(?=[\u4e00-\u9fff]{2,16}?(?:厅|局|委|部|办)(?:关于|[ \u3000]|$))"
+    r"(?<=[\u4e00-\u9fff]{2}(?:厅|局|委|部|办|会|院))[ \u3000]+"
+    r"(?=[\u4e00-\u9fff]{2,16}?(?:厅|局|委|部|办)(?:关于|[ \u3000]|$)"  # a second issuer
+    r"|[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*\d{4})"  # or the issuer's 文号 on the same line
 )
 
 

@@ -108,18 +108,57 @@ def test_admin_edit_pages_of_templates_and_indexes_open(admin_client, bayingol_n
         )
 
 
-def test_import_upload_creates_a_draft(admin_client, columns):
+def test_import_upload_shows_review_then_creates_a_draft(admin_client, columns):
     data = (SEEDS / "2024-toutunhe-ftz-notice.txt").read_bytes()
     response = admin_client.post(
         reverse("notices_import"),
         {"file": SimpleUploadedFile("notice.txt", data, "text/plain"), "authority": ""},
     )
+    # Nothing is saved before the editor confirms; the facts are shown with their sources.
+    assert response.status_code == 200 and not NoticePage.objects.exists()
+    html = response.content.decode()
+    assert "确认并生成草稿" in html and '<mark id="fact-1"' in html
+    assert "网上材料申报" in html
+    token = admin_client.session["notice_import"]["token"]
+    response = admin_client.post(
+        reverse("notices_import"),
+        {
+            "token": token,
+            "title": "关于开展2024年度中国（新疆）自由贸易试验区职称评审工作的通知（核对后）",
+            "document_number": "",
+            "review_year": "2024",
+            "issue_date": "",
+            "authority": "",
+        },
+    )
     page = NoticePage.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("wagtailadmin_pages:edit", args=[page.pk])
     assert not page.live
+    assert page.title.endswith("（核对后）")  # the editor's correction is used
     assert page.authority.slug == "toutunhe"  # matched by the signature
     assert [p.label for p in page.phases.all()] == ["网上材料申报", "网上材料审核", "缴费"]
+    # The same file again: the review says so, and confirming without "update" is refused.
+    admin_client.post(
+        reverse("notices_import"), {"file": SimpleUploadedFile("n.txt", data), "authority": ""}
+    )
+    token = admin_client.session["notice_import"]["token"]
+    fields = {"token": token, "title": page.title, "document_number": "", "review_year": "2024",
+              "issue_date": "", "authority": ""}  # fmt: skip
+    response = admin_client.post(reverse("notices_import"), fields)
+    assert "已有草稿" in response.content.decode()
+    assert NoticePage.objects.count() == 1
+    response = admin_client.post(reverse("notices_import"), {**fields, "update_existing": "on"})
+    assert response.status_code == 302 and NoticePage.objects.count() == 1
+
+
+def test_import_confirm_with_stale_token_creates_nothing(admin_client, columns):
+    response = admin_client.post(
+        reverse("notices_import"),
+        {"token": "forged", "title": "关于…的通知", "review_year": "2024"},
+    )
+    assert response.status_code == 302
+    assert not NoticePage.objects.exists()
 
 
 def test_import_menu_item_and_form(admin_client, columns):
@@ -129,7 +168,7 @@ def test_import_menu_item_and_form(admin_client, columns):
     )
     response = admin_client.get(reverse("notices_import"))
     assert response.status_code == 200
-    assert "导入为草稿" in response.content.decode()
+    assert "识别并核对" in response.content.decode()
 
 
 @pytest.mark.parametrize(
