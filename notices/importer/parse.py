@@ -965,6 +965,9 @@ def _locate_phases(notice: ParsedNotice) -> None:
                         begin = date.span[0]
                     phase.span = (begin, date.span[1])
                     break
+        note_at = text.find(phase.note) if phase.note else -1
+        if phase.span is None and phase.to_be_announced and note_at >= 0:
+            phase.span = (note_at, note_at + len(phase.note))
         if phase.span is None and label_at >= 0:
             end = label_at + len(phase.label)
             if phase.note:
@@ -979,9 +982,9 @@ def _locate_fees(notice: ParsedNotice) -> None:
     position = 0
     for fee in notice.fees:
         amount = format(fee.amount.normalize(), "f")
-        match = re.compile(rf"{fee.level[:1]}[^\n]{{0,40}}?(?<!\d){re.escape(amount)}\s*元").search(
-            text, position
-        )
+        # The level, then the sum with no other sum between them.
+        pattern = rf"{re.escape(fee.level)}[^\n元]{{0,40}}?(?<![\d.]){re.escape(amount)}\s*元"
+        match = re.compile(pattern).search(text, position)
         if match:
             fee.span = (match.start(), match.end())
             sentence_start = max(text.rfind(m, 0, match.start()) for m in "。；\n") + 1
@@ -997,7 +1000,11 @@ def _locate_contacts(notice: ParsedNotice) -> None:
             digits = phone.split("-")[-1]
             at = text.find(digits)
             if at >= 0:
-                spans.append((at, at + len(digits)))
+                # Take in the area code written before the number (0991—3757772).
+                start = at
+                while start > 0 and (text[start - 1].isdigit() or text[start - 1] in "-—–－"):
+                    start -= 1
+                spans.append((start, at + len(digits)))
         if contact.people:
             at = text.find(contact.people.split("、")[0])
             if at >= 0:
