@@ -12,7 +12,15 @@ from decimal import Decimal
 
 from . import facts as F
 from .dates import find_span
-from .text import FULL_DATE, TITLE_END, NoticeImportError, is_heading, paragraphs, read_document
+from .text import (
+    FULL_DATE,
+    TITLE_END,
+    HeadingLine,
+    NoticeImportError,
+    is_heading,
+    paragraphs,
+    read_document,
+)
 
 CN_NUMERALS = "一二三四五六七八九十"
 SECTION = re.compile(r"^([一二三四五六七八九十]+)、\s*(.*)$")
@@ -473,6 +481,15 @@ def _sections(body: list[str]) -> tuple[list[ParsedSection], list[str]]:
         match = SECTION.match(line)
         if match and is_heading(line):
             sections.append(ParsedSection(heading=match.group(2).strip()))
+            continue
+        if (
+            isinstance(line, HeadingLine)
+            and not ITEM.match(line)
+            and len(line) <= 30
+            and not re.search(r"[。，；]", line)
+        ):
+            # 「## 工作要求」 or a Word heading without a number: a section all the same.
+            sections.append(ParsedSection(heading=line.strip()))
             continue
         if not sections:
             preamble.append(line)

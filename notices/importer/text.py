@@ -94,8 +94,17 @@ def _read_docx(data: bytes) -> str:
                 lines.append("| " + " | ".join(cells) + " |")
             lines.append("")
         else:
-            lines.append(block.text)
+            lines.append(_heading_prefix(block) + block.text)
     return "\n".join(lines)
+
+
+def _heading_prefix(paragraph) -> str:
+    """「## 」 for a Word heading (styles Heading 1…6 / 标题 1…6): read like a Markdown one."""
+    name = (paragraph.style.name if paragraph.style is not None else "") or ""
+    match = re.match(r"^(?:Heading|标题)\s*([1-6])$", name.strip())
+    if not match or not paragraph.text.strip():
+        return ""
+    return "#" * int(match.group(1)) + " "
 
 
 _FULLWIDTH = str.maketrans(
@@ -228,6 +237,14 @@ def is_heading(line: str) -> bool:
     return bool(HEADING.match(line)) and len(line) <= 30 and not any(p in line for p in "。，")
 
 
+MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
+
+
+class HeadingLine(str):
+    """A paragraph that was a heading in the source (Markdown #, or a Word heading style),
+    so that an unnumbered heading such as 「## 工作要求」 still opens a section."""
+
+
 def paragraphs(text: str) -> list[str]:
     """Normalised paragraphs, with lines broken by extraction or layout rejoined.
 
@@ -241,6 +258,8 @@ def paragraphs(text: str) -> list[str]:
         line = normalise_line(raw)
         # Markdown table separator rows (|---|---|) carry no content.
         if line and not re.fullmatch(r"\|[\s|:]*-[\s|:\-]*", line):
+            if MARKDOWN_HEADING.match(raw):
+                line = HeadingLine(line)
             lines.append((line, len(raw.strip())))
     widths = sorted(width for line, width in lines if not line.startswith("|"))
     wrap = widths[int(len(widths) * 0.9)] if widths else 0
@@ -248,10 +267,16 @@ def paragraphs(text: str) -> list[str]:
     result: list[_Paragraph] = []
     last_width = 0
     for line, width in lines:
-        if result and _continues(result[-1], last_width, line, full):
+        heading = isinstance(line, HeadingLine)
+        if (
+            result
+            and not heading
+            and not result[-1].heading
+            and _continues(result[-1], last_width, line, full)
+        ):
             result[-1].add(line)
         else:
-            result.append(_Paragraph(line))
+            result.append(_Paragraph(line, heading))
         last_width = width
     return [paragraph.text() for paragraph in result]
 
@@ -261,7 +286,8 @@ class _Paragraph:
     rejoining n lines costs O(n) rather than re-reading the growing paragraph each time.
     """
 
-    def __init__(self, line: str) -> None:
+    def __init__(self, line: str, heading: bool = False) -> None:
+        self.heading = heading
         self.parts = [line]
         self.head = line[:64]
         self.tail = line[-4:]
@@ -284,7 +310,8 @@ class _Paragraph:
             self.head = (self.head + line)[:64]
 
     def text(self) -> str:
-        return "".join(self.parts)
+        text = "".join(self.parts)
+        return HeadingLine(text) if self.heading else text
 
     def short_text(self) -> str | None:
         """The whole text when short enough to test as a heading or title line."""

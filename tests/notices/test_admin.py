@@ -212,6 +212,12 @@ def test_import_notice_command_json_dry_run(columns, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["issue_date"] == "2023-08-14"
     assert data["phases"][1]["start"] == "2023-09-26"
+    # The same facts as the admin review, with where each came from and what was not read.
+    start, end = data["phases"][1]["span"]
+    assert "2023年9月26日" in data["text"][start:end]
+    start, end = data["spans"]["title"]
+    assert data["text"][start:end] == data["title"]
+    assert isinstance(data["warnings"], list) and data["dates"]
     assert not NoticePage.objects.exists()
 
 

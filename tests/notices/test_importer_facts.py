@@ -245,3 +245,29 @@ def test_review_marks_each_fact_and_escapes_the_text():
             assert f'<mark id="{fact.anchor}"' in html
     fee = next(f for f in facts if f.group == "费用")
     assert fee.excerpt == "高级450元/人"
+
+
+def test_word_and_markdown_headings_open_sections():
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_heading("关于开展2024年度工程系列职称评审工作的通知", level=1)
+    document.add_paragraph("各单位：")
+    document.add_heading("一、时间安排", level=2)
+    document.add_paragraph("网上申报时间：2024年9月5日至9月30日。")
+    document.add_heading("工作要求", level=2)
+    document.add_paragraph("请按时报送。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    notice = parse_file(buffer.getvalue(), "notice.docx")
+    assert notice.title == "关于开展2024年度工程系列职称评审工作的通知"
+    assert [s.heading for s in notice.sections] == ["时间安排", "工作要求"]
+    assert [(p.kind, p.start, p.end) for p in notice.phases] == [
+        ("申报", D(2024, 9, 5), D(2024, 9, 30))
+    ]
+    markdown = parse_text(
+        "# 关于开展2024年度工程系列职称评审工作的通知\n\n各单位：\n\n## 工作要求\n\n请按时报送。\n"
+    )
+    assert [s.heading for s in markdown.sections] == ["工作要求"]
