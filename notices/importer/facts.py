@@ -81,15 +81,17 @@ def find_dates(text: str, default_year: int | None) -> list[DateFact]:
     """
     facts: list[DateFact] = []
     line_start = 0
+    scanned = 0  # text before this offset has been read for newlines and years (linear time)
     last_year: int | None = None
     for match in DATE_RE.finditer(text):
-        newline = text.rfind("\n", 0, match.start())
+        newline = text.rfind("\n", scanned, match.start())
         if newline >= line_start:
             line_start = newline + 1
             last_year = None
         # Years named earlier on this line ("2024年…9月5日") give the context year.
-        for year_match in _YEAR_BEFORE.finditer(text, line_start, match.start()):
+        for year_match in _YEAR_BEFORE.finditer(text, max(line_start, scanned), match.start()):
             last_year = int(year_match.group(1))
+        scanned = match.end()
         year_text = match["ay"] or match["aY"]
         inferred = year_text is None
         if inferred and GENERIC_YEAR.search(
@@ -251,15 +253,16 @@ def find_fees(text: str) -> list[FeeFact]:
             span = (sentence_start + match.start(), sentence_start + match.end())
             if any(a <= span[0] < b for a, b in taken):
                 continue
-            before = sentence[: match.start("amount")]
-            if "费" not in sentence[: match.end()] and "收取" not in before:
+            # The words just before the sum say what it is (bounded: linear in the text).
+            before = sentence[max(0, match.start("amount") - 40) : match.start("amount")]
+            if "费" not in before + match.group(0) and "收取" not in before:
                 continue
             # Only a level written with the sum counts: in 「高级…考试费每人100元、答辩费每人
             # 140元」 the 140 has no level of its own.
             level = _level(match.groupdict().get("level"))
-            kind = _fee_kind(before) or ""
-            if not kind:
-                kind = _fee_kind(sentence)
+            kind = _fee_kind(before) or _fee_kind(
+                sentence[max(0, match.start() - 80) : match.end()]
+            )
             facts.append(FeeFact(level, Decimal(match["amount"]), kind, span))
     facts.sort(key=lambda f: f.span)
     return facts
@@ -385,10 +388,11 @@ def find_contacts(text: str, phones: list[PhoneFact]) -> list[ContactFact]:
     by a separator (，、) joins the group before it.
     """
     contacts: list[ContactFact] = []
-    previous_end = -1
+    previous_end = 0
     for phone in phones:
-        line_start = text.rfind("\n", 0, phone.span[0]) + 1
-        since = max(line_start, previous_end)
+        # Only the text since the previous phone is read (linear in the text).
+        since = text.rfind("\n", previous_end, phone.span[0]) + 1 or previous_end
+        since = max(since, previous_end, phone.span[0] - 80)
         between = text[since : phone.span[0]]
         previous_end = phone.span[1]
         if contacts and not re.search(r"[\u4e00-\u9fff]", between):

@@ -5,6 +5,7 @@ Pure functions: no database. `create.py` turns the result into a draft page.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
@@ -860,15 +861,23 @@ def _read_facts(notice: ParsedNotice, year: int | None) -> None:
             )
 
 
-def _line_bounds(text: str, position: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    return start, len(text) if end < 0 else end
+class _Lines:
+    """Start and end of the line around any offset, by binary search (no rescanning)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.length = len(text)
+
+    def bounds(self, position: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.starts, position) - 1
+        start = self.starts[index]
+        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else self.length
+        return start, end
 
 
-def _clause_before(text: str, date: F.DateFact, previous_end: int) -> str:
-    line_start, _ = _line_bounds(text, date.span[0])
-    start = max(line_start, previous_end)
+def _clause_before(text: str, lines: _Lines, date: F.DateFact, previous_end: int) -> str:
+    line_start, _ = lines.bounds(date.span[0])
+    start = max(line_start, previous_end, date.span[0] - 120)
     chunk = text[start : date.span[0]]
     return re.split(r"[。；;，,]", chunk)[-1]
 
@@ -879,14 +888,16 @@ def _phases_from_dates(notice: ParsedNotice, issue_span) -> list[ParsedPhase]:
     (资历截止时间, 原定于…) stays a plain date; 「具体评审时间另行通知」 is a phase to come.
     """
     text = notice.text
+    lines = _Lines(text)
     phases: list[ParsedPhase] = []
     previous_end = 0
     for date in notice.dates:
         if date.span == issue_span or (date.start is None and date.end is None):
             continue
-        before = _clause_before(text, date, previous_end)
+        before = _clause_before(text, lines, date, previous_end)
         previous_end = date.span[1]
-        line_start, line_end = _line_bounds(text, date.span[0])
+        line_start, line_end = lines.bounds(date.span[0])
+        line_end = min(line_end, date.span[1] + 120)
         sentence_end = min(
             [i for i in (text.find(m, date.span[1], line_end) for m in "。；;，,") if i >= 0]
             + [line_end]
@@ -901,7 +912,7 @@ def _phases_from_dates(notice: ParsedNotice, issue_span) -> list[ParsedPhase]:
             label_text, label_start = after, date.span[1]
         if kind is None and line_start > 0:
             # 「（二）审核时间」 as a heading of its own above the dates.
-            prev_start, _ = _line_bounds(text, line_start - 1)
+            prev_start, _ = lines.bounds(line_start - 1)
             heading = text[prev_start : line_start - 1]
             if len(heading) <= 30 and not re.search(r"[。，；]", heading):
                 kind = F.phase_kind_of(heading)

@@ -217,6 +217,14 @@ def test_json_carries_facts_spans_and_warnings():
     assert out["text"].startswith("各位老师")
 
 
+def test_one_long_line_full_of_facts_completes():
+    # One 200 000-character line: nothing may rescan the line for every fact on it.
+    line = "申报时间为9月5日至10月8日，联系电话：0991-4165371，评审费高级450元/人，" * 4400
+    notice = parse_text("关于开展2023年度职称评审工作的通知\n各单位：\n" + line)
+    assert len(notice.text) > 200_000
+    assert len(notice.dates) == len(notice.fees) == 4400
+
+
 def test_a_200k_character_input_completes():
     line = "申报时间为9月5日至10月8日，联系电话：0991-4165371，评审费高级450元/人。" * 40
     text = "关于开展2023年度职称评审工作的通知\n各单位：\n" + "\n".join([line] * 80)
