@@ -534,7 +534,12 @@ def _block_text(value: object) -> str:
 
 
 def phase_kind(label: str) -> str:
-    """The PhaseKind of a label such as 网上申报时间 or 评审及公示时间 (first keyword wins)."""
+    """The PhaseKind of a label such as 网上申报时间 or 评审及公示时间 (first keyword wins).
+
+    「评审结果公示」「拟通过人员名单公示」 publish a result: they are 公示, not 评审.
+    """
+    if re.search(r"(?:结果|名单|人员)(?:的)?公示", label):
+        return "公示"
     best: tuple[int, str] | None = None
     for keyword, kind in PHASE_KEYWORDS:
         position = label.find(keyword)

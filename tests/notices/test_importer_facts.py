@@ -279,3 +279,16 @@ def test_word_and_markdown_headings_open_sections():
         "# 关于开展2024年度工程系列职称评审工作的通知\n\n各单位：\n\n## 工作要求\n\n请按时报送。\n"
     )
     assert [s.heading for s in markdown.sections] == ["工作要求"]
+
+
+def test_result_publicity_in_a_schedule_section_is_a_publicity():
+    from notices.importer.parse import phase_kind
+
+    assert phase_kind("评审结果公示") == "公示"
+    assert phase_kind("拟通过人员名单公示时间") == "公示"
+    assert phase_kind("评审及公示时间") == "评审"  # both named: the first one leads
+    notice = parse_text(
+        "关于开展2024年度职称评审工作的通知\n各单位：\n一、时间安排\n"
+        "（一）网上申报：2024年9月5日至9月30日\n（二）评审结果公示：2024年11月1日至11月7日\n"
+    )
+    assert [p.kind for p in notice.phases] == ["申报", "公示"]
