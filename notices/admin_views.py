@@ -27,7 +27,7 @@ from .importer.create import (
     match_authority,
     resolve_authority,
 )
-from .importer.review import highlight, review_facts
+from .importer.review import highlight, keep_only, review_facts
 from .models import NoticeIndexPage
 
 SESSION_KEY = "notice_import"
@@ -120,6 +120,9 @@ class NoticeImportView(WagtailAdminTemplateMixin, FormView):
         if not confirm.is_valid():
             return self.review(confirm, parsed, match_authority(parsed))
         data = confirm.cleaned_data
+        if self.request.POST.get("facts_listed"):
+            # Facts unticked in the review are left out of the draft.
+            keep_only(parsed, set(self.request.POST.getlist("keep")))
         parsed.title = data["title"].strip()
         parsed.document_number = data["document_number"]
         parsed.review_year = data["review_year"]

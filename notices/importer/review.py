@@ -21,6 +21,7 @@ class ReviewFact:
     span: tuple[int, int] | None
     anchor: str = ""
     excerpt: str = ""  # the source words, for the list beside the text
+    key: str = ""  # phase-N / fee-N / contact-N: facts the editor may drop before confirming
 
 
 def _date(value) -> str:
@@ -39,7 +40,7 @@ def review_facts(parsed: ParsedNotice) -> list[ReviewFact]:
     for group, value, key in single:
         if value:
             facts.append(ReviewFact(group, value, parsed.spans.get(key)))
-    for phase in parsed.phases:
+    for number, phase in enumerate(parsed.phases):
         if phase.to_be_announced:
             when = "另行通知"
         elif phase.start and phase.end:
@@ -49,7 +50,11 @@ def review_facts(parsed: ParsedNotice) -> list[ReviewFact]:
         else:
             when = _date(phase.start)
         kind = phase.kind or "未识别类型"
-        facts.append(ReviewFact("时间安排", f"{kind}：{phase.label}，{when}", phase.span))
+        facts.append(
+            ReviewFact(
+                "时间安排", f"{kind}：{phase.label}，{when}", phase.span, key=f"phase-{number}"
+            )
+        )
     used = {tuple(f.span) for f in facts if f.span}
     for date in parsed.dates:
         if tuple(date.span) in used or any(
@@ -66,10 +71,11 @@ def review_facts(parsed: ParsedNotice) -> list[ReviewFact]:
             )
         )
         facts.append(ReviewFact("其他日期", when, date.span))
-    for fee in parsed.fees:
+    for number, fee in enumerate(parsed.fees):
         level = fee.level or "未写明级别"
-        facts.append(ReviewFact("费用", f"{level} {fee.kind or '费用'} {fee.amount} 元", fee.span))
-    for contact in parsed.contacts:
+        value = f"{level} {fee.kind or '费用'} {fee.amount} 元"
+        facts.append(ReviewFact("费用", value, fee.span, key=f"fee-{number}"))
+    for number, contact in enumerate(parsed.contacts):
         people = f"{contact.people} " if contact.people else ""
         facts.append(
             ReviewFact(
@@ -104,3 +110,10 @@ def highlight(text: str, facts: list[ReviewFact]) -> SafeString:
         position = end
     parts.append(escape(text[position:]))
     return mark_safe("".join(parts))
+
+
+def keep_only(parsed: ParsedNotice, kept: set[str]) -> None:
+    """Drop the phases, fees and contacts the editor unticked in the review (by key)."""
+    parsed.phases = [p for i, p in enumerate(parsed.phases) if f"phase-{i}" in kept]
+    parsed.fees = [f for i, f in enumerate(parsed.fees) if f"fee-{i}" in kept]
+    parsed.contacts = [c for i, c in enumerate(parsed.contacts) if f"contact-{i}" in kept]

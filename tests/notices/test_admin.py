@@ -152,6 +152,24 @@ def test_import_upload_shows_review_then_creates_a_draft(admin_client, columns):
     assert response.status_code == 302 and NoticePage.objects.count() == 1
 
 
+def test_import_review_unticked_facts_are_left_out(admin_client, columns):
+    data = (SEEDS / "2024-toutunhe-ftz-notice.txt").read_bytes()
+    response = admin_client.post(
+        reverse("notices_import"), {"file": SimpleUploadedFile("n.txt", data), "authority": ""}
+    )
+    html = response.content.decode()
+    assert 'name="keep" value="phase-2"' in html and "未能识别或需要核对的内容" in html
+    token = admin_client.session["notice_import"]["token"]
+    response = admin_client.post(
+        reverse("notices_import"),
+        {"token": token, "title": "关于开展2024年度职称评审工作的通知", "review_year": "2024",
+         "facts_listed": "1", "keep": ["phase-0", "contact-0"]},
+    )  # fmt: skip
+    page = NoticePage.objects.get()
+    assert [p.label for p in page.phases.all()] == ["网上材料申报"]
+    assert len(page.contacts) == 1
+
+
 def test_import_confirm_with_stale_token_creates_nothing(admin_client, columns):
     response = admin_client.post(
         reverse("notices_import"),
