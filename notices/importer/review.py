@@ -77,11 +77,8 @@ def review_facts(parsed: ParsedNotice) -> list[ReviewFact]:
         facts.append(ReviewFact("费用", value, fee.span, key=f"fee-{number}"))
     for number, contact in enumerate(parsed.contacts):
         people = f"{contact.people} " if contact.people else ""
-        facts.append(
-            ReviewFact(
-                "联系方式", f"{contact.purpose}：{people}{'、'.join(contact.phones)}", contact.span
-            )
-        )
+        value = f"{contact.purpose}：{people}{'、'.join(contact.phones)}"
+        facts.append(ReviewFact("联系方式", value, contact.span, key=f"contact-{number}"))
     facts.sort(key=lambda f: f.span[0] if f.span else -1)
     for number, fact in enumerate(facts, start=1):
         fact.anchor = f"fact-{number}"

@@ -158,7 +158,8 @@ def test_import_review_unticked_facts_are_left_out(admin_client, columns):
         reverse("notices_import"), {"file": SimpleUploadedFile("n.txt", data), "authority": ""}
     )
     html = response.content.decode()
-    assert 'name="keep" value="phase-2"' in html and "未能识别或需要核对的内容" in html
+    assert 'name="keep" value="phase-2"' in html and 'name="keep" value="contact-1"' in html
+    assert "未能识别或需要核对的内容" in html
     token = admin_client.session["notice_import"]["token"]
     response = admin_client.post(
         reverse("notices_import"),
