@@ -831,10 +831,18 @@ def _read_facts(notice: ParsedNotice, year: int | None) -> None:
         notice.dates.append(F.DateFact(notice.issue_date, notice.issue_date, issue_span))
     if any(d.year_inferred for d in notice.dates) and not year:
         notice.warnings.append("有日期没有写年份，且通知中没有年份可推断，这些日期未读取。")
+    # What the layout gave comes first; what the wording gives elsewhere is added when it is
+    # not already there (a date named outside the 时间安排 section, a contact in parentheses).
     if notice.phases:
         _locate_phases(notice)
-    else:
-        notice.phases = _phases_from_dates(notice, issue_span)
+    known_days = {(p.start, p.end) for p in notice.phases} | {(None, p.end) for p in notice.phases}
+    known_kinds = {p.kind for p in notice.phases}
+    for phase in _phases_from_dates(notice, issue_span):
+        if phase.to_be_announced and phase.kind in known_kinds:
+            continue
+        if not phase.to_be_announced and (phase.start, phase.end) in known_days:
+            continue
+        notice.phases.append(phase)
     for phase in notice.phases:
         if phase.kind in ("", "其他"):
             phase.kind = ""
@@ -843,8 +851,8 @@ def _read_facts(notice: ParsedNotice, year: int | None) -> None:
             )
     if notice.fees:
         _locate_fees(notice)
-    else:
-        notice.fees = _fees_anywhere(text)
+    known_fees = {(f.level, f.amount) for f in notice.fees}
+    notice.fees += [f for f in _fees_anywhere(text) if (f.level, f.amount) not in known_fees]
     for fee in notice.fees:
         if not fee.level:
             notice.warnings.append(
@@ -852,12 +860,12 @@ def _read_facts(notice: ParsedNotice, year: int | None) -> None:
             )
     if notice.contacts:
         _locate_contacts(notice)
-    else:
-        phones = F.find_phones(text)
-        notice.contacts = [
-            ParsedContact(purpose=c.purpose, people=c.people, phones=c.phones, span=c.span)
-            for c in F.find_contacts(text, phones)
-        ]
+    known_phones = {phone for contact in notice.contacts for phone in contact.phones}
+    notice.contacts += [
+        ParsedContact(purpose=c.purpose, people=c.people, phones=c.phones, span=c.span)
+        for c in F.find_contacts(text, F.find_phones(text))
+        if not set(c.phones) & known_phones
+    ]
     for contact in notice.contacts:
         short = [p for p in contact.phones if re.fullmatch(r"\d{7,8}", p)]
         if short:

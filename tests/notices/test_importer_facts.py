@@ -292,3 +292,19 @@ def test_result_publicity_in_a_schedule_section_is_a_publicity():
         "（一）网上申报：2024年9月5日至9月30日\n（二）评审结果公示：2024年11月1日至11月7日\n"
     )
     assert [p.kind for p in notice.phases] == ["申报", "公示"]
+
+
+def test_facts_outside_the_layout_are_added_to_it():
+    notice = parse_text(
+        "关于开展2024年度职称评审工作的通知\n各单位：\n"
+        "一、时间安排\n（一）网上申报：2024年9月5日至9月30日\n"
+        "二、其他事项\n评审结果公示时间为2024年11月1日至11月7日。"
+        "评审费用：高级450元/人。(联系人:李秋霞,马燕,联系电话:0991-4165371,4165463)\n"
+        "三、联系方式\n联系电话：0991-3757772\n"
+    )
+    assert [(p.kind, p.start) for p in notice.phases] == [
+        ("申报", D(2024, 9, 5)),
+        ("公示", D(2024, 11, 1)),
+    ]
+    assert [(f.level, f.amount) for f in notice.fees] == [("高级", Decimal(450))]
+    assert sorted(notice.phones) == ["0991-3757772", "0991-4165371", "0991-4165463"]
