@@ -20,14 +20,41 @@ class SectionItemBlock(blocks.StructBlock):
         label = "条目"
 
 
+class TemplateTableBlock(blocks.StructBlock):
+    """A form or roster table; cells separated by |, empty cells left blank for filling in."""
+
+    header = blocks.CharBlock(
+        label="表头", required=False, help_text="单元格用 | 分隔，如 序号|姓名|性别"
+    )
+    rows = blocks.TextBlock(
+        label="表格行", required=False, help_text="每行一条，单元格用 | 分隔；空单元格留空"
+    )
+    blank_rows = blocks.IntegerBlock(label="空白行数", min_value=0, max_value=200, default=0)
+
+    class Meta:
+        icon = "table"
+        label = "表格"
+
+
 class SectionBlock(blocks.StructBlock):
-    """一、… : a numbered section; the number follows the order of sections on the page."""
+    """一、… : a numbered section; the number follows the order of headed sections on the page.
+
+    A section without a heading holds what stands before the first heading but cannot be
+    plain text, such as a fee table right under the title; it takes no number.
+    """
 
     heading = blocks.CharBlock(
-        label="标题", max_length=80, help_text="不含“一、”等序号，序号自动生成"
+        label="标题",
+        max_length=80,
+        required=False,
+        help_text="不含“一、”等序号，序号自动生成；留空则不编号",
     )
     content = blocks.StreamBlock(
-        [("paragraph", blocks.TextBlock(label="段落")), ("item", SectionItemBlock())],
+        [
+            ("paragraph", blocks.TextBlock(label="段落")),
+            ("item", SectionItemBlock()),
+            ("table", TemplateTableBlock()),
+        ],
         label="内容",
         required=False,
     )
@@ -47,22 +74,6 @@ class NoticeContactBlock(ContactBlock):
         icon = "mail"
         label = "联系方式"
         template = "notices/blocks/contact_block.html"
-
-
-class TemplateTableBlock(blocks.StructBlock):
-    """A form or roster table; cells separated by |, empty cells left blank for filling in."""
-
-    header = blocks.CharBlock(
-        label="表头", required=False, help_text="单元格用 | 分隔，如 序号|姓名|性别"
-    )
-    rows = blocks.TextBlock(
-        label="表格行", required=False, help_text="每行一条，单元格用 | 分隔；空单元格留空"
-    )
-    blank_rows = blocks.IntegerBlock(label="空白行数", min_value=0, max_value=200, default=0)
-
-    class Meta:
-        icon = "table"
-        label = "表格"
 
 
 TEMPLATE_BLOCKS = [

@@ -32,3 +32,41 @@ class NoticeImportForm(forms.Form):
                 f"文件过大（{upload.size // 1024} KB），通知文件不能超过 {MAX_FILE_SIZE // 1024 // 1024} MB。"
             )
         return upload
+
+
+class NoticeImportConfirmForm(forms.Form):
+    """The review step: the facts the editor may correct before the draft is made."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+    title = forms.CharField(label="标题", max_length=255)
+    document_number = forms.CharField(
+        label="文号",
+        max_length=60,
+        required=False,
+        help_text="如 新经开人社〔2024〕12号，没有可留空",
+    )
+    review_year = forms.IntegerField(
+        label="评审年度",
+        min_value=2000,
+        max_value=2100,
+        error_messages={"required": "请填写评审年度（通知中没有写明年份）。"},
+    )
+    issue_date = forms.DateField(label="成文日期", required=False, help_text="格式 2024-07-01")
+    authority = forms.ModelChoiceField(
+        label="发文机关",
+        queryset=Authority.objects.all(),
+        required=False,
+        empty_label="按识别结果（新建或匹配已有机关）",
+    )
+    update_existing = forms.BooleanField(
+        label="更新已有草稿",
+        required=False,
+        help_text="同一文号（或标题和机关）的草稿已存在时，用本文件的内容更新它",
+    )
+
+    def clean_document_number(self):
+        from .models import validate_document_number
+
+        number = self.cleaned_data["document_number"].strip()
+        validate_document_number(number)
+        return number

@@ -147,6 +147,19 @@ class NoticePageForm(WagtailAdminPageForm):
             self.add_error(
                 "document_number", f"文号中的年份 {match.group(1)} 与评审年度 {year} 不符。"
             )
+        if number:
+            # One 文号 is one notice: a second page with it is a duplicate import or a typo.
+            others = NoticePage.objects.filter(document_number=number)
+            if self.instance.pk:
+                others = others.exclude(pk=self.instance.pk).exclude(alias_of=self.instance.pk)
+                if self.instance.alias_of_id:
+                    others = others.exclude(pk=self.instance.alias_of_id)
+            other = others.first()
+            if other is not None:
+                self.add_error(
+                    "document_number",
+                    f"文号“{number}”已被通知“{other.title}”使用，同一文号不能有两篇通知。",
+                )
         return cleaned
 
 

@@ -1,5 +1,6 @@
-"""Admin: the 从文档导入 menu item and view."""
+"""Admin: the 从文档导入 menu item and view; publishing a notice publishes its templates."""
 
+from django.contrib import messages
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -40,3 +41,22 @@ def site_search_kinds():
         ),
         SearchKind("template", "模板", models=(TemplatePage,)),
     ]
+
+
+@hooks.register("after_publish_page")
+def publish_notice_templates(request, page):
+    """A notice goes online with its attachment templates, or the editor is told which not."""
+    from .publishing import publish_draft_templates
+
+    notice = page.specific
+    if not isinstance(notice, NoticePage):
+        return
+    result = publish_draft_templates(notice, request.user)
+    if result.published:
+        messages.success(request, f"已同时发布附件模板：{'、'.join(result.published)}。")
+    if result.not_allowed:
+        messages.warning(
+            request,
+            f"以下附件模板仍是草稿，您没有发布权限，公开页面上将显示“文件待补充”："
+            f"{'、'.join(result.not_allowed)}。请联系有权限的编辑发布。",
+        )

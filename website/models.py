@@ -54,12 +54,20 @@ class Authority(index.Indexed, models.Model):
     slug = models.SlugField(
         "标识", max_length=60, unique=True, help_text="英文或拼音，用于命令行与网址"
     )
+    # Both may stay empty: an authority created by the notice importer gets only what the
+    # notice says, and the editor completes the rest (an empty region uses the national
+    # calendar only; an empty format cannot number documents until it is filled in).
     region = models.CharField(
-        "所在地区", max_length=20, choices=REGION_CHOICES, help_text="决定适用的地方节假日"
+        "所在地区",
+        max_length=20,
+        choices=REGION_CHOICES,
+        blank=True,
+        help_text="决定适用的地方节假日；留空时只按全国节假日计算",
     )
     document_number_format = models.CharField(
         "文号格式",
         max_length=60,
+        blank=True,
         validators=[validate_document_number_format],
         help_text=DOCUMENT_NUMBER_FORMAT_HELP,
     )

@@ -5,18 +5,37 @@ Pure functions: no database. `create.py` turns the result into a draft page.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from . import facts as F
 from .dates import find_span
-from .text import FULL_DATE, TITLE_END, NoticeImportError, is_heading, paragraphs, read_document
+from .text import (
+    FULL_DATE,
+    TITLE_END,
+    HeadingLine,
+    NoticeImportError,
+    is_heading,
+    paragraphs,
+    read_document,
+)
 
 CN_NUMERALS = "一二三四五六七八九十"
 SECTION = re.compile(r"^([一二三四五六七八九十]+)、\s*(.*)$")
 ITEM = re.compile(r"^([（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．])\s*(.*)$")
 DOCUMENT_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,16}〔\d{4}〕\d+号$")
+DOCUMENT_NUMBER_IN = re.compile(r"[\u4e00-\u9fff]{1,16}〔\d{4}〕\d+号")
+# The issuer written before 关于 in a title: 山西省教育厅, 浙江省财政厅 浙江省人力资源和社会保障厅.
+# 「转发《关于报送…的通知》」: a notice that forwards another one, titled by it.
+FORWARDED_TITLE = re.compile(
+    r"^(?:关于)?转发.{0,20}《[^》]+(?:通知|公告|通告|意见|办法|方案|函)》(?:的通知)?$"
+)
+ISSUER_END = re.compile(
+    r"(厅|局|委|委员会|办|办公室|政府|部|院|会|处|科|中心|学校|大学|学院|集团|公司)$"
+)
 ATTACHMENT_LIST = re.compile(r"^附件[：:]\s*(.*)$")
 ATTACHMENT_ITEM = re.compile(r"^(\d+)\s*[.、．]\s*(.+)$")
 ATTACHMENT_HEADING = re.compile(r"^附件\s*(\d+)\s*[：:]?\s*(.*)$")
@@ -53,6 +72,8 @@ class ParsedPhase:
     end: dt.date | None = None
     to_be_announced: bool = False
     note: str = ""
+    # (start, end) in ParsedNotice.text of the words this phase was read from.
+    span: tuple[int, int] | None = None
 
 
 @dataclass
@@ -60,6 +81,8 @@ class ParsedFee:
     level: str
     amount: Decimal
     note: str = ""
+    kind: str = ""
+    span: tuple[int, int] | None = None
 
 
 @dataclass
@@ -70,6 +93,7 @@ class ParsedContact:
     phones: list[str] = field(default_factory=list)
     email: str = ""
     address: str = ""
+    span: tuple[int, int] | None = None
 
 
 @dataclass
@@ -115,6 +139,17 @@ class ParsedNotice:
     fees: list[ParsedFee] = field(default_factory=list)
     contacts: list[ParsedContact] = field(default_factory=list)
     attachments: list[ParsedAttachment] = field(default_factory=list)
+    # The normalised text every span points into, the spans of the single-valued facts
+    # (title, document_number, issue_date, authority_name), every date found, and what the
+    # importer could not understand or left empty rather than guess.
+    text: str = ""
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    dates: list[F.DateFact] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def phones(self) -> list[str]:
+        return [phone for contact in self.contacts for phone in contact.phones]
 
     def as_json(self) -> dict:
         """Plain JSON-compatible data; dates in ISO 8601, amounts as strings."""
@@ -137,28 +172,67 @@ class ParsedNotice:
         return data
 
 
-def parse_file(data: bytes, filename: str = "") -> ParsedNotice:
+def parse_file(data: bytes, filename: str = "", *, require_title: bool = True) -> ParsedNotice:
     """Read and parse an uploaded notice (text, Markdown or DOCX)."""
-    return parse_text(read_document(data, filename))
+    return parse_text(read_document(data, filename), require_title=require_title)
 
 
-def parse_text(text: str) -> ParsedNotice:
-    """Parse the text of a notice; raise NoticeImportError when no title can be recognised."""
+def parse_text(text: str, *, require_title: bool = True) -> ParsedNotice:
+    """Parse the text of a notice.
+
+    Raise NoticeImportError when no title can be recognised, unless `require_title` is False
+    (then the title stays empty and a warning says so).
+    """
     paras = paragraphs(text)
     if not paras:
         raise NoticeImportError("文件中没有文字内容。")
-    title_start, title_end, title = _find_title(paras)
-    header = paras[:title_start]
-    rest = paras[title_end:]
+    offsets = _offsets(paras)
+    normalised = "\n".join(paras)
+    found = _find_title(paras)
+    warnings: list[str] = []
+    if found is None:
+        if require_title:
+            raise NoticeImportError(
+                "没有识别出通知标题：文件开头应有“关于……的通知”一类的标题。请检查文件内容后再导入。"
+            )
+        warnings.append("没有识别出通知标题，请手工填写。")
+        title_start, title_end, title = 0, 0, ""
+    else:
+        title_start, title_end, title = found
+    header_at = list(range(0, title_start))
+    rest_at = list(range(title_end, len(paras)))
 
-    notice = ParsedNotice(title=title)
-    # 文号: a line of its own right before or after the title.
-    for candidate in header + rest[:1]:
-        if DOCUMENT_NUMBER.match(candidate):
-            notice.document_number = candidate
-            if candidate in rest[:1]:
-                rest = rest[1:]
-    header = [line for line in header if line != notice.document_number]
+    notice = ParsedNotice(title=title, text=normalised)
+    if title:
+        notice.spans["title"] = (
+            offsets[title_start],
+            offsets[title_end - 1] + len(paras[title_end - 1]),
+        )
+    # 文号: a line of its own before or right after the title (or, without a title, among
+    # the first lines), or the end of a header line such as 「某某局 某人社发〔2023〕5号」.
+    candidates = header_at + rest_at[:1] if title else rest_at[:3]
+    for index in candidates:
+        line = paras[index]
+        match = DOCUMENT_NUMBER.match(line) or (
+            index in header_at and DOCUMENT_NUMBER_IN.search(line)
+        )
+        if match:
+            notice.document_number = match.group(0)
+            notice.spans["document_number"] = (
+                offsets[index] + match.start(),
+                offsets[index] + match.end(),
+            )
+            if match.group(0) == line and index in rest_at:
+                rest_at.remove(index)
+            break
+    header_lines = []
+    for index in header_at:
+        line = paras[index]
+        if notice.document_number and notice.document_number in line:
+            line = line.replace(notice.document_number, "").strip()
+        if line and not FULL_DATE.match(line):
+            header_lines.append((index, line))
+    rest = [paras[i] for i in rest_at]
 
     if (
         rest
@@ -168,6 +242,7 @@ def parse_text(text: str) -> ParsedNotice:
     ):
         notice.addressees = rest[0].rstrip("：:")
         rest = rest[1:]
+        rest_at = rest_at[1:]
 
     # Attachment texts follow the notice itself, each under a 附件 N line.
     attachments_at = _attachment_texts_start(rest)
@@ -179,15 +254,23 @@ def parse_text(text: str) -> ParsedNotice:
     end = len(body)
     if date_at is not None:
         notice.issue_date = _full_date(body[date_at])
+        if notice.issue_date:
+            at = offsets[rest_at[date_at]]
+            notice.spans["issue_date"] = (at, at + len(body[date_at]))
         end = date_at
         signature: list[str] = []
         for line in reversed(body[:date_at]):
             if ATTACHMENT_ITEM.match(line) or ATTACHMENT_LIST.match(line) or len(signature) == 3:
                 break
-            if line[-1] in "。；：" or SECTION.match(line):
+            if line[-1] in "。；：:!！?？" or SECTION.match(line) or line.startswith("|"):
+                break
+            if len(line) > 40 or "，" in line:
                 break
             signature.insert(0, line)
         notice.signature = "".join(signature)
+        if signature:
+            first = rest_at[date_at - len(signature)]
+            notice.spans["signature"] = (offsets[first], offsets[first] + len(paras[first]))
         end = date_at - len(signature)
     if list_at is not None:
         notice.attachments, list_end = _attachment_list(body, list_at)
@@ -199,51 +282,115 @@ def parse_text(text: str) -> ParsedNotice:
         notice.review_year = int(year_match.group(1))
     elif notice.issue_date:
         notice.review_year = notice.issue_date.year
-    default_year = notice.review_year or (notice.issue_date.year if notice.issue_date else None)
+    default_year = notice.review_year
     if default_year is None:
-        years = re.findall(r"(20\d{2})年", "\n".join(body))
-        default_year = int(years[0]) if years else dt.date.today().year
-        notice.review_year = default_year
+        years = re.findall(r"(20\d{2})\s*年", "\n".join(body))
+        if years:
+            default_year = int(years[0])
+            notice.review_year = default_year
+        else:
+            warnings.append("通知中没有写明年份：评审年度与不带年份的日期无法确定，请手工填写。")
 
-    header_name = "".join(header)
-    notice.authority_name = header_name or notice.signature
+    # The issuer: the lines above the title, else the name before 关于 in the title, else
+    # the signature. Never a guess beyond what the text says.
+    issuer_in_title = _issuer_in_title(title)
+    if any(len(line) > 60 or re.search(r"[，。；]", line) for _i, line in header_lines):
+        # Sentences above the title are not a letterhead: leave the issuer to the editor.
+        warnings.append("标题前的文字不像发文机关名称，未作为发文机关，请核对。")
+        header_lines = []
+    if header_lines:
+        notice.authority_name = "".join(line for _i, line in header_lines)
+        notice.spans["authority_name"] = (
+            offsets[header_lines[0][0]],
+            offsets[header_lines[-1][0]] + len(paras[header_lines[-1][0]]),
+        )
+    elif issuer_in_title:
+        notice.authority_name = issuer_in_title
+        start = notice.spans["title"][0]
+        notice.spans["authority_name"] = (start, start + len(issuer_in_title))
+    elif notice.signature:
+        notice.authority_name = notice.signature
+        notice.spans["authority_name"] = notice.spans["signature"]
+    else:
+        warnings.append("没有识别出发文机关（文头、标题或落款），请选择发文机关。")
     notice.series_names = _series(title)
     notice.sections, preamble = _sections(body)
     notice.summary = "\n".join(preamble)
     notice.levels = _levels(title) or _levels(_section_text(notice.sections[:1]))
-    notice.phases = _phases(notice.sections, default_year)
+    notice.phases = _phases(notice.sections, default_year or 0) if default_year else []
     notice.fees = _fees(notice.sections)
     notice.contacts = _contacts(notice.sections)
     _attach_templates(notice.attachments, appendix)
+    notice.warnings = warnings
+    _read_facts(notice, default_year)
     return notice
 
 
-def _find_title(paras: list[str]) -> tuple[int, int, str]:
-    """(start, end, title): the 关于…通知 lines near the top, rejoined."""
-    for start, line in enumerate(paras[:8]):
+def _offsets(paras: list[str]) -> list[int]:
+    offsets = []
+    position = 0
+    for para in paras:
+        offsets.append(position)
+        position += len(para) + 1
+    return offsets
+
+
+def _issuer_in_title(title: str) -> str:
+    """山西省教育厅 in 「山西省教育厅关于暂缓开展…的通知」; empty when the title starts with 关于."""
+    at = title.find("关于")
+    if at <= 0:
+        return ""
+    issuer = title[:at].strip()
+    return issuer if ISSUER_END.search(issuer) else ""
+
+
+def _find_title(paras: list[str]) -> tuple[int, int, str] | None:
+    """(start, end, title): the 关于…通知 lines near the top, rejoined.
+
+    A title may run over several lines (「山西省教育厅关于暂缓开展2021年度」「全省中小学正高级
+    教师」「职称评审相关工作的通知」): from its last line, earlier short lines are taken back
+    up to the one with 关于.
+    """
+    for start, line in enumerate(paras[:10]):
+        if FORWARDED_TITLE.match(line):
+            return start, start + 1, line
         if not (line.startswith("关于") or TITLE_END.search(line)):
             continue
-        if SECTION.match(line) or line.endswith(("：", ":")):
+        if SECTION.match(line) or line.endswith(("：", ":")) or "。" in line:
             continue
         title = line
         end = start + 1
         while not TITLE_END.search(title) and end < len(paras) and end - start < 4:
             nxt = paras[end]
-            if nxt.endswith(("：", ":", "。")) or SECTION.match(nxt):
+            if nxt.endswith(("：", ":", "。")) or SECTION.match(nxt) or "。" in nxt:
                 break
             title += nxt
             end += 1
-        if TITLE_END.search(title):
-            return start, end, title
-    raise NoticeImportError(
-        "没有识别出通知标题：文件开头应有“关于……的通知”一类的标题。请检查文件内容后再导入。"
-    )
+        if not TITLE_END.search(title):
+            continue
+        if "关于" not in title:
+            back = start
+            while back > 0 and start - back < 3:
+                previous = paras[back - 1]
+                if (
+                    previous[-1] in "。；：:，"
+                    or len(previous) > 40
+                    or DOCUMENT_NUMBER.match(previous)
+                    or FULL_DATE.match(previous)
+                ):
+                    break
+                back -= 1
+                if "关于" in previous:
+                    return back, end, "".join(paras[back:end])
+        return start, end, title
+    return None
 
 
 def _full_date(line: str) -> dt.date | None:
-    match = re.match(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$", line)
+    """The 成文日期 line: 2023年8月14日, 2019.7.1 or 二〇一六年八月二十二日."""
+    match = re.match(r"^(\d{4})(?:年|[.．/-])(\d{1,2})(?:月|[.．/-])(\d{1,2})日?$", line)
     if not match:
-        return None
+        return F.cn_full_date(line)
     try:
         return dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
@@ -311,12 +458,39 @@ def _levels(text: str) -> list[str]:
 
 
 def _sections(body: list[str]) -> tuple[list[ParsedSection], list[str]]:
+    """Numbered sections with their paragraphs, items and tables; the lines before the first
+    heading are the preamble, except that a table there opens a section without a heading
+    (tables are kept as tables, never as text with | in it).
+    """
     preamble: list[str] = []
     sections: list[ParsedSection] = []
+    table: list[list[str]] = []
+
+    def flush() -> None:
+        if table:
+            sections[-1].blocks.append(("table", _table_value(table)))
+            table.clear()
+
     for line in body:
+        if line.startswith("|"):
+            if not sections:
+                sections.append(ParsedSection(heading=""))
+            table.append(split_row(line))
+            continue
+        if table:
+            flush()
         match = SECTION.match(line)
         if match and is_heading(line):
             sections.append(ParsedSection(heading=match.group(2).strip()))
+            continue
+        if (
+            isinstance(line, HeadingLine)
+            and not ITEM.match(line)
+            and len(line) <= 30
+            and not re.search(r"[。，；]", line)
+        ):
+            # 「## 工作要求」 or a Word heading without a number: a section all the same.
+            sections.append(ParsedSection(heading=line.strip()))
             continue
         if not sections:
             preamble.append(line)
@@ -328,7 +502,16 @@ def _sections(body: list[str]) -> tuple[list[ParsedSection], list[str]]:
             )
         else:
             sections[-1].blocks.append(("paragraph", line))
+    if table:
+        flush()
     return sections, preamble
+
+
+def _table_value(rows: list[list[str]]) -> dict:
+    """A body table as the table block stores it: the first row is the header."""
+    width = max(len(row) for row in rows)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    return {"header": rows[0], "rows": rows[1:], "blank_rows": 0}
 
 
 def _marker(marker: str) -> str:
@@ -340,16 +523,23 @@ def _section_text(sections: list[ParsedSection]) -> str:
     parts = []
     for section in sections:
         for _kind, value in section.blocks:
-            parts.append(value["text"] if isinstance(value, dict) else str(value))
+            parts.append(_block_text(value))
     return "\n".join(parts)
 
 
 def _block_text(value: object) -> str:
+    if isinstance(value, dict) and "rows" in value:
+        return "\n".join(" ".join(row) for row in [value["header"], *value["rows"]])
     return value["text"] if isinstance(value, dict) else str(value)
 
 
 def phase_kind(label: str) -> str:
-    """The PhaseKind of a label such as 网上申报时间 or 评审及公示时间 (first keyword wins)."""
+    """The PhaseKind of a label such as 网上申报时间 or 评审及公示时间 (first keyword wins).
+
+    「评审结果公示」「拟通过人员名单公示」 publish a result: they are 公示, not 评审.
+    """
+    if re.search(r"(?:结果|名单|人员)(?:的)?公示", label):
+        return "公示"
     best: tuple[int, str] | None = None
     for keyword, kind in PHASE_KEYWORDS:
         position = label.find(keyword)
@@ -623,3 +813,297 @@ def _template_blocks(lines: list[str]) -> list[tuple[str, object]]:
             blocks.append(("paragraph", line))
     flush()
     return blocks
+
+
+# -- facts read from the wording, wherever they stand ------------------------------------
+
+TABLE_LINE = re.compile(r"(?m)^\|.*$")
+FEE_RELEVANT = re.compile(r"评审|职称|职务|专业技术|推荐|答辩|论著")
+
+
+def _read_facts(notice: ParsedNotice, year: int | None) -> None:
+    """Dates, and phases, fees and contacts where the section layout gave none, with spans."""
+    text = notice.text
+    notice.dates = F.find_dates(text, year)
+    issue_span = notice.spans.get("issue_date")
+    if notice.issue_date and issue_span and not any(d.span == issue_span for d in notice.dates):
+        # 二〇一六年八月二十二日 is read by the signature rule only.
+        notice.dates.append(F.DateFact(notice.issue_date, notice.issue_date, issue_span))
+    if any(d.year_inferred for d in notice.dates) and not year:
+        notice.warnings.append("有日期没有写年份，且通知中没有年份可推断，这些日期未读取。")
+    # What the layout gave comes first; what the wording gives elsewhere is added when it is
+    # not already there (a date named outside the 时间安排 section, a contact in parentheses).
+    if notice.phases:
+        _locate_phases(notice)
+    known_days = {(p.start, p.end) for p in notice.phases} | {(None, p.end) for p in notice.phases}
+    known_kinds = {p.kind for p in notice.phases}
+    for phase in _phases_from_dates(notice, issue_span):
+        if phase.to_be_announced and phase.kind in known_kinds:
+            continue
+        if not phase.to_be_announced and (phase.start, phase.end) in known_days:
+            continue
+        notice.phases.append(phase)
+    for phase in notice.phases:
+        if phase.kind in ("", "其他"):
+            phase.kind = ""
+            notice.warnings.append(
+                f"时间安排“{phase.label}”没有识别出阶段类型，导入时记为“其他”，请核对。"
+            )
+    if notice.fees:
+        _locate_fees(notice)
+    known_fees = {(f.level, f.amount) for f in notice.fees}
+    notice.fees += [f for f in _fees_anywhere(text) if (f.level, f.amount) not in known_fees]
+    for fee in notice.fees:
+        if not fee.level:
+            notice.warnings.append(
+                f"{fee.kind or '费用'} {fee.amount} 元没有写明级别，不写入评审费表，请核对。"
+            )
+    if notice.contacts:
+        _locate_contacts(notice)
+    known_phones = {phone for contact in notice.contacts for phone in contact.phones}
+    notice.contacts += [
+        ParsedContact(purpose=c.purpose, people=c.people, phones=c.phones, span=c.span)
+        for c in F.find_contacts(text, F.find_phones(text))
+        if not set(c.phones) & known_phones
+    ]
+    for contact in notice.contacts:
+        short = [p for p in contact.phones if re.fullmatch(r"\d{7,8}", p)]
+        if short:
+            notice.warnings.append(
+                f"电话 {'、'.join(short)} 没有区号，文中也没有给出区号，保持原样。"
+            )
+
+
+class _Lines:
+    """Start and end of the line around any offset, by binary search (no rescanning)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.length = len(text)
+
+    def bounds(self, position: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.starts, position) - 1
+        start = self.starts[index]
+        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else self.length
+        return start, end
+
+
+def _clause_before(text: str, lines: _Lines, date: F.DateFact, previous_end: int) -> str:
+    line_start, _ = lines.bounds(date.span[0])
+    start = max(line_start, previous_end, date.span[0] - 120)
+    chunk = text[start : date.span[0]]
+    return re.split(r"[。；;，,]", chunk)[-1]
+
+
+def _phases_from_dates(notice: ParsedNotice, issue_span) -> list[ParsedPhase]:
+    """Phases told by their wording: 「公示期为2024年8月12日-16日」, 「（二）审核时间」 over
+    「9月5日至10月8日」, 「收费截止日期：2020年10月15日前」. A date whose wording names no step
+    (资历截止时间, 原定于…) stays a plain date; 「具体评审时间另行通知」 is a phase to come.
+    """
+    text = notice.text
+    lines = _Lines(text)
+    phases: list[ParsedPhase] = []
+    previous_end = 0
+    for date in notice.dates:
+        if date.span == issue_span or (date.start is None and date.end is None):
+            continue
+        before = _clause_before(text, lines, date, previous_end)
+        previous_end = date.span[1]
+        line_start, line_end = lines.bounds(date.span[0])
+        line_end = min(line_end, date.span[1] + 120)
+        sentence_end = min(
+            [i for i in (text.find(m, date.span[1], line_end) for m in "。；;，,") if i >= 0]
+            + [line_end]
+        )
+        after = text[date.span[1] : sentence_end]
+        if F.NOT_A_PHASE.search(before) or F.NOT_A_PHASE.search(after):
+            continue
+        kind = F.phase_kind_of(before)
+        label_text, label_start = before, date.span[0] - len(before)
+        if kind is None:
+            kind = F.phase_kind_of(after)
+            label_text, label_start = after, date.span[1]
+        if kind is None and line_start > 0:
+            # 「（二）审核时间」 as a heading of its own above the dates.
+            prev_start, _ = lines.bounds(line_start - 1)
+            heading = text[prev_start : line_start - 1]
+            if len(heading) <= 30 and not re.search(r"[。，；]", heading):
+                kind = F.phase_kind_of(heading)
+                label_text, label_start = heading, prev_start
+        if kind is None:
+            if re.search(r"时间|日期|期限|安排", before):
+                kind = ""
+            else:
+                continue
+        label = _phase_label(label_text) or kind or "时间安排"
+        span_start = min(label_start, date.span[0]) if label_text.strip() else date.span[0]
+        phases.append(
+            ParsedPhase(
+                kind=kind,
+                label=label,
+                start=date.start if date.start != date.end or not date.deadline else None,
+                end=date.end if date.start != date.end else None,
+                span=(max(0, span_start), max(date.span[1], label_start + len(label_text))),
+            )
+        )
+        if date.deadline:
+            phases[-1].start, phases[-1].end = None, date.end
+        elif date.start == date.end:
+            phases[-1].start, phases[-1].end = date.start, None
+    known = {phase.kind for phase in phases}
+    for start, sentence in _sentences_of(text):
+        if "另行通知" not in sentence:
+            continue
+        match = LATER_ANNOUNCEMENT.search(sentence)
+        if not match:
+            continue
+        kind = phase_kind(match.group(1))
+        if kind in known:
+            continue
+        known.add(kind)
+        clause = _clause_with(sentence, "另行通知")
+        at = start + sentence.find(clause)
+        phases.append(
+            ParsedPhase(
+                kind=kind,
+                label=kind,
+                to_be_announced=True,
+                note=clause,
+                span=(at, at + len(clause)),
+            )
+        )
+    return phases
+
+
+def _phase_label(text: str) -> str:
+    label = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*", "", text.strip())
+    label = re.sub(r"(?:起止|截止)?(?:时间|日期)?(?:为|于|是|在|自|从)?[：:]?\s*$", "", label)
+    label = label.strip("，,：: （(")
+    return label[:60]
+
+
+def _sentences_of(text: str):
+    for match in re.finditer(r"[^。\n]+", text):
+        yield match.start(), match.group(0)
+
+
+def _locate_phases(notice: ParsedNotice) -> None:
+    """Spans of phases read from a schedule section: the label and its dates."""
+    text = notice.text
+    used: set[int] = set()
+    for phase in notice.phases:
+        label_at = text.find(phase.label)
+        if phase.start or phase.end:
+            for index, date in enumerate(notice.dates):
+                if index in used:
+                    continue
+                if (date.start or date.end) == (phase.start or phase.end) and (
+                    phase.end is None or date.end == phase.end
+                ):
+                    used.add(index)
+                    begin = label_at if 0 <= label_at < date.span[0] else date.span[0]
+                    if date.span[0] - begin > 200:
+                        begin = date.span[0]
+                    phase.span = (begin, date.span[1])
+                    break
+        note_at = text.find(phase.note) if phase.note else -1
+        if phase.span is None and phase.to_be_announced and note_at >= 0:
+            phase.span = (note_at, note_at + len(phase.note))
+        if phase.span is None and label_at >= 0:
+            end = label_at + len(phase.label)
+            if phase.note:
+                note_at = text.find(phase.note, label_at)
+                if note_at >= 0:
+                    end = note_at + len(phase.note)
+            phase.span = (label_at, end)
+
+
+def _locate_fees(notice: ParsedNotice) -> None:
+    text = notice.text
+    position = 0
+    for fee in notice.fees:
+        amount = format(fee.amount.normalize(), "f")
+        # The level, then the sum with no other sum between them.
+        pattern = rf"{re.escape(fee.level)}[^\n元]{{0,40}}?(?<![\d.]){re.escape(amount)}\s*元"
+        match = re.compile(pattern).search(text, position)
+        if match:
+            fee.span = (match.start(), match.end())
+            sentence_start = max(text.rfind(m, 0, match.start()) for m in "。；\n") + 1
+            fee.kind = F._fee_kind(text[sentence_start : match.end()]) or fee.kind
+            position = match.start()
+
+
+def _locate_contacts(notice: ParsedNotice) -> None:
+    text = notice.text
+    for contact in notice.contacts:
+        spans = []
+        for phone in contact.phones:
+            digits = phone.split("-")[-1]
+            at = text.find(digits)
+            if at >= 0:
+                # Take in the area code written before the number (0991—3757772).
+                start = at
+                while start > 0 and (text[start - 1].isdigit() or text[start - 1] in "-—–－"):
+                    start -= 1
+                spans.append((start, at + len(digits)))
+        if contact.people:
+            at = text.find(contact.people.split("、")[0])
+            if at >= 0:
+                spans.append((at, at + len(contact.people.split("、")[0])))
+        if spans:
+            contact.span = (min(s for s, _ in spans), max(e for _, e in spans))
+
+
+def _fees_anywhere(text: str) -> list[ParsedFee]:
+    """Fees in prose (table lines masked, offsets kept) and in tables (levels × amounts)."""
+    masked = TABLE_LINE.sub(lambda m: " " * len(m.group(0)), text)
+    fees = [
+        ParsedFee(level=f.level, amount=f.amount, note=f.kind, kind=f.kind, span=f.span)
+        for f in F.find_fees(masked)
+    ]
+    for rows in _tables(text):
+        header_at, header = rows[0]
+        body_rows = rows[1:]
+        kind_above = ""
+        for line_at, cells in body_rows:
+            row_text = " ".join(cells)
+            group = " ".join(c for c in cells[:2])
+            if not FEE_RELEVANT.search(row_text + " " + group + " " + " ".join(header)):
+                continue
+            found = F.fees_from_table(header, [cells])
+            line = text[line_at : text.find("\n", line_at) if "\n" in text[line_at:] else len(text)]
+            for level, amount, kind in found:
+                fees.append(
+                    ParsedFee(
+                        level, amount, note=kind, kind=kind, span=(line_at, line_at + len(line))
+                    )
+                )
+            kind_above = found[-1][2] if found else kind_above
+            for cell in cells:
+                if len(cell) > 20 and "元" in cell:
+                    cell_at = line_at + line.find(cell)
+                    for f in F.find_fees(cell):
+                        fees.append(
+                            ParsedFee(
+                                f.level, f.amount, note=f.kind, kind=f.kind,
+                                span=(cell_at + f.span[0], cell_at + f.span[1]),
+                            )
+                        )  # fmt: skip
+    fees.sort(key=lambda f: f.span or (0, 0))
+    return fees
+
+
+def split_row(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _tables(text: str) -> list[list[tuple[int, list[str]]]]:
+    """Runs of consecutive | lines as [(offset of the line, cells)], header row first."""
+    tables: list[list[tuple[int, list[str]]]] = []
+    last_end = -2
+    for match in TABLE_LINE.finditer(text):
+        if match.start() != last_end + 1 or not tables:
+            tables.append([])
+        tables[-1].append((match.start(), split_row(match.group(0))))
+        last_end = match.end()
+    return tables

@@ -20,6 +20,14 @@ TERMINAL = "。！？；：:;!?"
 DASHES = "-—–－~～"
 
 
+KEEP_SPACE = "\u2060"  # a word joiner marks a space _collapse_spaces must leave
+JOINT_ISSUERS = re.compile(
+    r"(?<=[\u4e00-\u9fff]{2}(?:厅|局|委|部|办|会|院))[ \u3000]+"
+    r"(?=[\u4e00-\u9fff]{2,16}?(?:厅|局|委|部|办)(?:关于|[ \u3000]|$)"  # a second issuer
+    r"|[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*\d{4})"  # or the issuer's 文号 on the same line
+)
+
+
 class NoticeImportError(ValueError):
     """A notice file that cannot be imported; the message is shown to the editor as is."""
 
@@ -86,8 +94,17 @@ def _read_docx(data: bytes) -> str:
                 lines.append("| " + " | ".join(cells) + " |")
             lines.append("")
         else:
-            lines.append(block.text)
+            lines.append(_heading_prefix(block) + block.text)
     return "\n".join(lines)
+
+
+def _heading_prefix(paragraph) -> str:
+    """「## 」 for a Word heading (styles Heading 1…6 / 标题 1…6): read like a Markdown one."""
+    name = (paragraph.style.name if paragraph.style is not None else "") or ""
+    match = re.match(r"^(?:Heading|标题)\s*([1-6])$", name.strip())
+    if not match or not paragraph.text.strip():
+        return ""
+    return "#" * int(match.group(1)) + " "
 
 
 _FULLWIDTH = str.maketrans(
@@ -113,11 +130,14 @@ def normalise_line(line: str) -> str:
         # A date left blank for handwriting: keep the gaps.
         return "　　".join(line.split())
     line = _fullwidth_punctuation(line)
-    line = _collapse_spaces(line)
-    line = re.sub(r"\s+(?=[）》」』】〕，。、；：])", "", line)
+    # 「浙江省财政厅 浙江省人力资源和社会保障厅」: the space between joint issuers is kept.
+    line = JOINT_ISSUERS.sub(KEEP_SPACE, line)
+    line = _collapse_spaces(line).replace(KEEP_SPACE, " ")
+    # (?<!\s): try each run of spaces once, not from every space in it (linear time).
+    line = re.sub(r"(?<!\s)\s+(?=[）》」』】〕，。、；：])", "", line)
     line = re.sub(r"(?<=[（《「『【〔])\s+", "", line)
     line = re.sub(
-        r"([\u4e00-\u9fff]{2,})\s*[［\[【(（]\s*(\d{4})\s*[］\]】)）]\s*(\d+)\s*号",
+        r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,})\s*[［\[【(（]\s*(\d{4})\s*[］\]】)）]\s*(\d+)\s*号",
         r"\1〔\2〕\3号",
         line,
     )
@@ -129,14 +149,21 @@ def _fullwidth_punctuation(line: str) -> str:
     chars = list(line)
     stack: list[bool] = []
     han = re.compile(_HAN)
+    # The nearest visible characters around each position, found in two passes (linear time).
+    next_visible = [""] * (len(line) + 1)
+    for i in range(len(line) - 1, -1, -1):
+        next_visible[i] = line[i] if not line[i].isspace() else next_visible[i + 1]
+    prev_visible = [""] * (len(line) + 1)
+    for i, c in enumerate(line):
+        prev_visible[i + 1] = c if not c.isspace() else prev_visible[i]
     for i, c in enumerate(chars):
         before = chars[i - 1] if i else ""
         after = chars[i + 1] if i + 1 < len(chars) else ""
         near_han = bool(han.match(before) or han.match(after))
         if c == "(":
             # 'after' may be a space: look at the next visible character.
-            nxt = line[i + 1 :].lstrip()[:1]
-            prv = line[:i].rstrip()[-1:]
+            nxt = next_visible[i + 1]
+            prv = prev_visible[i]
             wide = near_han or bool(han.match(nxt)) or bool(han.match(prv))
             stack.append(wide)
             if wide:
@@ -159,14 +186,14 @@ def _collapse_spaces(line: str) -> str:
 
     Spaces are kept before and after long digit runs (phone numbers beside names).
     """
-    line = re.sub(rf"(?<={_HAN})[ \t\u3000]+(?={_HAN})", "", line)
+    line = re.sub(rf"(?<={_HAN})(?<![ \t\u3000])[ \t\u3000]+(?={_HAN})", "", line)
     line = re.sub(
         rf"(?<={_HAN})[ \t]+(?=([0-9A-Za-z]+))",
         lambda m: m.group(0) if len(m.group(1)) >= 7 and m.group(1).isdigit() else "",
         line,
     )
     line = re.sub(
-        rf"([0-9A-Za-z]+)[ \t]+(?={_HAN})",
+        rf"(?<![0-9A-Za-z])([0-9A-Za-z]+)[ \t]+(?={_HAN})",
         lambda m: m.group(0) if len(m.group(1)) >= 7 and m.group(1).isdigit() else m.group(1),
         line,
     )
@@ -183,8 +210,13 @@ LABEL = re.compile(
     r"[^\s，。：:]{0,6}技术服务|签字|注)[：:]"
 )
 GENERIC_LABEL = re.compile(rf"^[{CJK}]{{2,8}}[：:]")
-TITLE_END = re.compile(r"(通知|公告|通告|决定|意见|办法|方案|细则|规定|函)$")
-FULL_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+TITLE_END = re.compile(r"(通知|公告|通告|公示|决定|意见|办法|方案|细则|规定|函)$")
+# The dated line closing a notice: 2023年8月14日, 2019.7.1, 二〇一六年八月二十二日.
+FULL_DATE = re.compile(
+    r"^(?:\d{4}年\d{1,2}月\d{1,2}日|\d{4}[.．/-]\d{1,2}[.．/-]\d{1,2}"
+    r"|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$"
+)
+DOCUMENT_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff]{1,16}〔\d{4}〕\d+号$")
 HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 
 
@@ -192,12 +224,25 @@ def starts_block(line: str) -> bool:
     """Whether a line opens a new paragraph whatever came before it."""
     if line.startswith("关于") and TITLE_END.search(line):
         return True  # a whole title line under the issuer's header
-    return bool(MARKER.match(line) or LABEL.match(line) or FULL_DATE.match(line))
+    return bool(
+        MARKER.match(line)
+        or LABEL.match(line)
+        or FULL_DATE.match(line)
+        or DOCUMENT_NUMBER_LINE.match(line)
+    )
 
 
 def is_heading(line: str) -> bool:
     """一、评审范围: a short numbered heading without sentence punctuation."""
     return bool(HEADING.match(line)) and len(line) <= 30 and not any(p in line for p in "。，")
+
+
+MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
+
+
+class HeadingLine(str):
+    """A paragraph that was a heading in the source (Markdown #, or a Word heading style),
+    so that an unnumbered heading such as 「## 工作要求」 still opens a section."""
 
 
 def paragraphs(text: str) -> list[str]:
@@ -213,33 +258,83 @@ def paragraphs(text: str) -> list[str]:
         line = normalise_line(raw)
         # Markdown table separator rows (|---|---|) carry no content.
         if line and not re.fullmatch(r"\|[\s|:]*-[\s|:\-]*", line):
+            if MARKDOWN_HEADING.match(raw):
+                line = HeadingLine(line)
             lines.append((line, len(raw.strip())))
     widths = sorted(width for line, width in lines if not line.startswith("|"))
     wrap = widths[int(len(widths) * 0.9)] if widths else 0
     full = max(12, min(int(wrap * 0.75), 40))
-    result: list[str] = []
+    result: list[_Paragraph] = []
     last_width = 0
     for line, width in lines:
-        if result and _continues(result[-1], last_width, line, full):
-            prev = result[-1]
-            ascii_pair = prev[-1:].isascii() and prev[-1:].isalnum() and line[:1].isascii()
-            result[-1] = prev + (" " if ascii_pair and line[:1].isalnum() else "") + line
+        heading = isinstance(line, HeadingLine)
+        if (
+            result
+            and not heading
+            and not result[-1].heading
+            and _continues(result[-1], last_width, line, full)
+        ):
+            result[-1].add(line)
         else:
-            result.append(line)
+            result.append(_Paragraph(line, heading))
         last_width = width
-    return result
+    return [paragraph.text() for paragraph in result]
 
 
-def _continues(prev: str, prev_width: int, line: str, full: int) -> bool:
-    if prev.startswith("|") or line.startswith("|"):
+class _Paragraph:
+    """A paragraph being rejoined, with what `_continues` asks of it kept up to date, so that
+    rejoining n lines costs O(n) rather than re-reading the growing paragraph each time.
+    """
+
+    def __init__(self, line: str, heading: bool = False) -> None:
+        self.heading = heading
+        self.parts = [line]
+        self.head = line[:64]
+        self.tail = line[-4:]
+        self.length = len(line)
+        self.has_comma = "，" in line
+        self.has_stop = any(p in line for p in "。；")
+        self.has_period = "。" in line
+
+    def add(self, line: str) -> None:
+        ascii_pair = self.tail[-1:].isascii() and self.tail[-1:].isalnum() and line[:1].isascii()
+        if ascii_pair and line[:1].isalnum():
+            line = " " + line
+        self.parts.append(line)
+        self.tail = (self.tail + line)[-4:]
+        self.length += len(line)
+        self.has_comma = self.has_comma or "，" in line
+        self.has_stop = self.has_stop or any(p in line for p in "。；")
+        self.has_period = self.has_period or "。" in line
+        if len(self.head) < 64:
+            self.head = (self.head + line)[:64]
+
+    def text(self) -> str:
+        text = "".join(self.parts)
+        return HeadingLine(text) if self.heading else text
+
+    def short_text(self) -> str | None:
+        """The whole text when short enough to test as a heading or title line."""
+        return self.head if self.length <= 64 else None
+
+
+def _continues(prev: _Paragraph, prev_width: int, line: str, full: int) -> bool:
+    if prev.head.startswith("|") or line.startswith("|"):
         return False
-    if prev[-1] in TERMINAL or (prev[-1] in "”’）)" and len(prev) > 1 and prev[-2] in "。！？"):
+    tail = prev.tail
+    if tail[-1] in TERMINAL or (tail[-1] in "”’）)" and len(tail) > 1 and tail[-2] in "。！？"):
         return False
-    if starts_block(line) or is_heading(prev) or re.match(r"^附件\s*\d+$", prev):
+    short = prev.short_text()
+    if starts_block(line) or (
+        short is not None and (is_heading(short) or re.match(r"^附件\s*\d+$", short))
+    ):
         return False
-    if TITLE_END.search(prev) and prev.startswith("关于"):
+    if TITLE_END.search(tail) and (
+        prev.head.startswith("关于") or not (prev.has_comma or prev.has_stop)
+    ):
+        # A title line (also 「浙江省财政厅 浙江省人力资源和社会保障厅关于…的通知」) ends itself.
         return False
-    if GENERIC_LABEL.match(line) and GENERIC_LABEL.match(prev):
+    if GENERIC_LABEL.match(line) and GENERIC_LABEL.match(prev.head):
         # 思想政治条件：…  then 业绩成果：… — consecutive labelled fields, not wrapped prose.
         return False
-    return prev_width >= full or "，" in prev or "。" in prev
+    return prev_width >= full or prev.has_comma or prev.has_period

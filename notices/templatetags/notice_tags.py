@@ -29,6 +29,22 @@ def cn_numeral(value: int) -> str:
 
 
 @register.filter
+def numbered_sections(body) -> list[tuple[object, int | None]]:
+    """(block, number) for each body block: headed sections are numbered 1, 2, …; a section
+    without a heading (a table under the title) takes no number and does not shift the rest.
+    """
+    numbered = []
+    number = 0
+    for block in body:
+        if block.block_type == "section" and not block.value.get("heading"):
+            numbered.append((block, None))
+            continue
+        number += 1
+        numbered.append((block, number))
+    return numbered
+
+
+@register.filter
 def blanks(text: str) -> str:
     """Template text with ×× placeholders shown as underlined blanks to fill in."""
     parts = []

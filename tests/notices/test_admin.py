@@ -108,18 +108,76 @@ def test_admin_edit_pages_of_templates_and_indexes_open(admin_client, bayingol_n
         )
 
 
-def test_import_upload_creates_a_draft(admin_client, columns):
+def test_import_upload_shows_review_then_creates_a_draft(admin_client, columns):
     data = (SEEDS / "2024-toutunhe-ftz-notice.txt").read_bytes()
     response = admin_client.post(
         reverse("notices_import"),
         {"file": SimpleUploadedFile("notice.txt", data, "text/plain"), "authority": ""},
     )
+    # Nothing is saved before the editor confirms; the facts are shown with their sources.
+    assert response.status_code == 200 and not NoticePage.objects.exists()
+    html = response.content.decode()
+    assert "确认并生成草稿" in html and '<mark id="fact-1"' in html
+    assert "网上材料申报" in html
+    token = admin_client.session["notice_import"]["token"]
+    response = admin_client.post(
+        reverse("notices_import"),
+        {
+            "token": token,
+            "title": "关于开展2024年度中国（新疆）自由贸易试验区职称评审工作的通知（核对后）",
+            "document_number": "",
+            "review_year": "2024",
+            "issue_date": "",
+            "authority": "",
+        },
+    )
     page = NoticePage.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("wagtailadmin_pages:edit", args=[page.pk])
     assert not page.live
+    assert page.title.endswith("（核对后）")  # the editor's correction is used
     assert page.authority.slug == "toutunhe"  # matched by the signature
     assert [p.label for p in page.phases.all()] == ["网上材料申报", "网上材料审核", "缴费"]
+    # The same file again: the review says so, and confirming without "update" is refused.
+    admin_client.post(
+        reverse("notices_import"), {"file": SimpleUploadedFile("n.txt", data), "authority": ""}
+    )
+    token = admin_client.session["notice_import"]["token"]
+    fields = {"token": token, "title": page.title, "document_number": "", "review_year": "2024",
+              "issue_date": "", "authority": ""}  # fmt: skip
+    response = admin_client.post(reverse("notices_import"), fields)
+    assert "已有草稿" in response.content.decode()
+    assert NoticePage.objects.count() == 1
+    response = admin_client.post(reverse("notices_import"), {**fields, "update_existing": "on"})
+    assert response.status_code == 302 and NoticePage.objects.count() == 1
+
+
+def test_import_review_unticked_facts_are_left_out(admin_client, columns):
+    data = (SEEDS / "2024-toutunhe-ftz-notice.txt").read_bytes()
+    response = admin_client.post(
+        reverse("notices_import"), {"file": SimpleUploadedFile("n.txt", data), "authority": ""}
+    )
+    html = response.content.decode()
+    assert 'name="keep" value="phase-2"' in html and 'name="keep" value="contact-1"' in html
+    assert "未能识别或需要核对的内容" in html
+    token = admin_client.session["notice_import"]["token"]
+    response = admin_client.post(
+        reverse("notices_import"),
+        {"token": token, "title": "关于开展2024年度职称评审工作的通知", "review_year": "2024",
+         "facts_listed": "1", "keep": ["phase-0", "contact-0"]},
+    )  # fmt: skip
+    page = NoticePage.objects.get()
+    assert [p.label for p in page.phases.all()] == ["网上材料申报"]
+    assert len(page.contacts) == 1
+
+
+def test_import_confirm_with_stale_token_creates_nothing(admin_client, columns):
+    response = admin_client.post(
+        reverse("notices_import"),
+        {"token": "forged", "title": "关于…的通知", "review_year": "2024"},
+    )
+    assert response.status_code == 302
+    assert not NoticePage.objects.exists()
 
 
 def test_import_menu_item_and_form(admin_client, columns):
@@ -129,7 +187,7 @@ def test_import_menu_item_and_form(admin_client, columns):
     )
     response = admin_client.get(reverse("notices_import"))
     assert response.status_code == 200
-    assert "导入为草稿" in response.content.decode()
+    assert "识别并核对" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -173,6 +231,12 @@ def test_import_notice_command_json_dry_run(columns, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["issue_date"] == "2023-08-14"
     assert data["phases"][1]["start"] == "2023-09-26"
+    # The same facts as the admin review, with where each came from and what was not read.
+    start, end = data["phases"][1]["span"]
+    assert "2023年9月26日" in data["text"][start:end]
+    start, end = data["spans"]["title"]
+    assert data["text"][start:end] == data["title"]
+    assert isinstance(data["warnings"], list) and data["dates"]
     assert not NoticePage.objects.exists()
 
 
@@ -181,8 +245,18 @@ def test_import_notice_command_creates_and_publishes(columns, capsys):
     call_command("import_notice", str(path), "--authority", "urumqi")
     draft = NoticePage.objects.get()
     assert not draft.live and draft.authority.slug == "urumqi"
-    call_command("import_notice", str(path), "--authority", "urumqi", "--publish")
-    assert NoticePage.objects.live().get().slug == "2025-urumqi-2"
+    # Importing the same notice again is refused with a clear message…
+    with pytest.raises(CommandError, match="已有草稿"):
+        call_command("import_notice", str(path), "--authority", "urumqi", "--publish")
+    assert NoticePage.objects.count() == 1
+    # …or, when asked, updates that draft in place (and publishes it) instead of adding one.
+    templates = TemplatePage.objects.count()
+    call_command("import_notice", str(path), "--authority", "urumqi", "--publish", "--update")
+    assert NoticePage.objects.live().get().slug == "2025-urumqi"
+    assert NoticePage.objects.count() == 1 and TemplatePage.objects.count() == templates
+    # A published notice is never replaced by an import.
+    with pytest.raises(CommandError, match="已经发布"):
+        call_command("import_notice", str(path), "--authority", "urumqi", "--update")
 
 
 @pytest.mark.parametrize(
