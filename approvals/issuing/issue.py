@@ -150,6 +150,12 @@ def check_issuable(document: ApprovalDocument) -> None:
         raise IssuingError("名单为空：请先添加通过人员。")
     if not document.body.strip():
         raise IssuingError("正文为空。")
+    if not document.number and not document.authority.document_number_format.strip():
+        # An imported authority gets no invented 文号 format: an editor enters the real one.
+        raise IssuingError(
+            f"{document.authority}尚未设置发文字号格式（如 新经开人社〔{{year}}〕{{n}}号），"
+            "请先在“发文机关”中填写。"
+        )
     try:
         active_signing_key(document.authority)
     except Exception as error:

@@ -96,6 +96,17 @@ def test_empty_list_is_refused(authority, signing_key):
         issue_approval(document)
 
 
+def test_authority_without_number_format_is_refused_and_nothing_numbered(authority, signing_key):
+    """An imported authority has no 文号 format until an editor enters it: no empty 文号."""
+    authority.document_number_format = ""
+    authority.save()
+    document = make_document(authority, 1)
+    with pytest.raises(IssuingError, match="尚未设置发文字号格式"):
+        issue_approval(document)
+    document.refresh_from_db()
+    assert not document.number and document.status == "draft"
+
+
 def test_issued_document_cannot_be_issued_again(authority, signing_key):
     issued = issue_approval(make_document(authority, 1))
     with pytest.raises(IssuingError, match="已签发"):
