@@ -23,6 +23,7 @@ from . import creation, issuing
 from .forms import FromPublicityForm, FromRosterForm, RevokeForm
 from .models import ApprovalDocument, Certificate, DocumentStatus
 from .revocation import RevocationError, revoke_certificate
+from .titles import issued_title
 
 
 def _require(request, permission: str) -> None:
@@ -126,10 +127,12 @@ class IssueView(WagtailAdminTemplateMixin, TemplateView):
             issuing.check_issuable(self.document)
         except issuing.IssuingError as error:
             problem = str(error)
+        persons = list(self.document.persons.all())
         context.update(
             document=self.document,
             problem=problem,
-            person_count=self.document.persons.count(),
+            person_count=len(persons),
+            printed_title=issued_title(self.document.title, persons),
             inspect_url=reverse("approval_documents:inspect", args=[self.document.pk]),
         )
         return context

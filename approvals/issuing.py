@@ -43,6 +43,7 @@ from .models import (
     private_storage,
 )
 from .numbers import allocate, certificate_number
+from .titles import issued_title
 
 logger = logging.getLogger(__name__)
 
@@ -69,17 +70,19 @@ def document_data(document: ApprovalDocument, number: str | None = None):
 
     authority = document.authority
     paragraphs = [p.strip() for p in document.body.replace("\r\n", "\n").split("\n\n")]
+    persons = list(document.persons.all())
     return ApprovalDocumentData(
         issuer_mark=issuer_mark(authority),
         document_number=number or document.number or "",
-        title=document.title,
+        title=issued_title(document.title, persons),
         addressees=document.addressees,
         body=[" ".join(p.split("\n")) for p in paragraphs if p],
-        persons=[person_row(p) for p in document.persons.all()],
+        persons=[person_row(p) for p in persons],
         date=document.date,
         issuer_name=authority.name,
-        seal_text=authority.seal_text,
+        seal_text=authority.seal_name,
         seal_purpose=authority.seal_purpose,
+        seal_shape=authority.seal_shape,
     )
 
 
@@ -93,6 +96,7 @@ def person_row(person: ApprovedPerson) -> dict:
         "qualification": person.qualification,
         "level": person.level,
         "review_type": person.review_type,
+        "certificate_number": person.certificate_number or "",
     }
 
 
@@ -125,6 +129,7 @@ class CertificateJob:
     seal_text: str
     seal_purpose: str
     key_id: str
+    seal_shape: str = "round"
     photo: bytes | None = None
     token_fields: dict = field(default_factory=dict)
 
@@ -192,6 +197,9 @@ def prepare(document: ApprovalDocument, user=None) -> ApprovalDocument:
             doc.year = year
             doc.sequence = sequence
             doc.number = authority.format_document_number(year, sequence)
+            # The title printed (and shown on the site) names the first person and the count of
+            # the list being issued, not of an earlier draft.
+            doc.title = issued_title(doc.title, persons)
             doc.signing_key = active_signing_key(authority)
             doc.status = DocumentStatus.ISSUING
             doc.progress_total = len(persons)
@@ -285,8 +293,9 @@ def build_jobs(
             document_number=number or doc.number or "",
             date=doc.date,
             authority_name=authority.name,
-            seal_text=authority.seal_text,
+            seal_text=authority.seal_name,
             seal_purpose=authority.seal_purpose,
+            seal_shape=authority.seal_shape,
             key_id=doc.signing_key.key_id if doc.signing_key_id else "",
             photo=photo,
         )
@@ -343,6 +352,7 @@ def certificate_data(job: CertificateJob, url: str):
         issuer_name=job.authority_name,
         seal_text=job.seal_text,
         seal_purpose=job.seal_purpose,
+        seal_shape=job.seal_shape,
         issue_date=job.date,
         photo=job.photo,
         verify_url=url,

@@ -81,11 +81,13 @@ class _ImportedPdfBytes(content.PdfContent):
         return name.encode() + b" Do"
 
 
-def seal_stamp_style(seal_text: str, seal_purpose: str = "") -> StaticStampStyle:
+def seal_stamp_style(
+    seal_text: str, seal_purpose: str = "", seal_shape: str = "round"
+) -> StaticStampStyle:
     """A signature appearance that is exactly the drawn seal (no border, full opacity; the
     seal's own Multiply blend lets the text beneath show through)."""
     return StaticStampStyle(
-        background=_ImportedPdfBytes(seal_pdf(seal_text, seal_purpose)),
+        background=_ImportedPdfBytes(seal_pdf(seal_text, seal_purpose, seal_shape)),
         background_opacity=1.0,
         border_width=0,
         background_layout=layout.SimpleBoxLayoutRule(
@@ -105,6 +107,7 @@ def sign_pdf(
     location: str = "",
     seal_text: str | None = None,
     seal_purpose: str = "",
+    seal_shape: str = "round",
     box: tuple[int, int, int, int] | None = None,
     page: int = 0,
 ) -> bytes:
@@ -126,8 +129,8 @@ def sign_pdf(
     stamp_style = None
     spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box)
     if box is not None:
-        text = seal_text if seal_text is not None else signing_key.authority.seal_text
-        stamp_style = seal_stamp_style(text, seal_purpose)
+        text = seal_text if seal_text is not None else signing_key.authority.seal_name
+        stamp_style = seal_stamp_style(text, seal_purpose, seal_shape)
     pdf_signer = signers.PdfSigner(meta, signer, stamp_style=stamp_style, new_field_spec=spec)
     out = io.BytesIO()
     run_outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out))
@@ -166,6 +169,7 @@ def sign_rendered(
         location=location,
         seal_text=rendered.seal_text,
         seal_purpose=rendered.seal_purpose,
+        seal_shape=rendered.seal_shape,
         box=rendered.seal_box,
         page=rendered.seal_page,
     )
@@ -196,8 +200,9 @@ def bench_signing(n: int = 10, signing_key: SigningKey | None = None) -> dict:
         approval_number="新经开人社〔2024〕12号",
         obtained_date=dt.date(2024, 9, 1),
         issuer_name=authority.name,
-        seal_text=authority.seal_text,
+        seal_text=authority.seal_name,
         seal_purpose=authority.seal_purpose,
+        seal_shape=authority.seal_shape,
         issue_date=dt.date(2024, 9, 10),
         verify_url="https://example.cn/verify/?t=" + "x" * 200,
     )

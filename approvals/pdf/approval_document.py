@@ -77,7 +77,8 @@ TITLE_SIZE = 22  # 2号
 FOOT_SIZE = 14  # 4号
 MARK_TOP = 35 * mm  # 发文机关标志 top edge below the top of the 版心
 MARK_SIZE = 42.0
-MARK_MIN_SCALE = 60.0  # horizontal compression of the mark, in per cent, before wrapping
+MARK_MIN_SCALE = 60.0  # horizontal compression of the mark, in per cent, at most
+MARK_MIN_SIZE = 28.0  # below this a long mark goes on two lines rather than shrink further
 TABLE_SIZE = 10.5  # 五号
 # Glyph box of a CJK face relative to the baseline, as a fraction of the size.
 ASCENT, DESCENT = 0.88, 0.12
@@ -203,17 +204,18 @@ def _line(text, size=BODY_SIZE, style=FANGSONG, color=INK, anchor="left", scale=
 
 @functools.cache
 def mark_layout(mark: str) -> tuple[list[str], float, float]:
-    """发文机关标志: (lines, size, horizontal scale in per cent). One line compressed down to
-    MARK_MIN_SCALE; longer marks on two or three balanced lines; still too long, a smaller
-    face on three lines."""
+    """发文机关标志: (lines, size, horizontal scale in per cent). A mark is set on one line if
+    it fits at MARK_MIN_SIZE or more compressed to no less than MARK_MIN_SCALE; else on two,
+    then three balanced lines broken at word boundaries; still too long, smaller on three."""
     for count in (1, 2, 3):
         lines = break_lines(mark, float("inf"), _width(MARK_SIZE, XIAOBIAOSONG), lines=count)
-        widest = max(string_width(line, MARK_SIZE, XIAOBIAOSONG) for line in lines)
-        scale = min(100.0, 100.0 * TEXT_WIDTH / widest)
-        if scale >= MARK_MIN_SCALE:
-            return lines, MARK_SIZE, scale
-    size = MARK_SIZE * scale / MARK_MIN_SCALE
-    return lines, size, MARK_MIN_SCALE
+        widest = max(string_width(line, 1.0, XIAOBIAOSONG) for line in lines)
+        # The largest size at which the widest line fits at the minimum compression.
+        size = min(MARK_SIZE, TEXT_WIDTH / (widest * MARK_MIN_SCALE / 100))
+        if size >= MARK_MIN_SIZE or count == 3:
+            scale = min(100.0, 100.0 * TEXT_WIDTH / (widest * size))
+            return lines, size, scale
+    raise AssertionError("unreachable")
 
 
 def _width(size: float, style: str):
@@ -411,8 +413,11 @@ def attachment_paragraphs(attachments: list[str], style: ParagraphStyle) -> list
             Paragraph(
                 para_text(prefix + name.rstrip("。.；;，,")),
                 ParagraphStyle(
-                    f"attachment{i}", parent=style, alignment=TA_LEFT,
-                    leftIndent=indent, firstLineIndent=first_offset,
+                    f"attachment{i}",
+                    parent=style,
+                    alignment=TA_LEFT,
+                    leftIndent=indent,
+                    firstLineIndent=first_offset,
                 ),
             )  # fmt: skip
         )
@@ -451,8 +456,13 @@ def render_approval_document(doc: ApprovalDocumentData, *, draw_seal: bool = Tru
         closing += attachment_paragraphs(attachments, styles["body"])
     closing.append(
         SignatureBlock(
-            doc.issuer_name, date_text, doc.seal_text, doc.seal_purpose, doc.seal_shape,
-            position, draw_seal,
+            doc.issuer_name,
+            date_text,
+            doc.seal_text,
+            doc.seal_purpose,
+            doc.seal_shape,
+            position,
+            draw_seal,
         )  # fmt: skip
     )
     # The attachment note and the signature stay together: a signature never stands alone.
@@ -464,8 +474,10 @@ def render_approval_document(doc: ApprovalDocumentData, *, draw_seal: bool = Tru
             PageBreak(),
             Lines([_line(label, style=HEITI)]),
             Lines(
-                [_line(t, TITLE_SIZE, XIAOBIAOSONG, anchor="centre")
-                 for t in title_lines(doc.persons_title)],
+                [
+                    _line(t, TITLE_SIZE, XIAOBIAOSONG, anchor="centre")
+                    for t in title_lines(doc.persons_title)
+                ],
                 space_before=LINE,
             ),  # fmt: skip
             Spacer(1, LINE * 0.5),
@@ -513,7 +525,9 @@ def _cell_text(person: dict, key: str) -> str:
 def _persons_table(persons: list[dict], styles: dict[str, ParagraphStyle]) -> Table:
     """The list of approved persons with their certificate numbers; the header row repeats on
     every page it spans; long units wrap inside their cell."""
-    rows = [[Paragraph(para_text(label, HEITI), styles["head"]) for label, _k, _w in PERSON_COLUMNS]]
+    rows = [
+        [Paragraph(para_text(label, HEITI), styles["head"]) for label, _k, _w in PERSON_COLUMNS]
+    ]
     for i, person in enumerate(persons, 1):
         row = [Paragraph(str(i), styles["cell"])]
         for _label, key, width in PERSON_COLUMNS[1:]:

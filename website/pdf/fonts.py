@@ -77,6 +77,9 @@ FONT_NAME = UMING.name  # the body face, for callers that draw plain text
 
 _lock = threading.Lock()
 _fonts: dict[str, TTFont] = {}
+# Per face, the characters its cmap maps to an empty glyph (AR PL UKai maps 䶮 and 46 other
+# Extension A characters to blank glyphs): those are taken from the next face, never drawn blank.
+_blank: dict[str, frozenset[int]] = {}
 
 
 class FontsMissingError(RuntimeError):
@@ -117,6 +120,7 @@ def register_fonts() -> dict[str, TTFont]:
                 for face in ALL_FACES:
                     font = TTFont(face.name, str(face.file), subfontIndex=face.index)
                     pdfmetrics.registerFont(font)
+                    _blank[face.name] = _blank_characters(face)
                     for bold in (0, 1):
                         for italic in (0, 1):
                             addMapping(face.name, bold, italic, face.name)
@@ -139,7 +143,25 @@ def font_name(style: str = FANGSONG) -> str:
 
 
 def _has(face: FontFile, code: int) -> bool:
-    return code in register_fonts()[face.name].face.charToGlyph
+    return code in register_fonts()[face.name].face.charToGlyph and code not in _blank[face.name]
+
+
+def _blank_characters(face: FontFile) -> frozenset[int]:
+    """Characters (whitespace aside) that ``face`` maps to a glyph without outlines."""
+    from fontTools.ttLib import TTFont as ToolsFont
+
+    font = ToolsFont(str(face.file), fontNumber=face.index, lazy=True)
+    offsets = list(font["loca"])
+    order = font.getGlyphOrder()
+    empty = {
+        name
+        for gid, name in enumerate(order)
+        if gid + 1 < len(offsets) and offsets[gid + 1] == offsets[gid]
+    }
+    return frozenset(
+        code for code, name in font.getBestCmap().items()
+        if name in empty and not chr(code).isspace()
+    )  # fmt: skip
 
 
 def face_for(char: str, style: str = FANGSONG) -> FontFile | None:
@@ -314,8 +336,15 @@ def outline_width(text: str, size: float, style: str = FANGSONG) -> float:
 
 
 def draw_outlines(
-    canvas, x: float, y: float, text: str, size: float, style: str = FANGSONG, *,
-    anchor: str = "left", stroke: float = 0.0,
+    canvas,
+    x: float,
+    y: float,
+    text: str,
+    size: float,
+    style: str = FANGSONG,
+    *,
+    anchor: str = "left",
+    stroke: float = 0.0,
 ) -> float:
     """Draw ``text`` as filled glyph outlines (paths), baseline at ``y``, in the current fill
     colour: it looks like text but is not text, so copying or searching the page never picks
@@ -370,3 +399,19 @@ def draw_outlines(
     canvas.drawPath(path, stroke=1 if stroke else 0, fill=1, fillMode=1)
     canvas.restoreState()
     return width
+
+
+def unprintable(fields: list[tuple[str, str]]) -> list[str]:
+    """One Chinese reason per field (label, value) holding a character no font can draw, e.g.
+    “姓名中的“”(U+E000)任何字体都无法显示…”: checked at roster import and before a publicity is
+    published, so a name that cannot be printed is found long before issuing."""
+    reasons = []
+    for label, value in fields:
+        missing = missing_characters(value or "")
+        if missing:
+            shown = "、".join(f"“{c}”(U+{ord(c):04X})" for c in missing)
+            reasons.append(
+                f"{label}中的{shown}任何字体都无法显示，审批文件和证书无法印出，"
+                "请核对该字符（是否为乱码或私用区字符）"
+            )
+    return reasons
