@@ -28,7 +28,7 @@ import functools
 import io
 from dataclasses import dataclass, field
 
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -57,6 +57,7 @@ from website.pdf.fonts import (
 )
 
 from .common import INK, RED, RenderedPdf, break_lines, checked, para_text
+from .grid import GridText
 from .seal import draw_seal as paint_seal
 from .seal import seal_size
 
@@ -79,19 +80,21 @@ MARK_TOP = 35 * mm  # 发文机关标志 top edge below the top of the 版心
 MARK_SIZE = 42.0
 MARK_MIN_SCALE = 60.0  # horizontal compression of the mark, in per cent, at most
 MARK_MIN_SIZE = 28.0  # below this a long mark goes on two lines rather than shrink further
-TABLE_SIZE = 10.5  # 五号
+TABLE_SIZE = 9.0  # 小五: a 500-person list stays readable in fewer pages
 # Glyph box of a CJK face relative to the baseline, as a fraction of the size.
 ASCENT, DESCENT = 0.88, 0.12
 
+# 156 mm in all. The certificate number (TOUTUNHE-2024-000127 at 8 pt: 28.2 mm) stays on one
+# line so it can be found by searching the PDF; a 40-character unit takes three lines.
 PERSON_COLUMNS = [
-    ("序号", None, 10 * mm),
+    ("序号", None, 9 * mm),
     ("姓名", "name", 15 * mm),
-    ("工作单位", "unit", 38 * mm),
-    ("系列/专业", "series_specialty", 22 * mm),
-    ("资格名称", "qualification", 18 * mm),
-    ("级别", "level", 11 * mm),
-    ("类型", "review_type", 10 * mm),
-    ("证书编号", "certificate_number", 32 * mm),
+    ("工作单位", "unit", 48 * mm),
+    ("系列/专业", "series_specialty", 19 * mm),
+    ("资格名称", "qualification", 16 * mm),
+    ("级别", "level", 10 * mm),
+    ("类型", "review_type", 9 * mm),
+    ("证书编号", "certificate_number", 30 * mm),
 ]
 
 
@@ -141,32 +144,19 @@ def check_approval_document(doc: ApprovalDocumentData) -> None:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    body = ParagraphStyle(
-        "body",
-        fontName=font_name(FANGSONG),
-        fontSize=BODY_SIZE,
-        leading=LINE,
-        alignment=TA_JUSTIFY,
-        firstLineIndent=2 * BODY_SIZE,
-        wordWrap="CJK",
-        textColor=INK,
-    )
+    """Cell styles of the persons list (the text on the grid is set by GridText)."""
     cell = ParagraphStyle(
         "cell",
         fontName=font_name(FANGSONG),
         fontSize=TABLE_SIZE,
-        leading=TABLE_SIZE * 1.35,
+        leading=TABLE_SIZE * 1.3,
         alignment=TA_CENTER,
         wordWrap="CJK",
         textColor=INK,
     )
     return {
-        "addressees": ParagraphStyle(
-            "addressees", parent=body, alignment=TA_LEFT, firstLineIndent=0
-        ),
-        "body": body,
         "cell": cell,
-        "cell_number": ParagraphStyle("cell_number", parent=cell, fontSize=8.5, leading=12),
+        "cell_number": ParagraphStyle("cell_number", parent=cell, fontSize=8, leading=11.7),
         "head": ParagraphStyle("head", parent=cell, fontName=font_name(HEITI)),
     }
 
@@ -278,12 +268,11 @@ class _SealPosition:
 
 class SignatureBlock(Flowable):
     """发文机关署名 centred over 成文日期 (which ends four characters from the right), the seal
-    pressed over both with the text a little below its centre.
+    pressed over both with the text a little below its centre (§7.3.5.1).
 
     Records the seal's absolute box so the signature appearance lands exactly there; draws the
-    seal itself only for an unsigned preview (``draw_seal``). A name too long to be centred over
-    the date stays inside the 版心 (right-aligned), and one wider than the 版心 is broken at
-    word boundaries."""
+    seal itself only for an unsigned preview (``draw_seal``). A name wider than the 版心 is
+    broken at word boundaries into balanced lines."""
 
     def __init__(self, issuer, date_text, seal_text, seal_purpose, seal_shape, position, draw):
         super().__init__()
@@ -306,24 +295,23 @@ class SignatureBlock(Flowable):
 
     def draw(self):
         canv = self.canv
-        date_right = self.width - 4 * BODY_SIZE
+        # The date ends four characters from the right and the name is centred over it; a name
+        # too wide for that moves both left together (still centred, the name inside the 版心).
         date_width = string_width(self.date_text, BODY_SIZE)
-        centre_x = date_right - date_width / 2
+        name_width = max(string_width(name, BODY_SIZE) for name in self.names)
+        centre_x = min(self.width - 4 * BODY_SIZE - date_width / 2, self.width - name_width / 2)
         seal_top = self.height - LINE * 0.5
         seal_cy = seal_top - self.seal_h / 2
         # The name and date block sits a little below the seal's centre (§7.3.5.1).
         block = LINE * (len(self.names) + 1)
         block_top = seal_cy + block / 2 - LINE * 0.35
         glyph = (ASCENT + DESCENT) * BODY_SIZE
-        for i, name in enumerate(self.names + [self.date_text]):
+        for i, text in enumerate([*self.names, self.date_text]):
             line_top = block_top - i * LINE
             baseline = line_top - (LINE - glyph) / 2 - ASCENT * BODY_SIZE
-            width = string_width(name, BODY_SIZE)
-            if name is self.date_text and i == len(self.names):
-                x = date_right - width
-            else:
-                x = min(max(centre_x - width / 2, 0), self.width - width)
-            draw_text(canv, x, baseline, name, BODY_SIZE, color=INK)
+            width = string_width(text, BODY_SIZE)
+            x = min(max(centre_x - width / 2, 0), self.width - width)
+            draw_text(canv, x, baseline, text, BODY_SIZE, color=INK)
         if self.draw_seal:
             paint_seal(canv, centre_x, seal_cy, self.seal_text, self.seal_purpose,
                        shape=self.seal_shape)  # fmt: skip
@@ -398,27 +386,24 @@ def _page_number(canv, _doc) -> None:
     draw_text(canv, x, baseline, text, FOOT_SIZE, anchor=anchor, color=INK)
 
 
-def attachment_paragraphs(attachments: list[str], style: ParagraphStyle) -> list[Paragraph]:
+def attachment_paragraphs(attachments: list[str]) -> list[GridText]:
     """附件说明: 附件：1. 名称 … indented two characters, half-width numbers, a wrapped name
     aligned with its first character, no punctuation after a name (§7.3.4)."""
     label = "附件："
     result = []
     numbered = len(attachments) > 1
     for i, name in enumerate(attachments, 1):
-        prefix = (label if i == 1 else "") + (f"{i}. " if numbered else "")
-        hang = string_width(label + (f"{i}. " if numbered else ""), BODY_SIZE)
-        indent = 2 * BODY_SIZE + hang
-        first_offset = -string_width(prefix, BODY_SIZE)
+        number = f"{i}. " if numbered else ""
+        prefix = (label if i == 1 else "") + number
+        hang = 2 * BODY_SIZE + string_width(label + number, BODY_SIZE)
         result.append(
-            Paragraph(
-                para_text(prefix + name.rstrip("。.；;，,")),
-                ParagraphStyle(
-                    f"attachment{i}",
-                    parent=style,
-                    alignment=TA_LEFT,
-                    leftIndent=indent,
-                    firstLineIndent=first_offset,
-                ),
+            GridText(
+                prefix + name.rstrip("。.；;，,"),
+                BODY_SIZE,
+                LINE,
+                first_indent=hang - string_width(prefix, BODY_SIZE),
+                indent=hang,
+                color=INK,
             )  # fmt: skip
         )
     return result
@@ -444,16 +429,16 @@ def render_approval_document(doc: ApprovalDocumentData, *, draw_seal: bool = Tru
             space_before=2 * LINE,
         ),
         Spacer(1, LINE),
-        Paragraph(para_text(doc.addressees.rstrip("：:") + "："), styles["addressees"]),
+        GridText(doc.addressees.rstrip("：:") + "：", BODY_SIZE, LINE, color=INK),
     ]
-    story += [Paragraph(para_text(p), styles["body"]) for p in doc.body]
+    story += [GridText(p, BODY_SIZE, LINE, first_indent=2 * BODY_SIZE, color=INK) for p in doc.body]
     attachments = list(doc.attachments)
     if doc.persons and doc.persons_title not in attachments:
         attachments.append(doc.persons_title)
     closing: list[Flowable] = []
     if attachments:
         closing.append(Spacer(1, LINE))
-        closing += attachment_paragraphs(attachments, styles["body"])
+        closing += attachment_paragraphs(attachments)
     closing.append(
         SignatureBlock(
             doc.issuer_name,
@@ -547,8 +532,8 @@ def _persons_table(persons: list[dict], styles: dict[str, ParagraphStyle]) -> Ta
             [
                 ("GRID", (0, 0), (-1, -1), 0.5, INK),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
                 ("LEFTPADDING", (0, 0), (-1, -1), 2),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 2),
             ]

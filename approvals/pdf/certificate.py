@@ -176,16 +176,19 @@ def render_certificate(data: CertificateData, *, draw_seal: bool = True) -> Rend
 
     # Issuer (wrapped, right-aligned) over the date; the seal centred on the date with its
     # star above the date's digits, its ring over the issuer's name and the date.
+    # The block ends 30 mm from the edge so the seal's ring stays well inside the border.
+    block_right = PAGE_WIDTH - 30 * mm
     for i, line in enumerate(issuer_lines):
         baseline = date_y + 8 * mm + (len(issuer_lines) - 1 - i) * issuer_pitch
-        draw_text(canv, right, baseline, line, issuer_size, anchor="right", color=INK)
-    draw_text(canv, right, date_y, date_line, 14, anchor="right", color=INK)
-    date_width = string_width(date_line, 14)
+        draw_text(canv, block_right, baseline, line, issuer_size, anchor="right", color=INK)
+    draw_text(canv, block_right, date_y, date_line, 14, anchor="right", color=INK)
+    # Centred on the date itself (not its label), so the ring covers all its digits.
+    date_width = string_width(cn_date(data.issue_date), 14)
     seal_w, seal_h = seal_size(data.seal_shape)
     star_clearance = (
         0.30 * seal_h / 2 * math.cos(math.radians(36)) if data.seal_shape == "round" else 0
     )
-    seal_centre = (right - date_width / 2, date_y + 14 * ASCENT + star_clearance + 1.5 * mm)
+    seal_centre = (block_right - date_width / 2, date_y + 14 * ASCENT + star_clearance + 1.5 * mm)
     if draw_seal:
         paint_seal(canv, *seal_centre, data.seal_text, data.seal_purpose, shape=data.seal_shape)
 

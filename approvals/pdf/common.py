@@ -56,7 +56,7 @@ def words(text: str) -> tuple[str, ...]:
     _add_domain_words(jieba)
     pieces: list[str] = []
     pending_open = ""
-    for token in jieba.lcut(text, HMM=False):
+    for token in jieba.lcut(text):
         if all(c in _OPENING for c in token):
             pending_open += token
         elif pieces and not pending_open and all(c in _CLOSING for c in token):
@@ -66,7 +66,24 @@ def words(text: str) -> tuple[str, ...]:
             pending_open = ""
     if pending_open:
         pieces.append(pending_open)
-    return tuple(pieces)
+    return tuple(_glue_counts(pieces))
+
+
+# 等48名同志, 〔2024〕12号, 9月10日: a number stays with its measure word and the 等 before it.
+_MEASURES = ("名", "人", "年", "月", "日", "号", "项", "个", "位", "批", "次")
+
+
+def _glue_counts(pieces: list[str]) -> list[str]:
+    result: list[str] = []
+    for piece in pieces:
+        previous = result[-1] if result else ""
+        if previous and previous[-1].isdigit() and piece.startswith(_MEASURES):
+            result[-1] += piece
+        elif previous and piece[:1].isdigit() and previous.endswith(("等", "第", "共")):
+            result[-1] += piece
+        else:
+            result.append(piece)
+    return result
 
 
 # Terms of the trade a title or name must not be broken inside (jieba splits them).
