@@ -17,7 +17,6 @@ from website.formatting import cn_date
 from website.pdf.fonts import (
     FANGSONG,
     HEITI,
-    KAITI,
     XIAOBIAOSONG,
     draw_text,
     register_font,
@@ -127,7 +126,8 @@ def render_certificate(data: CertificateData, *, draw_seal: bool = True) -> Rend
     draw_text(canv, PAGE_WIDTH / 2, PAGE_HEIGHT - 45 * mm, "专业技术职务任职资格证书", 28,
               XIAOBIAOSONG, anchor="centre", color=RED)  # fmt: skip
 
-    # Fields: label (黑体, grey) and value (楷体); a long value (a 40-character unit, a
+    # Fields: label (黑体, grey) and value (仿宋 face, one face for all values keeps the file
+    # small); a long value (a 40-character unit, a
     # 47-character committee) wraps at word boundaries onto a second or third line rather
     # than shrinking into illegibility. The photo (1 inch, 25 × 35 mm) sits at the upper right,
     # values beside it stop short of it.
@@ -160,7 +160,7 @@ def render_certificate(data: CertificateData, *, draw_seal: bool = True) -> Rend
     for label, value in rows:
         y_probe = top - sum(h for *_r, h in layout)
         limit = (photo_x - 4 * mm if y_probe > photo_bottom else right) - value_x
-        lines, size = fit_lines(value, limit, value_size, KAITI, max_lines=2, min_size=11)
+        lines, size = fit_lines(value, limit, value_size, FANGSONG, max_lines=2, min_size=11)
         layout.append((label, lines, size, 10 * mm + (len(lines) - 1) * sub_pitch))
     # Squeeze the row pitch if the fields would reach the issuer block.
     total = sum(h for *_r, h in layout)
@@ -171,7 +171,7 @@ def render_certificate(data: CertificateData, *, draw_seal: bool = True) -> Rend
         canv.setFillColor(LABEL)
         draw_text(canv, left, y, label, label_size, HEITI, color=LABEL)
         for i, line in enumerate(lines):
-            draw_text(canv, value_x, y - i * sub_pitch * squeeze, line, size, KAITI, color=INK)
+            draw_text(canv, value_x, y - i * sub_pitch * squeeze, line, size, FANGSONG, color=INK)
         y -= height * squeeze
 
     # Issuer (wrapped, right-aligned) over the date; the seal centred on the date with its

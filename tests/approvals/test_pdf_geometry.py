@@ -260,7 +260,7 @@ def test_certificate_photo_clear_of_text_and_star_clear_of_date(certificate):
     x0, y0, x1, y1 = rendered.seal_box
     # The seal inside the inner border.
     assert x0 > 15 * mm and x1 < PAGE_W - 15 * mm and y0 > 15 * mm and y1 < PAGE_H - 15 * mm
-    cx, cy = (x0 + x1) / 2, PAGE_H - (y0 + y1) / 2
+    cy = PAGE_H - (y0 + y1) / 2  # the seal (and star) centre, from the top
     star = 0.30 * (x1 - x0) / 2
     date = [c for c in chars if c["top"] > cy and abs(c["size"] - 14) < 0.1]
     date = [c for c in date if c["top"] > max(d["top"] for d in date) - 1]

@@ -353,21 +353,21 @@ def draw_outlines(
     from fontTools.pens.basePen import BasePen
 
     class Pen(BasePen):
-        def __init__(self, glyph_set, path, scale, dx):
-            super().__init__(glyph_set)
-            self.path, self.scale, self.dx = path, scale, dx
+        """Glyph outlines into a reportlab path, in whole font units (short numbers that
+        compress well; one unit is 1/1000 of the size or less)."""
 
-        def _point(self, point):
-            return self.dx + point[0] * self.scale, point[1] * self.scale
+        def __init__(self, glyph_set, path):
+            super().__init__(glyph_set)
+            self.path = path
 
         def _moveTo(self, point):
-            self.path.moveTo(*self._point(point))
+            self.path.moveTo(round(point[0]), round(point[1]))
 
         def _lineTo(self, point):
-            self.path.lineTo(*self._point(point))
+            self.path.lineTo(round(point[0]), round(point[1]))
 
         def _curveToOne(self, p1, p2, p3):
-            self.path.curveTo(*self._point(p1), *self._point(p2), *self._point(p3))
+            self.path.curveTo(*(round(v) for point in (p1, p2, p3) for v in point))
 
         def _closePath(self):
             self.path.close()
@@ -378,9 +378,6 @@ def draw_outlines(
         x -= width / 2
     elif anchor == "right":
         x -= width
-    canvas.saveState()
-    canvas.translate(x, y)
-    path = canvas.beginPath()
     advance = 0.0
     with _outline_lock:
         for name, part in runs(text, style):
@@ -392,12 +389,16 @@ def draw_outlines(
             for char in part:
                 glyph_name = cmap.get(ord(char))
                 if glyph_name is not None:
-                    glyph_set[glyph_name].draw(Pen(glyph_set, path, scale, advance))
+                    canvas.saveState()
+                    canvas.translate(x + advance, y)
+                    canvas.scale(scale, scale)
+                    path = canvas.beginPath()
+                    glyph_set[glyph_name].draw(Pen(glyph_set, path))
+                    canvas.setLineWidth(size * stroke / scale)
+                    canvas.setLineJoin(1)
+                    canvas.drawPath(path, stroke=1 if stroke else 0, fill=1, fillMode=1)
+                    canvas.restoreState()
                 advance += pdfmetrics.stringWidth(char, name, size)
-    canvas.setLineWidth(size * stroke)
-    canvas.setLineJoin(1)
-    canvas.drawPath(path, stroke=1 if stroke else 0, fill=1, fillMode=1)
-    canvas.restoreState()
     return width
 
 
