@@ -205,10 +205,14 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
         return super().get_indexed_objects().filter(status__in=PUBLIC_DOCUMENT_STATUSES)
 
     def search_persons(self) -> str:
-        """The approved persons' names and units, one "姓名 单位" per line, for the index."""
+        """The approved persons' names, units and certificate numbers, one "姓名 单位 编号" per
+        line, for the index: a holder finds the document by their certificate number."""
         rows = ApprovedPerson.objects.filter(document_id=self.pk).order_by("sort_order", "pk")
-        rows = rows.values_list("name", "unit")
-        return "\n".join(f"{name} {unit}".strip() for name, unit in rows)
+        rows = rows.values_list("name", "unit", "certificate_number")
+        return "\n".join(
+            " ".join(part for part in (name, unit, number or "") if part)
+            for name, unit, number in rows
+        )
 
     @property
     def is_public(self) -> bool:
@@ -415,6 +419,15 @@ class ApprovalIndexPage(Page):
         query = "&".join(
             f"{key}={value}" for key, value in (("year", year), ("authority", authority)) if value
         )
+        certificate_query = request.GET.get("certificate", "").strip().upper()[:40]
+        certificate_match = None
+        if certificate_query:
+            certificate_match = (
+                Certificate.objects.public()
+                .select_related("document", "document__authority")
+                .filter(number=certificate_query)
+                .first()
+            )
         context.update(
             documents=page_obj.object_list,
             page_obj=page_obj,
@@ -423,5 +436,7 @@ class ApprovalIndexPage(Page):
             selected_year=year,
             selected_authority=authority,
             querystring_base=f"{query}&" if query else "",
+            certificate_query=certificate_query,
+            certificate_match=certificate_match,
         )
         return context
