@@ -71,6 +71,32 @@ class CertificateData:
     photo: bytes | None = None
 
 
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MIN_SIZE = (150, 200)  # pixels: a one-inch photo (25 × 35 mm) at about 150 dpi
+
+
+def check_photo(data: bytes) -> None:
+    """Raise CertificateRenderError unless ``data`` is a JPEG or PNG photo, judged by its
+    content (Pillow decodes it), not by its name: at most 5 MB, at least 150 × 200 pixels."""
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > PHOTO_MAX_BYTES:
+        raise CertificateRenderError("照片不能超过 5 MB。")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image_format = image.format
+            width, height = image.size
+            image.load()  # decodes the pixels: a truncated or forged file fails here
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise CertificateRenderError("照片无法读取，请上传 JPEG 或 PNG 图片。") from exc
+    if image_format not in ("JPEG", "PNG"):
+        raise CertificateRenderError(f"照片格式为 {image_format}，请上传 JPEG 或 PNG 图片。")
+    if width < PHOTO_MIN_SIZE[0] or height < PHOTO_MIN_SIZE[1]:
+        raise CertificateRenderError(
+            f"照片只有 {width} × {height} 像素，至少需要 {PHOTO_MIN_SIZE[0]} × {PHOTO_MIN_SIZE[1]} 像素。"
+        )
+
+
 def certificate_fields(data: CertificateData) -> list[tuple[str, str]]:
     """The labelled lines in print order."""
     rows = [
@@ -138,6 +164,7 @@ def render_certificate(data: CertificateData, *, draw_seal: bool = True) -> Rend
     photo_x = right - photo_w
     top = PAGE_HEIGHT - 68 * mm
     if data.photo:
+        check_photo(data.photo)
         try:
             image = ImageReader(io.BytesIO(data.photo))
         except Exception as exc:  # reportlab raises plain exceptions for unreadable images

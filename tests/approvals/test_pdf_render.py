@@ -165,3 +165,30 @@ def test_qr_decodes_from_a_150_dpi_render(tmp_path, signing_key, name, qualifica
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode("utf-8").strip() == url
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: b"GIF89a" + b"\0" * 100, "照片无法读取"),
+        (lambda: _image("GIF", (300, 400)), "格式为 GIF"),
+        (lambda: _image("JPEG", (100, 120)), "至少需要 150 × 200 像素"),
+        (lambda: _image("PNG", (300, 400))[:200], "照片无法读取"),  # truncated
+    ],
+)
+def test_photo_is_checked_by_content(make, message):
+    from approvals.pdf.certificate import check_photo
+
+    with pytest.raises(CertificateRenderError, match=message):
+        check_photo(make())
+    with pytest.raises(CertificateRenderError, match=message):
+        render_certificate(pdf_samples.certificate(photo=make()))
+    check_photo(_image("JPEG", (295, 413)))  # a one-inch photo passes
+
+
+def _image(kind: str, size: tuple[int, int]) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 220, 240)).save(buffer, kind)
+    return buffer.getvalue()
