@@ -319,6 +319,12 @@ def _prepare_worker_key(doc: ApprovalDocument):
     load_signing_key(key)
     get_signer(key)
     register_font()
+    # The seal (the signature's appearance, glyph outlines read with fontTools) drawn once here,
+    # inherited by the workers instead of drawn again in each.
+    from .pdf.seal import seal_pdf
+
+    authority = doc.authority
+    seal_pdf(authority.seal_name, authority.seal_purpose, authority.seal_shape)
     _worker_keys[key.key_id] = key
     return key
 

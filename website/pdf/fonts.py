@@ -25,6 +25,7 @@ such characters as UTF-16 surrogate pairs, as the PDF specification asks.
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 from dataclasses import dataclass
@@ -150,18 +151,18 @@ def _blank_characters(face: FontFile) -> frozenset[int]:
     """Characters (whitespace aside) that ``face`` maps to a glyph without outlines."""
     from fontTools.ttLib import TTFont as ToolsFont
 
-    font = ToolsFont(str(face.file), fontNumber=face.index, lazy=True)
-    offsets = list(font["loca"])
-    order = font.getGlyphOrder()
+    with ToolsFont(str(face.file), fontNumber=face.index, lazy=True) as font:
+        offsets = list(font["loca"])
+        order = font.getGlyphOrder()
+        cmap = font.getBestCmap()
     empty = {
         name
         for gid, name in enumerate(order)
         if gid + 1 < len(offsets) and offsets[gid + 1] == offsets[gid]
     }
     return frozenset(
-        code for code, name in font.getBestCmap().items()
-        if name in empty and not chr(code).isspace()
-    )  # fmt: skip
+        code for code, name in cmap.items() if name in empty and not chr(code).isspace()
+    )
 
 
 def face_for(char: str, style: str = FANGSONG) -> FontFile | None:
@@ -325,7 +326,10 @@ def _outline_font(face: FontFile):
 
     font = _outline_fonts.get(face.name)
     if font is None:
-        font = ToolsFont(str(face.file), fontNumber=face.index, lazy=True)
+        # Read from memory, not from an open file: certificate workers are forked, and forked
+        # processes reading one shared file descriptor would race on its offset.
+        data = io.BytesIO(face.file.read_bytes())
+        font = ToolsFont(data, fontNumber=face.index, lazy=True)
         _outline_fonts[face.name] = font
     return font
 
