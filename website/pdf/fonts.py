@@ -357,21 +357,24 @@ def draw_outlines(
     from fontTools.pens.basePen import BasePen
 
     class Pen(BasePen):
-        """Glyph outlines into a reportlab path, in whole font units (short numbers that
-        compress well; one unit is 1/1000 of the size or less)."""
+        """Glyph outlines into a reportlab path in font units, snapped to a grid of 0.05 pt
+        at the drawn size (invisible in print; short, repetitive numbers compress well)."""
 
-        def __init__(self, glyph_set, path):
+        def __init__(self, glyph_set, path, grid):
             super().__init__(glyph_set)
-            self.path = path
+            self.path, self.grid = path, grid
+
+        def _snap(self, *points):
+            return [round(v / self.grid) * self.grid for point in points for v in point]
 
         def _moveTo(self, point):
-            self.path.moveTo(round(point[0]), round(point[1]))
+            self.path.moveTo(*self._snap(point))
 
         def _lineTo(self, point):
-            self.path.lineTo(round(point[0]), round(point[1]))
+            self.path.lineTo(*self._snap(point))
 
         def _curveToOne(self, p1, p2, p3):
-            self.path.curveTo(*(round(v) for point in (p1, p2, p3) for v in point))
+            self.path.curveTo(*self._snap(p1, p2, p3))
 
         def _closePath(self):
             self.path.close()
@@ -388,6 +391,7 @@ def draw_outlines(
             face = next(f for f in ALL_FACES if f.name == name)
             font = _outline_font(face)
             scale = size / font["head"].unitsPerEm
+            grid = max(1, int(0.05 / scale))
             glyph_set = font.getGlyphSet()
             cmap = font.getBestCmap()
             for char in part:
@@ -397,7 +401,7 @@ def draw_outlines(
                     canvas.translate(x + advance, y)
                     canvas.scale(scale, scale)
                     path = canvas.beginPath()
-                    glyph_set[glyph_name].draw(Pen(glyph_set, path))
+                    glyph_set[glyph_name].draw(Pen(glyph_set, path, grid))
                     canvas.setLineWidth(size * stroke / scale)
                     canvas.setLineJoin(1)
                     canvas.drawPath(path, stroke=1 if stroke else 0, fill=1, fillMode=1)
