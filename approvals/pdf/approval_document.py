@@ -404,6 +404,7 @@ def attachment_paragraphs(attachments: list[str]) -> list[GridText]:
                 first_indent=hang - string_width(prefix, BODY_SIZE),
                 indent=hang,
                 color=INK,
+                justify=False,  # ragged right: justifying would push the name off its column
             )  # fmt: skip
         )
     return result

@@ -138,6 +138,29 @@ def test_masthead_positions(short):
     assert 2 * line <= gap <= 3 * line  # 空二行
     title = [c for c in chars if abs(c["size"] - 22) < 0.1]
     assert "".join(c["text"] for c in title) == doc.title
+    # The title 空二行 below the red rule (4 mm under the number).
+    gap = min(c["top"] for c in title) - (max(c["bottom"] for c in number) + 4 * mm)
+    assert 2 * line <= gap <= 3 * line
+
+
+def test_attachment_note_numbers_are_half_width_and_names_aligned():
+    doc = pdf_samples.approval_document(
+        3,
+        attachments=[
+            "2024年度工程系列中级专业技术职务任职资格评审委员会评审结果汇总表及有关说明材料",
+            "申报材料目录",
+        ],
+    )
+    pages = read_pages(render_approval_document(doc).data)
+    chars = [c for page in pages[:2] for c in page]
+    text = "".join(c["text"] for c in chars)
+    assert "附件：1.2024年度" in text and "2.申报材料目录" in text and "3.取得专业技术职务" in text
+    assert "．" not in text  # no full-width numbering
+    # A wrapped attachment name continues under its first character (§7.3.4).
+    first = chars[text.index("附件：1.") + len("附件：1.")]  # the name's first character
+    assert first["text"] == "2"
+    line_two = [c for c in chars if first["bottom"] < c["top"] < first["bottom"] + 40]
+    assert abs(min(c["x0"] for c in line_two) - first["x0"]) < 0.6
 
 
 def test_long_title_breaks_at_word_boundaries_into_balanced_lines(longest):
