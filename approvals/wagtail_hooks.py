@@ -190,3 +190,28 @@ def site_search_kind():
             superseded=lambda document: document.status == DocumentStatus.SUPERSEDED,
         ),
     )
+
+
+@hooks.register("register_admin_urls")
+def register_seal_preview_urls():
+    from approvals.admin import seal_preview
+
+    return [
+        path(
+            "seal/<int:pk>/", seal_preview.SealPreviewView.as_view(), name="approvals_seal_preview"
+        ),
+        path("seal/image.png", seal_preview.seal_image, name="approvals_seal_image"),
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def seal_preview_button(snippet, user, next_url=None):
+    """印章预览 beside each authority in the snippet listing."""
+    from wagtail.admin.widgets import ListingButton
+
+    from website.models import Authority
+
+    if isinstance(snippet, Authority):
+        yield ListingButton(
+            "印章预览", reverse("approvals_seal_preview", args=[snippet.pk]), priority=30
+        )

@@ -10,12 +10,11 @@ import hashlib
 import io
 import json
 import re
-from xml.sax.saxutils import escape
 
 from django.core.cache import cache
 from django.urls import reverse
 
-from website.pdf.fonts import check_coverage, register_font
+from website.pdf.fonts import check_coverage, markup, register_font
 
 from .blocks import table_data
 
@@ -78,14 +77,15 @@ def filename(page, fmt: str) -> str:
 
 
 def _pdf_markup(text: str) -> str:
-    """Escaped text with placeholders drawn as underlined blanks."""
+    """Escaped text with placeholders drawn as underlined blanks; a character the body face
+    lacks (𠅤) comes from the fallback face."""
     parts = []
     position = 0
     for match in PLACEHOLDER.finditer(text):
-        parts.append(escape(text[position : match.start()]))
+        parts.append(markup(text[position : match.start()]))
         parts.append("<u>" + "\u3000" * max(2, len(match.group(0))) + "</u>")
         position = match.end()
-    parts.append(escape(text[position:]))
+    parts.append(markup(text[position:]))
     return "".join(parts).replace("\n", "<br/>")
 
 

@@ -590,6 +590,27 @@ class PublicityEntry(PersonFields):
     def __str__(self) -> str:
         return f"{self.name}（{self.unit}）"
 
+    def printing_problems(self) -> list[str]:
+        """Fields holding a character no PDF font has (the name must print on the approval
+        document and the certificate)."""
+        from website.pdf.fonts import unprintable
+
+        return unprintable(
+            [
+                ("姓名", self.name),
+                ("工作单位", self.unit),
+                ("资格名称", self.qualification),
+                ("系列", self.series),
+                ("专业", self.specialty),
+            ]
+        )
+
+    def clean(self):
+        super().clean()
+        problems = self.printing_problems()
+        if problems:
+            raise ValidationError("；".join(problems) + "。")
+
     @property
     def specialty_label(self) -> str:
         return "·".join(part for part in (self.series, self.specialty) if part)

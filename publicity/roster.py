@@ -18,6 +18,7 @@ from django.db import transaction
 import pagecache
 from website import identity
 from website.choices import Gender, Level, ReviewType
+from website.pdf.fonts import unprintable
 from website.people import copy_person, person_field_names
 
 from .forms import max_bytes
@@ -252,6 +253,17 @@ def parse_roster(
                 reasons.append("缺少拟晋升专业技术职务")
             elif level is None:
                 reasons.append(f"无法确定“{qualification}”的级别，请增加“级别”列")
+        # Every character must be printable on the approval document and the certificate: a
+        # legal name cannot be changed, so a character no font has is caught here, not at issuing.
+        reasons += unprintable(
+            [
+                ("姓名", name),
+                ("工作单位", unit),
+                ("拟晋升专业技术职务", qualification),
+                ("系列", get(row, "系列")),
+                ("专业", get(row, "专业")),
+            ]
+        )
         remark = get(row, "备注")
         review_type = _review_type(remark) or ReviewType.REVIEW
         if number:

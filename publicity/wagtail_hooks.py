@@ -171,6 +171,33 @@ def roster_button(page, user, view_name, next_url=None):
         )
 
 
+def unprintable_entries(page) -> list[str]:
+    """“第3行（王…）：姓名中的…”, one line per entry of ``page`` that cannot be printed."""
+    lines = []
+    for index, entry in enumerate(page.entries.order_by("sort_order", "pk"), 1):
+        problems = entry.printing_problems()
+        if problems:
+            lines.append(f"名单第{index}行（{entry.name}）：{'；'.join(problems)}")
+    return lines
+
+
+@hooks.register("before_publish_page")
+def refuse_unprintable_names(request, page):
+    """A publicity whose list holds a character no font can print is not published: the
+    editor learns it now, not when the approval document is issued."""
+    page = page.specific
+    if not isinstance(page, PublicityPage) or not page.pk:
+        return None
+    lines = unprintable_entries(page)
+    if not lines:
+        return None
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    messages.error(request, "公示名单中有无法印出的字符，未发布：" + " ".join(lines[:5]))
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
 @hooks.register("before_edit_page")
 def expire_ended_publicity(request, page):
     """Saving an ended publicity the scheduler has not expired yet: expire it first."""

@@ -24,7 +24,8 @@ AUTHORITIES = [
         "short_name": "巴州工程系列评委会",
         "region": "新疆维吾尔自治区",
         "document_number_format": "巴州职称办〔{year}〕{n}号",
-        "seal_text": "巴音郭楞蒙古自治州人力资源和社会保障局",
+        # The committee signs its documents: its seal reads its own name.
+        "seal_text": "",
         "seal_purpose": "职称评审专用章",
     },
     {

@@ -46,6 +46,11 @@ def validate_document_number_format(value: str) -> None:
         raise ValidationError("文号格式只能使用 {year} 和 {n} 两个占位符。")
 
 
+class SealShape(models.TextChoices):
+    ROUND = "round", "圆形（直径 42 毫米，中心五角星）"
+    OVAL = "oval", "椭圆形（45 × 30 毫米，无五角星）"
+
+
 class Authority(index.Indexed, models.Model):
     """发文机关: a bureau or review committee that issues notices, documents and certificates."""
 
@@ -71,9 +76,17 @@ class Authority(index.Indexed, models.Model):
         validators=[validate_document_number_format],
         help_text=DOCUMENT_NUMBER_FORMAT_HELP,
     )
-    seal_text = models.CharField("印章文字", max_length=60, help_text="沿印章上弧排列的机关名称")
+    seal_text = models.CharField(
+        "印章文字",
+        max_length=120,
+        blank=True,
+        help_text="沿印章上弧排列的本机关名称；留空则用全称。评审委员会的印章写评审委员会的名称。",
+    )
     seal_purpose = models.CharField(
         "印章用途", max_length=20, blank=True, help_text="星下横排文字，如 职称评审专用章"
+    )
+    seal_shape = models.CharField(
+        "印章形状", max_length=8, choices=SealShape.choices, default=SealShape.ROUND
     )
     contacts = StreamField([("contact", ContactBlock())], verbose_name="联系方式", blank=True)
 
@@ -92,6 +105,7 @@ class Authority(index.Indexed, models.Model):
                 FieldPanel("document_number_format"),
                 FieldPanel("seal_text"),
                 FieldPanel("seal_purpose"),
+                FieldPanel("seal_shape"),
             ],
             heading="文号与印章",
         ),
@@ -111,6 +125,32 @@ class Authority(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def seal_name(self) -> str:
+        """The name on the seal: the seal text, or the full name when none is set."""
+        return self.seal_text or self.name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        # The seal is the signer's own: a review committee's seal reads the committee's name,
+        # never its parent bureau's (the issuer line and the seal must name the same body).
+        if self.seal_text and self.name:
+            if self.name not in self.seal_text and self.seal_text != self.short_name:
+                errors["seal_text"] = (
+                    "印章文字应为本机关的名称（全称、冠以地区名的全称或规范化简称），"
+                    f"而“{self.seal_text}”不是“{self.name}”的名称；留空则使用全称。"
+                )
+        from website.pdf.fonts import MissingGlyphError, check_coverage
+
+        for field_name, label in (("seal_text", "印章文字"), ("seal_purpose", "印章用途")):
+            try:
+                check_coverage(getattr(self, field_name) or "", label)
+            except MissingGlyphError as error:
+                errors.setdefault(field_name, str(error))
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def document_number_prefix(self) -> str:

@@ -29,6 +29,22 @@ class ApprovedPersonForm(WagtailAdminModelForm):
         except InvalidIdNumber as error:
             raise forms.ValidationError(str(error)) from error
 
+    def clean_photo(self):
+        """The photo printed on the certificate, checked by its content (Pillow)."""
+        from approvals.pdf.certificate import CertificateRenderError, check_photo
+
+        photo = self.cleaned_data.get("photo")
+        if photo and hasattr(photo, "read"):
+            position = photo.tell() if hasattr(photo, "tell") else 0
+            photo.seek(0)
+            data = photo.read()
+            photo.seek(position)
+            try:
+                check_photo(data)
+            except CertificateRenderError as error:
+                raise forms.ValidationError(str(error)) from error
+        return photo
+
     def _deleting(self) -> bool:
         return bool(self.data.get(self.add_prefix("DELETE")))
 

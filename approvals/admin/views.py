@@ -20,6 +20,7 @@ from approvals.admin.forms import FromPublicityForm, FromRosterForm, RevokeForm
 from approvals.issuing import creation
 from approvals.issuing import issue as issuing
 from approvals.issuing.revocation import RevocationError, revoke_certificate
+from approvals.issuing.titles import issued_title
 from approvals.models import ApprovalDocument, Certificate, DocumentStatus
 from publicity import roster
 from website.models import Authority
@@ -126,10 +127,12 @@ class IssueView(WagtailAdminTemplateMixin, TemplateView):
             issuing.check_issuable(self.document)
         except issuing.IssuingError as error:
             problem = str(error)
+        persons = list(self.document.persons.all())
         context.update(
             document=self.document,
             problem=problem,
-            person_count=self.document.persons.count(),
+            person_count=len(persons),
+            printed_title=issued_title(self.document.title, persons),
             inspect_url=reverse("approval_documents:inspect", args=[self.document.pk]),
         )
         return context

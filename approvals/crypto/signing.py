@@ -79,11 +79,13 @@ class _ImportedPdfBytes(content.PdfContent):
         return name.encode() + b" Do"
 
 
-def seal_stamp_style(seal_text: str, seal_purpose: str = "") -> StaticStampStyle:
+def seal_stamp_style(
+    seal_text: str, seal_purpose: str = "", seal_shape: str = "round"
+) -> StaticStampStyle:
     """A signature appearance that is exactly the drawn seal (no border, full opacity; the
     seal's own Multiply blend lets the text beneath show through)."""
     return StaticStampStyle(
-        background=_ImportedPdfBytes(seal_pdf(seal_text, seal_purpose)),
+        background=_ImportedPdfBytes(seal_pdf(seal_text, seal_purpose, seal_shape)),
         background_opacity=1.0,
         border_width=0,
         background_layout=layout.SimpleBoxLayoutRule(
@@ -103,6 +105,7 @@ def sign_pdf(
     location: str = "",
     seal_text: str | None = None,
     seal_purpose: str = "",
+    seal_shape: str = "round",
     box: tuple[int, int, int, int] | None = None,
     page: int = 0,
 ) -> bytes:
@@ -124,8 +127,8 @@ def sign_pdf(
     stamp_style = None
     spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box)
     if box is not None:
-        text = seal_text if seal_text is not None else signing_key.authority.seal_text
-        stamp_style = seal_stamp_style(text, seal_purpose)
+        text = seal_text if seal_text is not None else signing_key.authority.seal_name
+        stamp_style = seal_stamp_style(text, seal_purpose, seal_shape)
     pdf_signer = signers.PdfSigner(meta, signer, stamp_style=stamp_style, new_field_spec=spec)
     out = io.BytesIO()
     run_outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out))
@@ -164,6 +167,7 @@ def sign_rendered(
         location=location,
         seal_text=rendered.seal_text,
         seal_purpose=rendered.seal_purpose,
+        seal_shape=rendered.seal_shape,
         box=rendered.seal_box,
         page=rendered.seal_page,
     )

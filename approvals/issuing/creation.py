@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from approvals.issuing.titles import default_title, issued_title
 from approvals.models import ApprovalDocument, ApprovedPerson
 from publicity import roster
 from website import identity
@@ -31,14 +32,6 @@ DEFAULT_BODY = (
 )
 
 
-def default_title(names: list[str]) -> str:
-    if not names:
-        return "关于取得专业技术职务任职资格的通知"
-    if len(names) == 1:
-        return f"关于{names[0]}同志取得专业技术职务任职资格的通知"
-    return f"关于{names[0]}等{len(names)}名同志取得专业技术职务任职资格的通知"
-
-
 def create_from_publicity(publicity, *, date: dt.date | None = None) -> ApprovalDocument:
     """A draft document listing the publicity's approved entries (no pending objection).
 
@@ -53,7 +46,7 @@ def create_from_publicity(publicity, *, date: dt.date | None = None) -> Approval
     with transaction.atomic():
         document = ApprovalDocument.objects.create(
             authority=publicity.authority,
-            title=default_title([e.name for e in entries]),
+            title=default_title(entries),
             addressees="各有关单位",
             body=DEFAULT_BODY.format(committee=committee),
             date=date or dt.date.today(),
@@ -153,7 +146,7 @@ def create_from_rows(header: DocumentHeader, rows: list[roster.RosterRow]) -> Ap
     with transaction.atomic():
         document = ApprovalDocument.objects.create(
             authority=header.authority,
-            title=header.title.strip() or default_title([row.name for row in rows]),
+            title=issued_title(header.title, rows),
             addressees=header.addressees,
             body=DEFAULT_BODY.format(committee=committee),
             date=header.date,

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvals.issuing.numbers import allocate, certificate_number
+from approvals.issuing.titles import issued_title
 from approvals.models import (
     ApprovalDocument,
     ApprovedPerson,
@@ -69,17 +70,19 @@ def document_data(document: ApprovalDocument, number: str | None = None):
 
     authority = document.authority
     paragraphs = [p.strip() for p in document.body.replace("\r\n", "\n").split("\n\n")]
+    persons = list(document.persons.all())
     return ApprovalDocumentData(
         issuer_mark=issuer_mark(authority),
         document_number=number or document.number or "",
-        title=document.title,
+        title=issued_title(document.title, persons),
         addressees=document.addressees,
         body=[" ".join(p.split("\n")) for p in paragraphs if p],
-        persons=[person_row(p) for p in document.persons.all()],
+        persons=[person_row(p) for p in persons],
         date=document.date,
         issuer_name=authority.name,
-        seal_text=authority.seal_text,
+        seal_text=authority.seal_name,
         seal_purpose=authority.seal_purpose,
+        seal_shape=authority.seal_shape,
     )
 
 
@@ -90,7 +93,10 @@ DOCUMENT_ROW_FIELDS = (
 
 
 def person_row(person: ApprovedPerson) -> dict:
-    return person_values(person, DOCUMENT_ROW_FIELDS)
+    return {
+        **person_values(person, DOCUMENT_ROW_FIELDS),
+        "certificate_number": person.certificate_number or "",
+    }
 
 
 def verify_url(token: str = "") -> str:
@@ -122,6 +128,7 @@ class CertificateJob:
     seal_text: str
     seal_purpose: str
     key_id: str
+    seal_shape: str = "round"
     photo: bytes | None = None
     token_fields: dict = field(default_factory=dict)
 
@@ -195,6 +202,9 @@ def prepare(document: ApprovalDocument, user=None) -> ApprovalDocument:
             doc.year = year
             doc.sequence = sequence
             doc.number = authority.format_document_number(year, sequence)
+            # The title printed (and shown on the site) names the first person and the count of
+            # the list being issued, not of an earlier draft.
+            doc.title = issued_title(doc.title, persons)
             doc.signing_key = active_signing_key(authority)
             doc.status = DocumentStatus.ISSUING
             doc.progress_total = len(persons)
@@ -280,8 +290,9 @@ def build_jobs(
             document_number=number or doc.number or "",
             date=doc.date,
             authority_name=authority.name,
-            seal_text=authority.seal_text,
+            seal_text=authority.seal_name,
             seal_purpose=authority.seal_purpose,
+            seal_shape=authority.seal_shape,
             key_id=doc.signing_key.key_id if doc.signing_key_id else "",
             photo=photo,
         )
@@ -305,6 +316,12 @@ def _prepare_worker_key(doc: ApprovalDocument):
     load_signing_key(key)
     get_signer(key)
     register_font()
+    # The seal (the signature's appearance, glyph outlines read with fontTools) drawn once here,
+    # inherited by the workers instead of drawn again in each.
+    from approvals.pdf.seal import seal_pdf
+
+    authority = doc.authority
+    seal_pdf(authority.seal_name, authority.seal_purpose, authority.seal_shape)
     _worker_keys[key.key_id] = key
     return key
 
@@ -338,6 +355,7 @@ def certificate_data(job: CertificateJob, url: str):
         issuer_name=job.authority_name,
         seal_text=job.seal_text,
         seal_purpose=job.seal_purpose,
+        seal_shape=job.seal_shape,
         issue_date=job.date,
         photo=job.photo,
         verify_url=url,

@@ -190,10 +190,14 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
         return super().get_indexed_objects().public()
 
     def search_persons(self) -> str:
-        """The approved persons' names and units, one "姓名 单位" per line, for the index."""
+        """The approved persons' names, units and certificate numbers, one "姓名 单位 编号" per
+        line, for the index: a holder finds the document by their certificate number."""
         rows = ApprovedPerson.objects.filter(document_id=self.pk).order_by("sort_order", "pk")
-        rows = rows.values_list("name", "unit")
-        return "\n".join(f"{name} {unit}".strip() for name, unit in rows)
+        rows = rows.values_list("name", "unit", "certificate_number")
+        return "\n".join(
+            " ".join(part for part in (name, unit, number or "") if part)
+            for name, unit, number in rows
+        )
 
     @property
     def is_public(self) -> bool:

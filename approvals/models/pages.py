@@ -7,6 +7,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from approvals.models.certificates import Certificate
 from approvals.models.documents import LISTING_ORDER, ApprovalDocument
 
 __all__ = ["ApprovalIndexPage"]
@@ -49,6 +50,16 @@ class ApprovalIndexPage(Page):
         if authority:
             documents = documents.filter(authority__slug=authority)
         page_obj = Paginator(documents, self.per_page).get_page(request.GET.get("page"))
+        # 证书编号 look-up: an issued certificate's number leads to its document (drafts never).
+        certificate_query = request.GET.get("certificate", "").strip().upper()[:40]
+        certificate_match = None
+        if certificate_query:
+            certificate_match = (
+                Certificate.objects.public()
+                .select_related("document", "document__authority")
+                .filter(number=certificate_query)
+                .first()
+            )
         context.update(
             documents=page_obj.object_list,
             page_obj=page_obj,
@@ -56,5 +67,7 @@ class ApprovalIndexPage(Page):
             authorities=authorities,
             selected_year=year,
             selected_authority=authority,
+            certificate_query=certificate_query,
+            certificate_match=certificate_match,
         )
         return context

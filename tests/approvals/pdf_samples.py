@@ -77,3 +77,57 @@ def certificate(**overrides) -> CertificateData:
     }
     data.update(overrides)
     return CertificateData(**data)
+
+
+# The longest real values the documents must hold without overflowing.
+LONG_COMMITTEE = (
+    "巴音郭楞蒙古自治州工程系列建材、石油、化工、纺织、机械电子、光伏硅基专业中、初级职称评审委员会"
+)
+LONG_TITLE = "关于批准巴音郭楞蒙古自治州工程系列建材、石油、化工、纺织、机械电子专业吴杰等500名同志具备中级专业技术职务任职资格的通知"
+LONG_UNIT = "新疆生产建设兵团第十二师二二一团某某石油化工机械设备制造安装工程建设有限责任公司"
+RARE_NAMES = [
+    "王頔",
+    "张喆",
+    "刘堃",
+    "李䶮",
+    "赵𠅤",
+    "钱𪚥",
+    "欧阳玥珺",
+    "周赟彧",
+    "吴祎璟",
+    "郑垚镕",
+]
+
+
+def longest_document(n: int = 500) -> ApprovalDocumentData:
+    """A 47-character committee signing a 60-character title over n persons with 40-character
+    units, rare name characters among them, certificate numbers of the longest slug."""
+    people = persons(n)
+    for i, person in enumerate(people):
+        person["unit"] = LONG_UNIT
+        person["certificate_number"] = f"TOUTUNHE-2024-{i + 1:06d}"
+        if i < len(RARE_NAMES):
+            person["name"] = RARE_NAMES[i]
+    return approval_document(
+        n,
+        persons=people,
+        issuer_mark=f"{LONG_COMMITTEE}文件",
+        issuer_name=LONG_COMMITTEE,
+        seal_text=LONG_COMMITTEE,
+        title=LONG_TITLE,
+        addressees="巴音郭楞蒙古自治州各县（市）人力资源和社会保障局，州直各有关单位，各有关企业",
+    )
+
+
+def longest_certificate(**overrides) -> CertificateData:
+    values = {
+        "name": "欧阳䶮𠅤",
+        "unit": LONG_UNIT,
+        "committee": LONG_COMMITTEE,
+        "issuer_name": LONG_COMMITTEE,
+        "seal_text": LONG_COMMITTEE,
+        "certificate_number": "TOUTUNHE-2024-000127",
+        "specialty": "机械电子工程及自动化控制",
+    }
+    values.update(overrides)
+    return certificate(**values)

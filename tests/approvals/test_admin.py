@@ -115,9 +115,9 @@ def test_issue_confirmation_then_issue(admin_client, authority, signing_key):
 
 def test_issue_refused_with_message_for_missing_glyph(admin_client, authority, signing_key):
     document = make_document(authority, 1)
-    document.persons.update(name="王頔")
+    document.persons.update(name="王\ue000")  # private use: no font has it
     html = admin_client.get(f"/admin/approvals/documents/issue/{document.pk}/").content.decode()
-    assert "不能签发" in html and "頔" in html
+    assert "不能签发" in html and "U+E000" in html
     admin_client.post(f"/admin/approvals/documents/issue/{document.pk}/")
     document.refresh_from_db()
     assert document.status == DocumentStatus.DRAFT and document.number is None
@@ -197,3 +197,14 @@ def _publicity(authority):
         authority=authority,
         start_date=dt.date(2023, 11, 1),
     )
+
+
+def test_issue_confirmation_shows_the_title_and_count_that_will_be_printed(
+    admin_client, authority, signing_key
+):
+    document = make_document(authority, 3, title="关于王小明等49名同志取得工程师资格的通知")
+    document.persons.filter(sort_order=0).delete()  # 王小明 removed from the draft
+    html = admin_client.get(f"/admin/approvals/documents/issue/{document.pk}/").content.decode()
+    assert "关于李华等2名同志取得工程师资格的通知" in html
+    assert "名单人数：2 人" in html
+    assert "已按名单更新" in html

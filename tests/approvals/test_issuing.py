@@ -76,12 +76,13 @@ def test_certificate_token_verifies(authority, signing_key):
 
 def test_missing_glyph_stops_before_any_number(authority, signing_key):
     document = make_document(authority, 2)
-    ApprovedPerson.objects.filter(document=document, sort_order=1).update(name="王頔")
+    # A private-use character (a mis-encoded name): no font has it.
+    ApprovedPerson.objects.filter(document=document, sort_order=1).update(name="王\ue000")
 
     with pytest.raises(IssuingError) as error:
         issue_approval(document)
 
-    assert "頔" in str(error.value)
+    assert "U+E000" in str(error.value)
     document.refresh_from_db()
     assert document.status == DocumentStatus.DRAFT and document.number is None
     assert not Certificate.objects.exists()
@@ -207,3 +208,32 @@ def test_process_pool_path(authority, signing_key, monkeypatch):
     for certificate in issued.certificates.all():
         with private_storage().open(certificate.pdf.name, "rb") as handle:
             assert hashlib.sha256(handle.read()).hexdigest() == certificate.pdf_sha256
+
+
+def test_title_count_and_certificate_numbers_follow_the_issued_list(authority, signing_key):
+    document = make_document(authority, 3, title="关于王小明等3名同志取得工程师资格的通知")
+    document.persons.filter(sort_order=0).delete()
+
+    issued = issue_approval(document)
+
+    assert issued.title == "关于李华等2名同志取得工程师资格的通知"
+    text = pdf_text(issued.pdf.read()).replace(" ", "").replace("\n", "")
+    assert "关于李华等2名同志" in text and "王小明" not in text
+    # Each holder finds their certificate number in the approval document's list.
+    for certificate in issued.certificates.all():
+        assert certificate.number in text
+
+
+def test_issued_pdf_uses_the_authoritys_own_seal_shape(authority, signing_key):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    authority.seal_shape = "oval"
+    authority.seal_text = ""
+    authority.save()
+    issued = issue_approval(make_document(authority, 1))
+    reader = PdfFileReader(io.BytesIO(issued.pdf.read()))
+    (signature,) = reader.embedded_signatures
+    field = signature.sig_field
+    rect = field["/Rect"] if "/Rect" in field else field["/Kids"][0]["/Rect"]
+    x1, y1, x2, y2 = (float(v) for v in rect)
+    assert round(x2 - x1) == 128 and round(y2 - y1) == 85  # 45 × 30 mm

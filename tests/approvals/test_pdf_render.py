@@ -64,31 +64,32 @@ def test_seal_box_sits_over_issuer_and_date(long_document):
     x1, y1, x2, y2 = rendered.seal_box
     assert 115 <= x2 - x1 <= 125 and 115 <= y2 - y1 <= 125  # 42 mm
     assert 0 < x1 and x2 <= 595 and 0 < y1 and y2 <= 842
-    assert rendered.seal_page == 0
-    page_text = squeeze(pdf_text(rendered.data)[rendered.seal_page])
-    assert "2024年9月10日" in page_text
+    # The seal is on the page with the signature (the date), before the list's pages.
+    pages = pdf_text(rendered.data)
+    page_text = squeeze(pages[rendered.seal_page])
+    assert "2024年9月10日" in page_text and "证书编号" not in page_text
 
 
-def test_numeral_date_option():
-    rendered = render_approval_document(pdf_samples.approval_document(1, numeral_date=True))
-    # 〇 (U+3007) when the font has it, else the look-alike ○ rather than a blank box.
+def test_date_in_arabic_numerals():
+    """成文日期 in Arabic numerals, year, month and day in full (GB/T 9704-2012 §7.3.5.4)."""
+    rendered = render_approval_document(pdf_samples.approval_document(1))
     text = squeeze("".join(pdf_text(rendered.data)))
-    assert "二〇二四年九月十日" in text or "二○二四年九月十日" in text
+    assert "2024年9月10日" in text and "〇" not in text and "○" not in text
 
 
-def test_name_the_font_lacks_is_a_clear_error():
+def test_character_no_font_has_is_a_clear_error():
     people = pdf_samples.persons(3)
-    people[2]["name"] = "李頔"
+    people[2]["name"] = "李\ue000"  # private use: no font has it
     doc = pdf_samples.approval_document(3, persons=people)
     with pytest.raises(MissingGlyphError) as error:
         render_approval_document(doc)
     message = str(error.value)
-    assert "頔" in message and "名单第3行姓名" in message
+    assert "U+E000" in message and "名单第3行姓名" in message
 
 
-def test_certificate_name_the_font_lacks_is_a_clear_error():
-    with pytest.raises(MissingGlyphError, match="姓名中含有字体无法显示的字符：“珺”"):
-        render_certificate(pdf_samples.certificate(name="王珺"))
+def test_certificate_character_no_font_has_is_a_clear_error():
+    with pytest.raises(MissingGlyphError, match="姓名中含有任何字体都无法显示的字符：“\ue001”"):
+        render_certificate(pdf_samples.certificate(name="王\ue001"))
 
 
 def test_seal_is_vector_red_and_multiplies():
@@ -154,3 +155,30 @@ def test_qr_decodes_from_a_150_dpi_render(tmp_path, signing_key, name, qualifica
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode("utf-8").strip() == url
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: b"GIF89a" + b"\0" * 100, "照片无法读取"),
+        (lambda: _image("GIF", (300, 400)), "格式为 GIF"),
+        (lambda: _image("JPEG", (100, 120)), "至少需要 150 × 200 像素"),
+        (lambda: _image("PNG", (300, 400))[:200], "照片无法读取"),  # truncated
+    ],
+)
+def test_photo_is_checked_by_content(make, message):
+    from approvals.pdf.certificate import check_photo
+
+    with pytest.raises(CertificateRenderError, match=message):
+        check_photo(make())
+    with pytest.raises(CertificateRenderError, match=message):
+        render_certificate(pdf_samples.certificate(photo=make()))
+    check_photo(_image("JPEG", (295, 413)))  # a one-inch photo passes
+
+
+def _image(kind: str, size: tuple[int, int]) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 220, 240)).save(buffer, kind)
+    return buffer.getvalue()

@@ -84,8 +84,9 @@ def bench_signing(n: int = 10, signing_key=None) -> dict:
         approval_number="新经开人社〔2024〕12号",
         obtained_date=dt.date(2024, 9, 1),
         issuer_name=authority.name,
-        seal_text=authority.seal_text,
+        seal_text=authority.seal_name,
         seal_purpose=authority.seal_purpose,
+        seal_shape=authority.seal_shape,
         issue_date=dt.date(2024, 9, 10),
         verify_url="https://example.cn/verify/?t=" + "x" * 200,
     )

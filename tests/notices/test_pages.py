@@ -175,13 +175,18 @@ def test_generated_file_changes_with_content(bayingol_notice):
 
 
 def test_pdf_refuses_characters_missing_from_the_font(bayingol_notice):
+    from pypdf import PdfReader
+
     from notices.downloads import render_pdf
     from notices.models import TemplatePage
     from website.pdf.fonts import MissingGlyphError
 
     page = TemplatePage.objects.get(slug="2023-bayingol-attachment-3")
-    page.body = [("paragraph", "联系人：郭元頔")]
-    with pytest.raises(MissingGlyphError, match="頔"):
+    page.body = [("paragraph", "联系人：郭元𠅤")]  # Extension B: drawn from the fallback face
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(page))).pages)
+    assert "郭元𠅤" in text
+    page.body = [("paragraph", "联系人：郭元\ue000")]  # no font has a private-use character
+    with pytest.raises(MissingGlyphError, match="U\\+E000"):
         render_pdf(page)
 
 

@@ -99,6 +99,7 @@ def test_authority_snippet_form_shows_error_and_keeps_input(admin_client, home_p
         "document_number_format": "和地职称办(2023)1号",
         "seal_text": "和田地区人力资源和社会保障局",
         "seal_purpose": "",
+        "seal_shape": "round",
         "contacts-count": "0",
     }
     response = admin_client.post(url, data)
@@ -110,7 +111,14 @@ def test_authority_snippet_form_shows_error_and_keeps_input(admin_client, home_p
 
     data["document_number_format"] = "和地职称办〔{year}〕{n}号"
     response = admin_client.post(url, data)
+    # The seal must be the signer's own: not the parent bureau's.
+    assert response.status_code == 200
+    assert "印章文字应为本机关的名称" in response.content.decode()
+
+    data["seal_text"] = ""  # the full name
+    response = admin_client.post(url, data)
     assert response.status_code == 302
+    assert Authority.objects.get(slug="hotan").seal_name == "和田地区职称工作领导小组办公室"
     assert (
         Authority.objects.get(slug="hotan").format_document_number(2023, 1)
         == "和地职称办〔2023〕1号"
