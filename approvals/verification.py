@@ -330,14 +330,15 @@ def verify_upload(data: bytes) -> Verification:
     )
 
 
-# The person fields anyone may see on a verified certificate (the mask, never the hash).
+# The person fields anyone may see on a verified certificate: what a verifier needs, never any
+# character of the ID number (not even the mask), no gender or birth data.
 PUBLIC_PERSON_FIELDS = (
-    "name", "gender", "id_masked", "unit", "series", "specialty", "qualification", "level",
+    "name", "unit", "series", "specialty", "qualification", "level",
 )  # fmt: skip
 
 
 def certificate_public_data(certificate: Certificate) -> dict:
-    """What anyone may see of a certificate: masked ID, no PDF, no token."""
+    """What anyone may see of a certificate: no ID characters, no PDF, no token."""
     return {
         "number": certificate.number,
         "status": certificate.status,
@@ -347,6 +348,7 @@ def certificate_public_data(certificate: Certificate) -> dict:
         "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
         "revoked_reason": certificate.revoked_reason or None,
         "document_number": certificate.document.number,
+        "authority": certificate.document.authority.name,
     }
 
 

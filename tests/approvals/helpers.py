@@ -44,7 +44,6 @@ def make_document(
                 str.maketrans("0123456789", "〇一二三四五六七八九")
             ),
             gender=stored["gender"],
-            birth_month=stored["birth_month"],
             unit="新疆某某建设工程有限公司",
             series="工程系列",
             specialty="建筑工程",

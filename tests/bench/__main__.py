@@ -71,6 +71,7 @@ def base_env(var: Path, database_url: str | None) -> dict[str, str]:
         VAR_DIR=str(var),
         STATIC_ROOT=str(var / "static"),
         SIGNING_KEK=base64.b64encode(secrets.token_bytes(32)).decode(),
+        ID_HASH_KEY=secrets.token_urlsafe(32),
         LOG_LEVEL="WARNING",
     )
     # The page cache: a file cache in the temporary directory, or Redis when BENCH_REDIS_URL

@@ -44,7 +44,6 @@ def bench_issuance(n: int = 100, workers: int | None = None) -> dict:
                 sort_order=i,
                 name="王小明",
                 gender=stored["gender"],
-                birth_month=stored["birth_month"],
                 unit="新疆某某建设工程有限公司",
                 series="工程系列",
                 specialty="建筑工程",

@@ -14,6 +14,11 @@ VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 # Key-encryption key of the signing keys (base64 of 32 bytes). Unset in development: a local one
 # is generated into VAR_DIR/keys/kek; production refuses to start without it.
 SIGNING_KEK = os.environ.get("SIGNING_KEK", "")
+# Key of the ID-number hashes (website.identity), never derived from SECRET_KEY. Unset in
+# development: one is generated into VAR_DIR/keys/id_hash_key; production refuses to start
+# without it. ID_HASH_KEY_PREVIOUS is set only while `manage.py rotate_id_hash_key` re-keys.
+ID_HASH_KEY = os.environ.get("ID_HASH_KEY", "")
+ID_HASH_KEY_PREVIOUS = os.environ.get("ID_HASH_KEY_PREVIOUS", "")
 
 
 def env_list(name: str, default: str = "") -> list[str]:
