@@ -49,9 +49,7 @@ def test_command_rekeys_every_stored_hash_and_is_idempotent(settings, issued_und
     assert "已重新生成 0 条，已是新密钥 4 条" in again.getvalue()
 
 
-def test_holder_retrieves_under_new_key_only_after_rotation(
-    client, settings, issued_under_old_key
-):
+def test_holder_retrieves_under_new_key_only_after_rotation(client, settings, issued_under_old_key):
     data = {"name": "王小明", "id_number": id_number(1)}
     settings.ID_HASH_KEY, settings.ID_HASH_KEY_PREVIOUS = NEW, ""
     assert client.post("/certificates/download/", data).status_code == 400  # the old hashes
