@@ -168,6 +168,14 @@ TRUSTED_PROXIES = [
     for item in os.environ.get("TRUSTED_PROXIES", "").split(",")
     if item.strip()
 ]
+# Per-client limits of 证书查验 (approvals.retrieval.verify_limits), (count, seconds): PDF
+# uploads, look-ups by certificate number (slow enough that numbers cannot be walked fast; the
+# benchmark raises it with VERIFY_NUMBER_LOOKUPS_PER_MINUTE) and by QR token.
+APPROVALS_VERIFY_LIMITS = {
+    "upload": (60, 600),
+    "number": (int(os.environ.get("VERIFY_NUMBER_LOOKUPS_PER_MINUTE", "30")), 60),
+    "token": (600, 600),
+}
 
 # The anonymous page cache (the pagecache app). Invalidation is exact, so entries may live long;
 # none outlives the next midnight or scheduled go-live/expiry. Local default: a file cache, shared
