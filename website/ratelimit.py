@@ -166,7 +166,11 @@ class Backoff:
         return min(self.cap, self.base * 2 ** min(count - self.free - 1, 30))
 
     def fail(self, request: HttpRequest, *, key: str | None = None) -> int:
-        """Record one failure; the seconds the client must now wait (0 while still free)."""
+        """Record one failure; the seconds the client must now wait (0 while still free).
+
+        A read and a write, not atomic: two failures of one client at the same instant may
+        count once, which only shortens that client's own wait by one step.
+        """
         cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
         state = self._state(request, key)
         count = int(state["count"]) + 1
