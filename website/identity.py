@@ -194,8 +194,29 @@ def _parts(id_masked: str) -> tuple[str, str] | None:
     return head, tail
 
 
-def _matches(key: bytes, candidate: str, wanted: bytes) -> bool:
-    return hmac.compare_digest(hmac.digest(key, candidate.encode(), hashlib.sha256), wanted)
+def _hmac_search(key: bytes, head: str, tail: str, dates, wanted: bytes) -> str | None:
+    """The date among `dates` for which HMAC(key, head + date + tail) is `wanted`, or None.
+
+    HMAC-SHA256 computed by hand (RFC 2104) so that the key pads and the head are hashed once,
+    not once per candidate: 2–3 times faster than ``hmac.digest`` per date. Only for this
+    offline search by the key holder; comparing with ``==`` leaks nothing an attacker sees.
+    """
+    block = 64
+    if len(key) > block:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+    inner.update(head.encode())
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+    suffix = tail.encode()
+    for date_text in dates:
+        candidate = inner.copy()
+        candidate.update(date_text.encode() + suffix)
+        result = outer.copy()
+        result.update(candidate.digest())
+        if result.digest() == wanted:
+            return date_text
+    return None
 
 
 def _residue_needed(head: str, tail: str) -> int:
@@ -221,12 +242,9 @@ def full_number(id_hash: str, id_masked: str, key: bytes | None = None) -> str |
         wanted = bytes.fromhex(id_hash)
     except ValueError:
         return None
-    buckets = _dates_by_residue(dt.date.today().year)
-    for date_text in buckets[_residue_needed(head, tail)]:
-        candidate = f"{head}{date_text}{tail}"
-        if _matches(key, candidate, wanted):
-            return candidate
-    return None
+    dates = _dates_by_residue(dt.date.today().year)[_residue_needed(head, tail)]
+    found = _hmac_search(key, head, tail, dates, wanted)
+    return f"{head}{found}{tail}" if found else None
 
 
 def recover_birth_date(id_hash: str, id_masked: str) -> dt.date | None:

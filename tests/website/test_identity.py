@@ -106,3 +106,13 @@ def test_birth_date_and_number_recovered_from_hash_and_mask_only_with_the_key(se
 def test_from_id_number_refuses_a_bad_number():
     with pytest.raises(identity.InvalidIdNumber, match="校验码错误"):
         identity.from_id_number("110105194912310021")
+
+
+@pytest.mark.parametrize("key", ["short", "k" * 64, "a much longer key " * 8])
+def test_recovery_matches_hmac_for_keys_of_any_length(settings, key):
+    # The search computes HMAC by hand (pads hashed once); it must agree with hmac for keys
+    # shorter than, equal to and longer than SHA-256's block.
+    settings.ID_HASH_KEY = key
+    number = _number("65290119991231001")
+    stored = identity.from_id_number(number)
+    assert identity.full_number(stored["id_hash"], stored["id_masked"]) == number
