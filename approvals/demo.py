@@ -75,7 +75,6 @@ def _from_fallback_list():
             sort_order=i,
             name=name,
             gender=gender,
-            birth_month=stored["birth_month"],
             unit=unit,
             series="工程系列",
             specialty=specialty,
@@ -110,12 +109,8 @@ def load(log: Callable[[str], None]) -> None:
         log(f"演示审批文件已存在：{document.number}")
     certificate = document.certificates.order_by("number").first()
     if certificate is not None:
-        whole = clear.get(certificate.id_hash, "")
-        tail = whole[-6:] if whole else "（见公示演示数据）"
-        log(
-            f"演示证书下载：编号 {certificate.number}，姓名 {certificate.name}，"
-            f"身份证号后六位 {tail}（/certificates/download/）"
-        )
+        whole = clear.get(certificate.id_hash, "") or "（见公示演示数据）"
+        log(f"演示证书下载：姓名 {certificate.name}，身份证号 {whole}（/certificates/download/）")
 
 
 def _clear_ids() -> dict[str, str]:

@@ -12,6 +12,11 @@ urlpatterns: list = [
     path("keys/<slug:key_id>.pem", views_keys.key_pem, name="keys_key_pem"),
     # Certificates (approvals/views/public.py, approvals/views/api.py).
     path("certificates/download/", public.download, name="certificate_download"),
+    path(
+        "certificates/download/<str:token>/",
+        public.download_file,
+        name="certificate_download_file",
+    ),
     path("verify/", public.verify_page, name="certificate_verify"),
     path("verify/t/<str:token>", public.verify_page, name="certificate_verify_token"),
     path("api/v1/certificates/<str:number>", api.api_certificate, name="api_certificate"),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -53,6 +53,7 @@ class Verdict(models.TextChoices):
     FOREIGN = "foreign", "非本平台签名：签名不是本平台的密钥所作"
     TAMPERED = "tampered", "已被篡改：签名后文件内容被改动或文件已损坏"
     NOT_PDF = "not_pdf", "不是 PDF 文件"
+    TOO_COMPLEX = "too_complex", "无法核验：文件过于复杂"
 
 
 # On a PDF alone, "valid" says what was checked: our signature over unchanged content. Whether
@@ -111,36 +112,100 @@ class PdfVerdict:
         data["label"] = self.label
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict) -> PdfVerdict:
+        """Inverse of :meth:`as_dict` (the bounded child's answer); unknown keys are ignored."""
+        names = {f.name for f in fields(cls)} - {"verdict", "signatures"}
+        report_names = {f.name for f in fields(SignatureReport)}
+        return cls(
+            verdict=Verdict(data["verdict"]),
+            signatures=[
+                SignatureReport(**{k: v for k, v in s.items() if k in report_names})
+                for s in data.get("signatures", [])
+            ],
+            **{k: str(v) for k, v in data.items() if k in names},
+        )
 
-def _validation_context() -> ValidationContext:
-    roots = [
-        asn1_x509.Certificate.load(
-            x509.load_pem_x509_certificate(ca.certificate_pem.encode()).public_bytes(
-                serialization.Encoding.DER
-            )
+
+# Structure caps checked before pyHanko validates anything (a platform PDF has one or two
+# signatures and a few hundred objects); memory, CPU time and output are capped by the child
+# process that runs the check (approvals.sandbox).
+MAX_SIGNATURES = 20
+MAX_OBJECTS = 200_000
+TOO_COMPLEX_MESSAGE = "文件过于复杂，无法核验（超出核验允许的结构、内存或时间上限）。"
+
+
+@dataclass(frozen=True)
+class TrustAnchors:
+    """What the check needs from the database, as plain values (sent to the child process):
+    the platform CA certificates (DER) and our signing keys by public-key fingerprint."""
+
+    roots: tuple[bytes, ...]
+    keys: dict[str, str]  # fingerprint → key_id
+
+
+def trust_anchors() -> TrustAnchors:
+    roots = tuple(
+        x509.load_pem_x509_certificate(ca.certificate_pem.encode()).public_bytes(
+            serialization.Encoding.DER
         )
         for ca in PlatformCA.objects.all()
-    ]
+    )
+    keys = dict(SigningKey.objects.values_list("fingerprint", "key_id"))
+    return TrustAnchors(roots, keys)
+
+
+def _validation_context(anchors: TrustAnchors) -> ValidationContext:
+    roots = [asn1_x509.Certificate.load(der) for der in anchors.roots]
     return ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
 
 
 def verify_pdf_bytes(data: bytes) -> PdfVerdict:
-    """Judge ``data``: valid · not_signed · foreign · tampered · not_pdf. Never raises on bad
-    input — every malformed, truncated or hostile file gets a verdict."""
+    """Judge ``data``: valid · not_signed · foreign · tampered · not_pdf · too_complex.
+
+    The check runs in a separate process with memory, CPU-time and output limits
+    (``approvals.sandbox``), so no hostile file can take the web worker down with it.
+    """
+    from approvals import sandbox
+
+    answer = sandbox.run_bounded(inspect_pdf_answer, data, trust_anchors())
+    if answer is None:  # out of memory, CPU time or output, or killed
+        return PdfVerdict(
+            Verdict.TOO_COMPLEX, hashlib.sha256(data).hexdigest(), TOO_COMPLEX_MESSAGE
+        )
+    return PdfVerdict.from_dict(answer)
+
+
+def inspect_pdf_answer(data: bytes, anchors: TrustAnchors, limits: dict) -> dict:
+    """In the bounded child: :func:`inspect_pdf` as plain data (JSON, never pickled back)."""
+    return inspect_pdf(data, anchors).as_dict()
+
+
+def inspect_pdf(data: bytes, anchors: TrustAnchors) -> PdfVerdict:
+    """The signature check itself, without the database. Never raises on bad input — every
+    malformed, truncated or hostile file gets a verdict. Run it through verify_pdf_bytes."""
     sha256 = hashlib.sha256(data).hexdigest()
     if not data.lstrip()[:5].startswith(b"%PDF-"):
         return PdfVerdict(Verdict.NOT_PDF, sha256, pdf_label(Verdict.NOT_PDF))
+    if data.count(b"obj") > 2 * MAX_OBJECTS:  # "obj" and "endobj" per object
+        return PdfVerdict(Verdict.TOO_COMPLEX, sha256, TOO_COMPLEX_MESSAGE)
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
-        embedded = list(reader.embedded_signatures)
+        embedded = []
+        for sig in reader.embedded_signatures:
+            embedded.append(sig)
+            if len(embedded) > MAX_SIGNATURES:
+                return PdfVerdict(Verdict.TOO_COMPLEX, sha256, TOO_COMPLEX_MESSAGE)
+    except MemoryError:
+        return PdfVerdict(Verdict.TOO_COMPLEX, sha256, TOO_COMPLEX_MESSAGE)
     except Exception as exc:  # a damaged PDF can fail in many ways inside the parser
         logger.info("unreadable PDF upload: %s", exc.__class__.__name__)
         return PdfVerdict(Verdict.TAMPERED, sha256, "文件已损坏或不完整，无法读取签名。")
     if not embedded:
         return PdfVerdict(Verdict.NOT_SIGNED, sha256, pdf_label(Verdict.NOT_SIGNED))
 
-    context = _validation_context()
-    reports = [_check_signature(sig, context) for sig in embedded]
+    context = _validation_context(anchors)
+    reports = [_check_signature(sig, context, anchors) for sig in embedded]
     ours = [r for r in reports if r.key_id]
     primary = ours[0] if ours else reports[0]
     verdict_args = {
@@ -162,19 +227,42 @@ def verify_pdf_bytes(data: bytes) -> PdfVerdict:
             return verdict(Verdict.TAMPERED, "签名数据无效。")
         if report.problem == "modified":
             return verdict(Verdict.TAMPERED, "签名后文件又被追加修改（增量更新改动了内容）。")
+    if _visible_unsigned_fields(reader):
+        # pyHanko counts a new empty signature field as form filling, but one with an appearance
+        # can paint over the signed content (an "overlay"): never valid.
+        return verdict(Verdict.TAMPERED, "签名后被添加了可见的未签名签名域，可能遮盖了原有内容。")
     if not ours or any(not r.trusted or not r.key_id for r in reports):
         return verdict(Verdict.FOREIGN)
     return verdict(Verdict.VALID)
 
 
-def _check_signature(sig, context: ValidationContext) -> SignatureReport:
+def _visible_unsigned_fields(reader) -> list[str]:
+    """Names of unsigned signature fields whose widget has an appearance and a non-empty box."""
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    found = []
+    try:
+        for name, _value, ref in enumerate_sig_fields(reader, filled_status=False):
+            field_dict = ref.get_object()
+            widgets = [field_dict] + [k.get_object() for k in field_dict.get("/Kids", [])]
+            for widget in widgets:
+                rect = [float(x) for x in widget.get("/Rect", [0, 0, 0, 0])]
+                if "/AP" in widget and abs(rect[2] - rect[0]) * abs(rect[3] - rect[1]) > 1:
+                    found.append(str(name))
+                    break
+    except Exception as exc:  # a broken field tree: the signature checks above decide
+        logger.info("signature fields could not be listed: %s", exc.__class__.__name__)
+    return found
+
+
+def _check_signature(sig, context: ValidationContext, anchors: TrustAnchors) -> SignatureReport:
     report = SignatureReport(field_name=str(sig.field_name or ""))
     try:
         cert = sig.signer_cert
         report.signer = cert.subject.human_friendly
         public = x509.load_der_x509_certificate(cert.dump()).public_key()
         report.fingerprint = public_key_fingerprint(public)
-        key = SigningKey.objects.filter(fingerprint=report.fingerprint).only("key_id").first()
+        key_id = anchors.keys.get(report.fingerprint, "")
         status = run_outside_event_loop(lambda: validate_pdf_signature(sig, context))
     except Exception as exc:  # malformed CMS, byte ranges beyond the file, …
         logger.info("signature could not be validated: %s", exc.__class__.__name__)
@@ -189,8 +277,8 @@ def _check_signature(sig, context: ValidationContext) -> SignatureReport:
     report.coverage = coverage.name if coverage is not None else ""
     report.modification_level = level.name if level is not None else ""
     # Only a key of ours whose certificate chains to our CA counts as the platform's signature.
-    if key is not None and report.trusted:
-        report.key_id = key.key_id
+    if key_id and report.trusted:
+        report.key_id = key_id
     if coverage == SignatureCoverageLevel.ENTIRE_FILE:
         return report
     if (
@@ -207,6 +295,8 @@ __all__ = [
     "PdfVerdict",
     "Verdict",
     "SignatureReport",
+    "TrustAnchors",
+    "inspect_pdf",
     "verify_pdf_bytes",
 ]
 
@@ -330,14 +420,15 @@ def verify_upload(data: bytes) -> Verification:
     )
 
 
-# The person fields anyone may see on a verified certificate (the mask, never the hash).
+# The person fields anyone may see on a verified certificate: what a verifier needs, never any
+# character of the ID number (not even the mask), no gender or birth data.
 PUBLIC_PERSON_FIELDS = (
-    "name", "gender", "id_masked", "unit", "series", "specialty", "qualification", "level",
+    "name", "unit", "series", "specialty", "qualification", "level",
 )  # fmt: skip
 
 
 def certificate_public_data(certificate: Certificate) -> dict:
-    """What anyone may see of a certificate: masked ID, no PDF, no token."""
+    """What anyone may see of a certificate: no ID characters, no PDF, no token."""
     return {
         "number": certificate.number,
         "status": certificate.status,
@@ -347,6 +438,7 @@ def certificate_public_data(certificate: Certificate) -> dict:
         "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
         "revoked_reason": certificate.revoked_reason or None,
         "document_number": certificate.document.number,
+        "authority": certificate.document.authority.name,
     }
 
 

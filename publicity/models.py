@@ -543,7 +543,7 @@ class PublicityEntry(PersonFields):
     """One name on a publicity list. The ID number is kept only as a keyed hash and a mask.
 
     The person fields come from ``website.people.PersonFields``; an entry differs where a
-    roster does: no birth month, gender and ID always known, series and specialty optional.
+    roster does: gender and ID always known, series and specialty optional.
     """
 
     publicity = models.ForeignKey(
@@ -551,7 +551,6 @@ class PublicityEntry(PersonFields):
     )
     sort_order = models.PositiveIntegerField("序号", default=0)
     gender = models.CharField("性别", max_length=2, choices=Gender.choices)
-    birth_month = None
     ethnicity = models.CharField("族别", max_length=20, blank=True)
     series = models.CharField("系列", max_length=40, blank=True)
     specialty = models.CharField("专业", max_length=40, blank=True)

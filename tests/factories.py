@@ -240,7 +240,6 @@ class ApprovedPersonFactory(PersonFactory):
 
     document = factory.SubFactory(ApprovalDocumentFactory)
     name = "王小明"
-    birth_month = factory.LazyAttribute(lambda person: person.stored["birth_month"])
 
 
 class CertificateFactory(DjangoModelFactory):

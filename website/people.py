@@ -2,12 +2,13 @@
 
 A person passes from a roster row to a publicity entry, an approved person and a certificate,
 carrying the same fields each time (:data:`PERSON_FIELDS`). :class:`PersonFields` defines them
-once; each model overrides only where its domain truly differs (a publicity entry has no birth
-month and needs the ID; a certificate keeps what the approved person had, blanks included).
+once; each model overrides only where its domain truly differs (a publicity entry needs the ID;
+a certificate keeps what the approved person had, blanks included).
 :func:`person_values` and :func:`copy_person` copy them, so adding a field is one edit here.
 
 ID numbers are never stored in clear: ``id_hash`` and ``id_masked`` come from
-``website.identity``.
+``website.identity``. No birth data is stored beside them: the certificate's 出生年月 is worked
+back from the hash at issuing (``website.identity.full_number``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist
-from django.core.validators import RegexValidator
 from django.db import models
 
 from website.choices import Gender, Level, ReviewType
@@ -26,7 +26,6 @@ from website.choices import Gender, Level, ReviewType
 PERSON_FIELDS = (
     "name",
     "gender",
-    "birth_month",
     "unit",
     "series",
     "specialty",
@@ -39,19 +38,12 @@ PERSON_FIELDS = (
 
 T = TypeVar("T")
 
-birth_month_validator = RegexValidator(
-    r"^(19|20)\d\d-(0[1-9]|1[0-2])$", "出生年月格式为 YYYY-MM，例如 1985-06。"
-)
-
 
 class PersonFields(models.Model):
     """The person fields shared by publicity entries, approved persons and certificates."""
 
     name = models.CharField("姓名", max_length=40)
     gender = models.CharField("性别", max_length=2, choices=Gender.choices, blank=True)
-    birth_month = models.CharField(
-        "出生年月", max_length=7, blank=True, validators=[birth_month_validator]
-    )
     unit = models.CharField("工作单位", max_length=150)
     series = models.CharField("系列", max_length=40)
     specialty = models.CharField("专业", max_length=40)
@@ -72,7 +64,7 @@ def _has_field(source: object, name: str) -> bool:
     if meta is not None:  # a model or model instance
         try:
             meta.get_field(name)
-        except FieldDoesNotExist:  # e.g. a publicity entry has no birth month
+        except FieldDoesNotExist:  # a model without that field
             return False
         return True
     if dataclasses.is_dataclass(source):  # a roster row, an issuing job (class or instance)

@@ -22,7 +22,7 @@ class ApprovedPersonForm(WagtailAdminModelForm):
         value = self.cleaned_data.get("id_number", "").strip()
         if not value:
             if not self.instance.id_hash and self.has_changed() and not self._deleting():
-                raise forms.ValidationError("请填写身份证号码（证书下载需核对其后六位）。")
+                raise forms.ValidationError("请填写身份证号码（持证人凭姓名和身份证号下载证书）。")
             return ""
         try:
             return identity.from_id_number(value)
@@ -53,8 +53,6 @@ class ApprovedPersonForm(WagtailAdminModelForm):
         if stored:
             self.instance.id_hash = stored["id_hash"]
             self.instance.id_masked = stored["id_masked"]
-            if not self.instance.birth_month:
-                self.instance.birth_month = stored["birth_month"]
             if not self.instance.gender:
                 self.instance.gender = stored["gender"]
         return super().save(commit=commit)

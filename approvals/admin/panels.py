@@ -17,7 +17,7 @@ class PersonInlinePanel(InlinePanel):
 
 
 PERSON_PANELS = [
-    FieldRowPanel([FieldPanel("name"), FieldPanel("gender"), FieldPanel("birth_month")]),
+    FieldRowPanel([FieldPanel("name"), FieldPanel("gender")]),
     FieldPanel("id_number"),
     FieldPanel("id_masked", read_only=True),
     FieldPanel("unit"),

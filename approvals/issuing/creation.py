@@ -17,7 +17,6 @@ from django.db import transaction
 from approvals.issuing.titles import default_title, issued_title
 from approvals.models import ApprovalDocument, ApprovedPerson
 from publicity import roster
-from website import identity
 from website.pdf.fonts import missing_characters
 from website.people import copy_person
 
@@ -60,15 +59,8 @@ def create_from_publicity(publicity, *, date: dt.date | None = None) -> Approval
 
 
 def person_from_entry(document: ApprovalDocument, entry, sort_order: int) -> ApprovedPerson:
-    """An ApprovedPerson from a publicity entry; the birth month is recovered from the hash."""
-    birth = identity.recover_birth_date(entry.id_hash, entry.id_masked)
-    return copy_person(
-        ApprovedPerson,
-        entry,
-        document=document,
-        sort_order=sort_order,
-        birth_month=birth.strftime("%Y-%m") if birth else "",
-    )
+    """An ApprovedPerson from a publicity entry (hash and mask; no birth data is stored)."""
+    return copy_person(ApprovedPerson, entry, document=document, sort_order=sort_order)
 
 
 def ended_publicity_pages():

@@ -112,7 +112,7 @@ class CertificateJob:
     person_id: int
     name: str
     gender: str
-    birth_month: str
+    birth_month: str  # 1985-06, worked back from the hash at issuing (never stored)
     id_number: str  # whole number for the holder's PDF when recoverable, else the mask
     id_masked: str
     unit: str
@@ -275,7 +275,9 @@ def build_jobs(
     for person in persons:
         whole = None
         if recover_ids:
-            whole = identity.full_number(person.id_hash, person.id_masked, person.birth_month)
+            # The whole number and so the birth month come back from hash and mask with the key
+            # (about 3,500 HMACs); no birth data is stored beside the mask.
+            whole = identity.full_number(person.id_hash, person.id_masked)
         photo = None
         if person.photo and recover_ids:
             with person.photo.open("rb") as handle:
@@ -286,6 +288,7 @@ def build_jobs(
             number=person.certificate_number or "TEST-0000-000000",
             person_id=person.pk,
             id_number=whole or person.id_masked,
+            birth_month=identity.birth_month_of(whole),
             review_committee=committee_name,
             document_number=number or doc.number or "",
             date=doc.date,

@@ -34,7 +34,7 @@ class Certificate(PersonFields):
     Number format: ``<AUTHORITY SLUG IN CAPITALS>-<year>-<six-digit sequence>``, e.g.
     ``TOUTUNHE-2024-000127``; the sequence counts per authority and year, and a document's
     certificates get one contiguous block of numbers. The PDF lives in the private storage and is
-    served only through the download check (number + name + last six ID characters).
+    served only to its holder (name + whole ID number, ``approvals.retrieval``).
     """
 
     number = models.CharField("证书编号", max_length=40, unique=True)

@@ -254,9 +254,9 @@ class ApprovedPerson(PersonFields, Orderable):
 
     The person fields come from ``website.people.PersonFields``. ID numbers are never stored in
     clear: ``id_hash`` is the keyed hash of the whole number and ``id_masked`` its masked form
-    (650102********123X). The masked form hides exactly the birth date, so
-    ``website.identity.tail_matches`` checks a download's last six characters against
-    ``id_hash`` by trying the few dates consistent with ``birth_month``.
+    (650102********123X); no birth data beside them. The masked form hides exactly the birth
+    date, so issuing works the whole number back from the hash
+    (``website.identity.full_number``) to print it on the holder's own certificate.
     """
 
     document = ParentalKey(ApprovalDocument, on_delete=models.CASCADE, related_name="persons")

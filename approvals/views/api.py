@@ -22,8 +22,12 @@ def _json(data: dict, status: int = 200) -> JsonResponse:
     return response
 
 
-def _rate_limited() -> JsonResponse:
-    return _json({"error": retrieval.RATE_LIMITED}, 429)
+def _rate_limited(seconds: int) -> JsonResponse:
+    response = _json(
+        {"error": retrieval.rate_limited_message(seconds), "retry_after": seconds}, 429
+    )
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 def api_methods(*methods: str):
@@ -49,8 +53,10 @@ def api_methods(*methods: str):
 
 @api_methods("GET", "HEAD")
 def api_certificate(request: HttpRequest, number: str):
-    if retrieval.lookup_rate_limited(request):
-        return _rate_limited()
+    # Throttled per client so that sequential numbers cannot be walked fast.
+    wait = retrieval.number_lookup_wait(request)
+    if wait:
+        return _rate_limited(wait)
     result = verification.verify_number(number)
     return _json(result.as_dict(), 200 if result.certificate else 404)
 
@@ -58,8 +64,9 @@ def api_certificate(request: HttpRequest, number: str):
 @api_methods("POST")
 def api_verify_pdf(request: HttpRequest):
     """POST a PDF as multipart field `file` or as the raw body (Content-Type application/pdf)."""
-    if retrieval.upload_rate_limited(request):
-        return _rate_limited()
+    wait = retrieval.upload_wait(request)
+    if wait:
+        return _rate_limited(wait)
     upload = request.FILES.get("file")
     if upload is not None:
         if upload.size > max_upload_bytes():
@@ -78,8 +85,9 @@ def api_verify_pdf(request: HttpRequest):
 @api_methods("GET", "HEAD", "POST")
 def api_verify_token(request: HttpRequest):
     """Token as ?token=, form field `token`, or JSON body {"token": "..."}."""
-    if retrieval.lookup_rate_limited(request):
-        return _rate_limited()
+    wait = retrieval.token_lookup_wait(request)
+    if wait:
+        return _rate_limited(wait)
     token = request.GET.get("token") or request.POST.get("token", "")
     if not token and request.content_type == "application/json":
         try:

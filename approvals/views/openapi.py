@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from approvals.models import PUBLIC_DOCUMENT_STATUSES, CertificateStatus
 from approvals.verification import Verdict
-from website.choices import Gender, Level
+from website.choices import Level
 
 
 def openapi_schema(server_url: str = "") -> dict:
@@ -16,7 +16,11 @@ def openapi_schema(server_url: str = "") -> dict:
         return {"application/json": {"schema": ref}}
 
     # Every operation is rate limited per client (website.ratelimit, APPROVALS_VERIFY_LIMITS).
-    too_many = {"description": "请求过于频繁", "content": json_content(error_ref)}
+    too_many = {
+        "description": "请求过于频繁：按 Retry-After 头所示秒数后再试",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "等待秒数"}},
+        "content": json_content(error_ref),
+    }
 
     return {
         "openapi": "3.0.3",
@@ -165,9 +169,6 @@ def openapi_schema(server_url: str = "") -> dict:
                         "status": {"type": "string", "enum": CertificateStatus.values},
                         "status_label": {"type": "string"},
                         "name": {"type": "string"},
-                        # Empty when the ID number (and so the gender) was never recorded.
-                        "gender": {"type": "string", "enum": [*Gender.values, ""]},
-                        "id_masked": {"type": "string", "example": "650102********123X"},
                         "unit": {"type": "string"},
                         "series": {"type": "string"},
                         "specialty": {"type": "string"},
@@ -177,7 +178,10 @@ def openapi_schema(server_url: str = "") -> dict:
                         "revoked_at": {"type": "string", "format": "date-time", "nullable": True},
                         "revoked_reason": {"type": "string", "nullable": True},
                         "document_number": {"type": "string"},
+                        "authority": {"type": "string"},
                     },
+                    # What a verifier needs: never any character of the ID number.
+                    "additionalProperties": False,
                 },
                 "Document": {
                     "type": "object",
@@ -196,7 +200,11 @@ def openapi_schema(server_url: str = "") -> dict:
                 },
                 "Error": {
                     "type": "object",
-                    "properties": {"error": {"type": "string"}, "max_bytes": {"type": "integer"}},
+                    "properties": {
+                        "error": {"type": "string"},
+                        "max_bytes": {"type": "integer"},
+                        "retry_after": {"type": "integer"},
+                    },
                     "required": ["error"],
                 },
             }

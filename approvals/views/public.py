@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from approvals import retrieval, verification
 from pagecache import cacheable_page
+from website import identity
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -22,18 +23,20 @@ def max_upload_bytes() -> int:
 
 
 class DownloadForm(forms.Form):
-    number = forms.CharField(label="证书编号", max_length=40)
     name = forms.CharField(label="姓名", max_length=40)
-    id_tail = forms.CharField(
-        label="身份证号后六位",
-        min_length=6,
-        max_length=6,
-        help_text="身份证号码的最后六位（末位X请输入X）",
-        error_messages={
-            "min_length": "请输入身份证号码的最后六位。",
-            "max_length": "请输入身份证号码的最后六位。",
-        },
+    id_number = forms.CharField(
+        label="身份证号码",
+        max_length=24,
+        help_text="本人18位居民身份证号码（末位X请输入X）",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
     )
+
+    def clean_id_number(self) -> str:
+        # A malformed number is refused before any look-up (it says nothing about anyone).
+        try:
+            return identity.validate(self.cleaned_data["id_number"])
+        except identity.InvalidIdNumber as error:
+            raise forms.ValidationError(str(error)) from error
 
 
 class NumberForm(forms.Form):
@@ -44,34 +47,58 @@ class UploadForm(forms.Form):
     file = forms.FileField(label="证书或审批文件（PDF）")
 
 
+def _too_many(request: HttpRequest, template: str, context: dict, seconds: int):
+    context["error"] = retrieval.rate_limited_message(seconds)
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def download(request: HttpRequest):
-    """证书下载: number + name + last six ID characters; one message for any mismatch."""
+    """证书下载: name + whole ID number → every certificate of that person, with signed links."""
     form = DownloadForm(request.POST or None)
-    error = ""
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        number = form.cleaned_data["number"].strip().upper()
-        if retrieval.download_rate_limited(request, number):
-            error, status = retrieval.RATE_LIMITED, 429
-        else:
-            certificate = retrieval.check_download(
-                number, form.cleaned_data["name"], form.cleaned_data["id_tail"]
-            )
-            if certificate is not None:
-                response = FileResponse(
-                    certificate.pdf.open("rb"),
-                    as_attachment=True,
-                    filename=f"{certificate.number}.pdf",
-                    content_type="application/pdf",
-                )
-                response["X-Content-Type-Options"] = "nosniff"
-                return response
-            error, status = retrieval.DOWNLOAD_FAILED, 400
-    elif request.method == "POST":
-        status = 400
-    return render(request, "approvals/download.html", {"form": form, "error": error}, status=status)
+    context = {"form": form, "error": "", "links": None}
+    if request.method != "POST":
+        return render(request, "approvals/download.html", context)
+    if not form.is_valid():
+        return render(request, "approvals/download.html", context, status=400)
+    wait = retrieval.retrieval_wait(request)
+    if wait:
+        return _too_many(request, "approvals/download.html", context, wait)
+    certificates = retrieval.holder_certificates(
+        form.cleaned_data["name"], form.cleaned_data["id_number"]
+    )
+    if not certificates:
+        retrieval.record_failure(request)
+        context["error"] = retrieval.RETRIEVAL_FAILED
+        return render(request, "approvals/download.html", context, status=400)
+    retrieval.record_success(request)
+    context["links"] = retrieval.download_links(certificates)
+    context["link_minutes"] = retrieval.retrieval_limits()["link_seconds"] // 60
+    # A fresh, empty form: the ID number is never echoed back into the page.
+    context["form"] = DownloadForm()
+    return render(request, "approvals/download.html", context)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def download_file(request: HttpRequest, token: str):
+    """One certificate's PDF through a signed link from :func:`download` (a few minutes)."""
+    certificate = retrieval.certificate_for_link(token)
+    if certificate is None:
+        context = {"form": DownloadForm(), "error": retrieval.LINK_EXPIRED, "links": None}
+        return render(request, "approvals/download.html", context, status=410)
+    response = FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{certificate.number}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 # A verdict by number or QR token shows only public, masked data, the same for every visitor:
@@ -98,10 +125,12 @@ def _verify_page(request: HttpRequest, token: str):
     upload_form = UploadForm()
     token = token or request.GET.get("token", "")
     status = 200
+    wait = 0
     if request.method == "POST":
         upload_form = UploadForm(request.POST, request.FILES)
-        if retrieval.upload_rate_limited(request):
-            upload_error, status = retrieval.RATE_LIMITED, 429
+        wait = retrieval.upload_wait(request)
+        if wait:
+            upload_error, status = retrieval.rate_limited_message(wait), 429
         elif upload_form.is_valid():
             upload = upload_form.cleaned_data["file"]
             if upload.size > max_upload_bytes():
@@ -114,10 +143,18 @@ def _verify_page(request: HttpRequest, token: str):
         else:
             status = 400
     elif token:
-        result = verification.verify_token(token)
+        wait = retrieval.token_lookup_wait(request)
+        if not wait:
+            result = verification.verify_token(token)
     elif number_form.is_bound and number_form.is_valid():
-        result = verification.verify_number(number_form.cleaned_data["number"])
-    return render(
+        # Throttled per client so that sequential numbers cannot be walked fast.
+        wait = retrieval.number_lookup_wait(request)
+        if not wait:
+            result = verification.verify_number(number_form.cleaned_data["number"])
+    lookup_error = ""
+    if wait and request.method == "GET":
+        lookup_error, status = retrieval.rate_limited_message(wait), 429
+    response = render(
         request,
         "approvals/verify.html",
         {
@@ -126,9 +163,13 @@ def _verify_page(request: HttpRequest, token: str):
             "upload_error": upload_error,
             "result": result,
             "max_upload_mb": max_upload_bytes() // (1024 * 1024),
+            "lookup_error": lookup_error,
         },
         status=status,
     )
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 # --- JSON API ---------------------------------------------------------------------------------

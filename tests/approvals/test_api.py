@@ -25,9 +25,13 @@ def test_certificate_by_number(client, issued):
     data = response.json()
     assert data["verdict"] == "valid"
     assert data["certificate"]["name"] == "王小明"
-    assert data["certificate"]["id_masked"].startswith("650102********")
     assert data["document"]["number"] == issued.number
-    assert "token" not in data["certificate"] and "id_hash" not in data["certificate"]
+    certificate = data["certificate"]
+    assert certificate["authority"] == issued.authority.name
+    assert certificate["document_number"] == issued.number
+    # What a verifier needs, never any ID character, gender or birth data (issue 13).
+    assert not {"token", "id_hash", "id_masked", "gender", "birth_month"} & set(certificate)
+    assert "650102" not in response.content.decode()
 
 
 def test_unknown_number_is_404(client, issued):
@@ -115,13 +119,21 @@ def test_lookups_and_uploads_are_rate_limited_per_client(client, issued, setting
     from django.core.cache import cache
 
     cache.clear()
-    settings.APPROVALS_VERIFY_LIMITS = {"upload": (1, 600), "lookup": (2, 600)}
+    settings.APPROVALS_VERIFY_LIMITS = {"upload": (1, 600), "number": (2, 60), "token": (1, 600)}
     url = "/api/v1/certificates/TOUTUNHE-2024-000001"
     assert client.get(url).status_code == 200
-    assert client.get("/api/v1/verify/token", {"token": "x.y"}).status_code == 200
-    response = client.get(url)
-    assert response.status_code == 429 and response.json()["error"] == "尝试次数过多，请稍后再试。"
+    # Walking sequential numbers: the page and the API share one per-client counter.
+    assert client.get("/verify/", {"number": "TOUTUNHE-2024-000002"}).status_code == 200
+    response = client.get(url.replace("01", "03"))
+    assert response.status_code == 429 and "尝试次数过多" in response.json()["error"]
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert response.json()["retry_after"] == int(response["Retry-After"])
+    page = client.get("/verify/", {"number": "TOUTUNHE-2024-000004"})
+    assert page.status_code == 429 and "尝试次数过多" in page.content.decode()
+    assert "Retry-After" in page
     assert client.get(url, REMOTE_ADDR="10.2.2.2").status_code == 200
+    assert client.get("/api/v1/verify/token", {"token": "x.y"}).status_code == 200
+    assert client.get("/api/v1/verify/token", {"token": "x.y"}).status_code == 429
     first = client.post("/api/v1/verify/pdf", {"file": SimpleUploadedFile("a.pdf", b"x")})
     assert first.status_code == 200 and first.json()["verdict"] == "not_pdf"
     again = client.post("/api/v1/verify/pdf", {"file": SimpleUploadedFile("a.pdf", b"x")})

@@ -150,10 +150,14 @@ def test_key_rotation_keeps_old_documents_valid(signed, signing_key, rendered):
 
 
 def test_verify_pdf_command_exit_codes(signed, tmp_path, capsys):
+    # Signed by the platform but never issued: the same verdict as the site, not 「有效」
+    # (exit 0 for an issued certificate: tests/approvals/test_hostile_pdfs.py).
     good = tmp_path / "good.pdf"
     good.write_bytes(signed)
-    call_command("verify_pdf", str(good))  # no SystemExit: exit status 0
-    assert "有效" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("verify_pdf", str(good))
+    assert exit_info.value.code == 1
+    assert "未找到" in capsys.readouterr().out
 
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(signed[: len(signed) // 2])

@@ -1,4 +1,4 @@
-"""On a phone: download the demo certificate with its secret, then verify it by upload."""
+"""On a phone: download the demo certificate with name + ID number, then verify it by upload."""
 
 import io
 import re
@@ -12,20 +12,22 @@ from django.core.management import call_command
 def test_download_demo_certificate_then_verify_it(live_server, phone_page, tmp_path):
     out = io.StringIO()
     call_command("load_demo", stdout=out)
-    match = re.search(
-        r"演示证书下载：编号 (\S+)，姓名 (\S+)，身份证号后六位 (\w{6})", out.getvalue()
-    )
+    match = re.search(r"演示证书下载：姓名 (\S+)，身份证号 (\w{18})", out.getvalue())
     assert match, out.getvalue()
-    number, name, tail = match.groups()
+    name, id_number = match.groups()
 
     page = phone_page
     page.goto(live_server.url + "/certificates/download/")
     assert page.locator("h1").inner_text() == "证书下载"
-    page.get_by_label("证书编号").fill(number)
     page.get_by_label("姓名").fill(name)
-    page.get_by_label("身份证号后六位").fill(tail)
+    page.get_by_label("身份证号码").fill(id_number)
+    page.get_by_role("button", name="查询我的证书").click()
+    page.wait_for_load_state()
+    links = page.locator(".holder-certificates a")
+    assert links.count() >= 1
+    number = links.first.inner_text().strip()
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="下载证书").click()
+        links.first.click()
     download = download_info.value
     assert download.suggested_filename == f"{number}.pdf"
     saved = tmp_path / "certificate.pdf"
@@ -44,8 +46,7 @@ def test_download_demo_certificate_then_verify_it(live_server, phone_page, tmp_p
 
     # A wrong secret: the same message whatever was wrong, and no download.
     page.goto(live_server.url + "/certificates/download/")
-    page.get_by_label("证书编号").fill(number)
-    page.get_by_label("姓名").fill(name)
-    page.get_by_label("身份证号后六位").fill("000000" if tail != "000000" else "111111")
-    page.get_by_role("button", name="下载证书").click()
+    page.get_by_label("姓名").fill(name + "甲")
+    page.get_by_label("身份证号码").fill(id_number)
+    page.get_by_role("button", name="查询我的证书").click()
     assert "不匹配" in page.get_by_role("alert").inner_text()

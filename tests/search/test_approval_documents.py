@@ -130,7 +130,6 @@ def test_issuing_indexes_the_final_document_with_bulk_added_persons(authority):
                 sort_order=5,
                 name="欧阳娜娜",
                 gender=stored["gender"],
-                birth_month=stored["birth_month"],
                 unit="昌吉回族自治州人民医院",
                 series="卫生健康系列",
                 specialty="护理",

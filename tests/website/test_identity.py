@@ -53,38 +53,66 @@ def test_gender_of_and_mask():
     assert identity.mask(STANDARD) == "110105********002X"
 
 
-def test_hash_is_keyed_and_the_key_is_public(settings):
-    settings.PUBLICITY_ID_HASH_KEY = ""
-    derived = identity.id_hash(STANDARD)
-    assert len(derived) == 64 and STANDARD not in derived
-    settings.PUBLICITY_ID_HASH_KEY = "another key"
-    assert identity.hash_key() == b"another key"
-    assert identity.id_hash(STANDARD) != derived
+def test_hash_is_keyed_by_id_hash_key_never_by_secret_key(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    settings.ID_HASH_KEY = "one key"
+    first = identity.id_hash(STANDARD)
+    assert len(first) == 64 and STANDARD not in first
+    assert identity.hash_key() == b"one key"
+    settings.ID_HASH_KEY = "another key"
+    assert identity.id_hash(STANDARD) != first
     assert identity.id_hash(STANDARD.lower()) == identity.id_hash(STANDARD)
+    # Changing SECRET_KEY changes nothing: the hash key is not derived from it.
+    before = identity.id_hash(STANDARD)
+    settings.SECRET_KEY = "a different secret key for this test only"
+    assert identity.id_hash(STANDARD) == before
+    assert identity.hash_key() != identity.legacy_hash_key()
 
 
-def test_birth_date_and_number_recovered_from_hash_and_mask():
+def test_development_key_is_generated_once_into_var_with_mode_0600(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    settings.ID_HASH_KEY = ""
+    key = identity.hash_key()
+    path = tmp_path / "keys" / "id_hash_key"
+    assert path.read_text().strip().encode() == key and len(key) >= 32
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert identity.hash_key() == key  # the same key on the next call
+    settings.SECRET_KEY = "rotated secret key"
+    assert identity.hash_key() == key
+
+
+def test_stored_forms_carry_no_birth_data():
     number = _number("65010219850613123")
     stored = identity.from_id_number(number)
-    assert stored["birth_month"] == "1985-06" and stored["gender"] == "男"
+    assert set(stored) == {"id_hash", "id_masked", "gender"}
+    assert "19850613" not in "".join(stored.values()) and "198506" not in "".join(stored.values())
+
+
+def test_birth_date_and_number_recovered_from_hash_and_mask_only_with_the_key(settings):
+    number = _number("65010219850613123")
+    stored = identity.from_id_number(number)
+    assert stored["gender"] == "男"
     assert identity.recover_birth_date(stored["id_hash"], stored["id_masked"]) == dt.date(
         1985, 6, 13
     )
-    assert identity.full_number(stored["id_hash"], stored["id_masked"], "1985-06") == number
-    assert identity.full_number(stored["id_hash"], stored["id_masked"], "1985-07") is None
-
-
-def test_tail_matches_only_the_right_six_characters():
-    number = _number("65010219850613123")
-    stored = identity.from_id_number(number)
-    args = (stored["id_hash"], stored["id_masked"])
-    assert identity.tail_matches(*args, "1985-06", number[-6:])
-    assert identity.tail_matches(*args, "", number[-6:])  # birth month unknown: tries them all
-    assert not identity.tail_matches(*args, "1985-06", "14" + number[-4:])
-    assert not identity.tail_matches(*args, "1985-06", "")
-    assert not identity.tail_matches("0" * 64, stored["id_masked"], "", number[-6:])
+    assert identity.full_number(stored["id_hash"], stored["id_masked"]) == number
+    assert identity.birth_month_of(number) == "1985-06" and identity.birth_month_of(None) == ""
+    # Another key: the stored forms say nothing more.
+    assert identity.full_number(stored["id_hash"], stored["id_masked"], b"wrong key") is None
+    assert identity.full_number("zz" * 32, stored["id_masked"]) is None
+    assert identity.full_number(stored["id_hash"], "650102") is None
 
 
 def test_from_id_number_refuses_a_bad_number():
     with pytest.raises(identity.InvalidIdNumber, match="校验码错误"):
         identity.from_id_number("110105194912310021")
+
+
+@pytest.mark.parametrize("key", ["short", "k" * 64, "a much longer key " * 8])
+def test_recovery_matches_hmac_for_keys_of_any_length(settings, key):
+    # The search computes HMAC by hand (pads hashed once); it must agree with hmac for keys
+    # shorter than, equal to and longer than SHA-256's block.
+    settings.ID_HASH_KEY = key
+    number = _number("65290119991231001")
+    stored = identity.from_id_number(number)
+    assert identity.full_number(stored["id_hash"], stored["id_masked"]) == number

@@ -24,8 +24,9 @@ def test_every_person_model_takes_its_fields_from_one_place():
             assert model._meta.get_field(name).max_length  # all are text columns
     assert person_field_names(ApprovedPerson) == PERSON_FIELDS
     assert person_field_names(Certificate) == PERSON_FIELDS
-    # A publicity entry has no birth month (the roster shows none).
-    assert "birth_month" not in person_field_names(PublicityEntry)
+    # No model keeps birth data beside the ID hash and mask (issue 13).
+    for model in (PublicityEntry, ApprovedPerson, Certificate):
+        assert "birth_month" not in {f.name for f in model._meta.get_fields()}
     assert PublicityEntry._meta.get_field("gender").choices == Gender.choices
     assert Certificate._meta.get_field("review_type").choices == ReviewType.choices
 
@@ -37,6 +38,7 @@ def test_copy_person_carries_every_field_from_row_to_entry_to_person_to_certific
     certificate = copy_person(Certificate, person, number="X-1")
     for name in PERSON_FIELDS:
         assert getattr(certificate, name) == getattr(ROW, name), name
+    assert "birth_month" not in PERSON_FIELDS
     assert certificate.number == "X-1" and person.sort_order == 3
 
 
@@ -46,6 +48,6 @@ def test_copy_person_into_a_dataclass_takes_only_its_fields():
         ["number", "id_number", "review_committee", "document_number", "authority_name",
          "seal_text", "seal_purpose", "key_id"], "",
     )  # fmt: skip
-    job = copy_person(CertificateJob, person, person_id=1, date=None, **extra)
-    assert (job.name, job.birth_month, job.id_masked) == ("王小明", "1985-06", ROW.id_masked)
+    job = copy_person(CertificateJob, person, person_id=1, date=None, birth_month="", **extra)
+    assert (job.name, job.id_masked) == ("王小明", ROW.id_masked)
     assert not hasattr(job, "id_hash")  # the hash never travels to the PDF workers

@@ -105,3 +105,30 @@ def test_setting_is_read_from_the_environment(monkeypatch):
     finally:
         monkeypatch.delenv("TRUSTED_PROXIES")
         importlib.reload(base)
+
+
+def test_throttle_says_how_long_to_wait():
+    request = _request(CLIENT)
+    assert [ratelimit.throttle(request, "t:throttle", (2, 60)) for _ in range(2)] == [0, 0]
+    wait = ratelimit.throttle(request, "t:throttle", (2, 60))
+    assert 1 <= wait <= 60
+    assert ratelimit.window_left(request, "t:throttle", (2, 60)) >= 1
+    assert ratelimit.throttle(_request("198.51.100.1"), "t:throttle", (2, 60)) == 0
+
+
+def test_backoff_doubles_after_free_failures_per_client_and_is_forgotten(monkeypatch):
+    now = [5_000.0]
+    monkeypatch.setattr(ratelimit, "_now", lambda: now[0])
+    backoff = ratelimit.Backoff("t:backoff", free=2, base=3, cap=20)
+    me, other = _request(CLIENT), _request("198.51.100.1")
+    assert [backoff.fail(me) for _ in range(6)] == [0, 0, 3, 6, 12, 20]  # capped
+    assert backoff.retry_after(me) == 20 and backoff.failures(me) == 6
+    now[0] += 19.5
+    assert backoff.retry_after(me) == 1  # whole seconds, rounded up
+    # Another client's record is its own.
+    assert backoff.retry_after(other) == 0 and backoff.failures(other) == 0
+    backoff.succeed(me)
+    assert backoff.failures(me) == 0 and backoff.retry_after(me) == 0
+    # A key instead of the client address (e.g. one account).
+    backoff.fail(me, key="k")
+    assert backoff.failures(other, key="k") == 1

@@ -31,6 +31,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 60 + "-production-test-key-with-enough-entropy-1234567890",
     "ALLOWED_HOSTS": "zhicheng.example.cn",
     "SIGNING_KEK": "Zk9yLXRlc3RzLW9ubHktMzItYnl0ZXMta2V5LWhlcmU=",
+    "ID_HASH_KEY": "production-test-id-hash-key-of-its-own",
 }
 
 
@@ -48,6 +49,12 @@ def test_production_refuses_to_start_without_secret_key():
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_id_hash_key():
+    result = run_manage("check", env=dict(PRODUCTION_ENV, ID_HASH_KEY=""))
+    assert result.returncode != 0
+    assert "ID_HASH_KEY" in result.stderr and "生产环境必须设置" in result.stderr
 
 
 def test_production_passes_check_deploy():

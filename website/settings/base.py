@@ -14,6 +14,11 @@ VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 # Key-encryption key of the signing keys (base64 of 32 bytes). Unset in development: a local one
 # is generated into VAR_DIR/keys/kek; production refuses to start without it.
 SIGNING_KEK = os.environ.get("SIGNING_KEK", "")
+# Key of the ID-number hashes (website.identity), never derived from SECRET_KEY. Unset in
+# development: one is generated into VAR_DIR/keys/id_hash_key; production refuses to start
+# without it. ID_HASH_KEY_PREVIOUS is set only while `manage.py rotate_id_hash_key` re-keys.
+ID_HASH_KEY = os.environ.get("ID_HASH_KEY", "")
+ID_HASH_KEY_PREVIOUS = os.environ.get("ID_HASH_KEY_PREVIOUS", "")
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -169,6 +174,14 @@ TRUSTED_PROXIES = [
     for item in os.environ.get("TRUSTED_PROXIES", "").split(",")
     if item.strip()
 ]
+# Per-client limits of 证书查验 (approvals.retrieval.verify_limits), (count, seconds): PDF
+# uploads, look-ups by certificate number (slow enough that numbers cannot be walked fast; the
+# benchmark raises it with VERIFY_NUMBER_LOOKUPS_PER_MINUTE) and by QR token.
+APPROVALS_VERIFY_LIMITS = {
+    "upload": (60, 600),
+    "number": (int(os.environ.get("VERIFY_NUMBER_LOOKUPS_PER_MINUTE", "30")), 60),
+    "token": (600, 600),
+}
 
 # The anonymous page cache (the pagecache app). Invalidation is exact, so entries may live long;
 # none outlives the next midnight or scheduled go-live/expiry. Local default: a file cache, shared

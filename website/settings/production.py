@@ -18,6 +18,11 @@ if not os.environ.get("SIGNING_KEK"):
         "生产环境必须设置环境变量 SIGNING_KEK（32 字节随机密钥的 base64 编码），用于加密签章私钥。"
     )
 
+if not os.environ.get("ID_HASH_KEY"):
+    raise ImproperlyConfigured(
+        "生产环境必须设置环境变量 ID_HASH_KEY（身份证号摘要的独立密钥，不得由 SECRET_KEY 派生）。"
+    )
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
