@@ -22,13 +22,16 @@ from dataclasses import asdict, dataclass, field
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from django.conf import settings
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from approvals.crypto import ltv
 from approvals.crypto.keys import public_key_fingerprint
+from approvals.crypto.lifecycle import signed_after_compromise
 from approvals.crypto.signing import run_outside_event_loop
 from approvals.models import (
     PUBLIC_DOCUMENT_STATUSES,
@@ -41,6 +44,7 @@ from approvals.models import (
 logger = logging.getLogger(__name__)
 
 VALID = "valid"
+REVOKED = "revoked"
 NOT_SIGNED = "not_signed"
 FOREIGN = "foreign"
 TAMPERED = "tampered"
@@ -52,6 +56,7 @@ VERDICT_LABELS = {
     FOREIGN: "非本平台签名：签名不是本平台的密钥所作",
     TAMPERED: "已被篡改：签名后文件内容被改动或文件已损坏",
     NOT_PDF: "不是 PDF 文件",
+    REVOKED: "签章密钥已吊销：签名晚于密钥泄露起始时间，签名无效",
 }
 
 # Later revisions allowed after our signature: nothing, timestamps/validation data, or form
@@ -72,6 +77,9 @@ class SignatureReport:
     coverage: str = ""
     modification_level: str = ""
     problem: str = ""
+    problem_message: str = ""
+    timestamped_at: str = ""  # when the signature time-stamp proves the signature existed
+    long_term: bool = False  # judged by PAdES LTA validation (document time-stamps present)
 
 
 @dataclass
@@ -101,8 +109,8 @@ class PdfVerdict:
         return data
 
 
-def _validation_context() -> ValidationContext:
-    roots = [
+def _trust_roots() -> list:
+    return [
         asn1_x509.Certificate.load(
             x509.load_pem_x509_certificate(ca.certificate_pem.encode()).public_bytes(
                 serialization.Encoding.DER
@@ -110,7 +118,16 @@ def _validation_context() -> ValidationContext:
         )
         for ca in PlatformCA.objects.all()
     ]
+
+
+def _validation_context(roots: list) -> ValidationContext:
     return ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+
+
+def _beijing(moment) -> str:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y年%m月%d日 %H:%M（北京时间）")
 
 
 def verify_pdf_bytes(data: bytes) -> PdfVerdict:
@@ -121,15 +138,22 @@ def verify_pdf_bytes(data: bytes) -> PdfVerdict:
         return PdfVerdict(NOT_PDF, sha256, VERDICT_LABELS[NOT_PDF])
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
-        embedded = list(reader.embedded_signatures)
+        # Document time-stamps (PAdES B-LTA) are judged as part of each signature's
+        # long-term validation, not as signatures of their own.
+        embedded = list(reader.embedded_regular_signatures)
     except Exception as exc:  # a damaged PDF can fail in many ways inside the parser
         logger.info("unreadable PDF upload: %s", exc.__class__.__name__)
         return PdfVerdict(TAMPERED, sha256, "文件已损坏或不完整，无法读取签名。")
     if not embedded:
         return PdfVerdict(NOT_SIGNED, sha256, VERDICT_LABELS[NOT_SIGNED])
 
-    context = _validation_context()
-    reports = [_check_signature(sig, context) for sig in embedded]
+    roots = _trust_roots()
+    context = _validation_context(roots)
+    try:
+        long_term = ltv.has_document_timestamp(reader)
+    except Exception:  # a damaged time-stamp field: judged below with the signature itself
+        long_term = False
+    reports = [_check_signature(sig, context, roots, long_term=long_term) for sig in embedded]
     ours = [r for r in reports if r.key_id]
     primary = ours[0] if ours else reports[0]
     verdict_args = {
@@ -146,6 +170,9 @@ def verify_pdf_bytes(data: bytes) -> PdfVerdict:
     for report in reports:
         if report.problem == "damaged" or not report.intact:
             return verdict(TAMPERED, "签名所覆盖的内容已被改动（哈希不符）。")
+    for report in reports:
+        if report.problem == "key_revoked":
+            return verdict(REVOKED, report.problem_message)
     for report in ours:
         if not report.valid:
             return verdict(TAMPERED, "签名数据无效。")
@@ -156,22 +183,57 @@ def verify_pdf_bytes(data: bytes) -> PdfVerdict:
     return verdict(VALID)
 
 
-def _check_signature(sig, context: ValidationContext) -> SignatureReport:
-    report = SignatureReport(field_name=str(sig.field_name or ""))
+def _check_signature(
+    sig, context: ValidationContext, roots: list, *, long_term: bool
+) -> SignatureReport:
+    report = SignatureReport(field_name=str(sig.field_name or ""), long_term=long_term)
     try:
         cert = sig.signer_cert
         report.signer = cert.subject.human_friendly
         public = x509.load_der_x509_certificate(cert.dump()).public_key()
         report.fingerprint = public_key_fingerprint(public)
-        key = SigningKey.objects.filter(fingerprint=report.fingerprint).only("key_id").first()
-        status = run_outside_event_loop(lambda: validate_pdf_signature(sig, context))
+        key = (
+            SigningKey.objects.filter(fingerprint=report.fingerprint)
+            .only("key_id", "compromised_from")
+            .first()
+        )
+        claimed = ltv.signature_timestamp_time(sig)
+        if long_term:
+            # PAdES LTA: the time-stamps and embedded validation data prove the signature
+            # valid when it was made, so it keeps validating after the signing certificate
+            # expired and with no CRL endpoint reachable.
+            result = ltv.validate_lta(sig, roots)
+            status = result.status
+            lta_passed = result.passed
+        else:
+            status = run_outside_event_loop(lambda: validate_pdf_signature(sig, context))
+            lta_passed = True
     except Exception as exc:  # malformed CMS, byte ranges beyond the file, …
-        logger.info("signature could not be validated: %s", exc.__class__.__name__)
+        logger.info(
+            "signature could not be validated: %s", exc.__class__.__name__, exc_info=settings.DEBUG
+        )
+        report.problem = "damaged"
+        return report
+    report.timestamped_at = claimed.isoformat() if claimed else ""
+    if status is None:
         report.problem = "damaged"
         return report
     report.intact = bool(status.intact)
     report.valid = bool(status.valid)
-    report.trusted = bool(status.trusted)
+    report.trusted = bool(status.trusted) and lta_passed
+    if key is not None and key.compromised_from is not None:
+        # Revoked from a date: only a time-stamp before that date keeps the signature valid.
+        if signed_after_compromise(key, claimed):
+            report.problem = "key_revoked"
+            report.problem_message = (
+                f"签章密钥 {key.key_id} 已吊销（自 {_beijing(key.compromised_from)} 起视为泄露），"
+                + (
+                    f"该签名的时间戳为 {_beijing(claimed)}，晚于该时间，签名无效。"
+                    if claimed
+                    else "该签名没有可证明签署时间的时间戳，签名无效。"
+                )
+            )
+            return report
     report.signing_time = status.signer_reported_dt.isoformat() if status.signer_reported_dt else ""
     coverage = status.coverage
     level = status.modification_level
@@ -198,6 +260,7 @@ __all__ = [
     "NOT_SIGNED",
     "TAMPERED",
     "VALID",
+    "REVOKED",
     "PdfVerdict",
     "SignatureReport",
     "verify_pdf_bytes",
@@ -206,7 +269,6 @@ __all__ = [
 
 # --- verdicts on a certificate: by number, by QR token, by upload -----------------------------
 
-REVOKED = "revoked"
 UNKNOWN = "unknown"
 
 LABELS = {
@@ -304,13 +366,16 @@ def verify_upload(data: bytes) -> Verification:
     pdf = verify_pdf_bytes(data)
     if not pdf.valid:
         return Verification(pdf.verdict, pdf.message, sha256=pdf.sha256, key_id=pdf.key_id)
-    certificate = public_certificates().filter(pdf_sha256=pdf.sha256).first()
+    # The file as issued, or a later copy with archive time-stamps appended (refresh_timestamps):
+    # either way it starts with the bytes whose hash was recorded at issue.
+    hashes = ltv.revision_hashes(data)
+    certificate = public_certificates().filter(pdf_sha256__in=hashes).first()
     if certificate is not None:
         result = _judge_certificate(certificate, "")
         result.sha256, result.key_id = pdf.sha256, pdf.key_id
         return result
     document = (
-        ApprovalDocument.objects.filter(pdf_sha256=pdf.sha256, status__in=PUBLIC_DOCUMENT_STATUSES)
+        ApprovalDocument.objects.filter(pdf_sha256__in=hashes, status__in=PUBLIC_DOCUMENT_STATUSES)
         .select_related("authority")
         .first()
     )
