@@ -29,6 +29,8 @@ from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY
 from pyhanko.sign.validation.ades import ades_lta_validation
 from pyhanko.sign.validation.policy_decl import (
     PdfSignatureValidationSpec,
+    RevinfoOnlineFetchingRule,
+    RevocationInfoGatheringSpec,
     SignatureValidationSpec,
 )
 from pyhanko.sign.validation.status import SignatureStatus
@@ -264,7 +266,14 @@ def validate_lta(embedded_sig, roots: list, *, at: dt.datetime | None = None) ->
         ),
     )
     spec = PdfSignatureValidationSpec(
-        signature_validation_spec=SignatureValidationSpec(cert_validation_policy=cert_policy),
+        # Only what the document carries (and never the network): the verdict must not depend
+        # on whether the site, its CRL or its OCSP responder still exist.
+        signature_validation_spec=SignatureValidationSpec(
+            cert_validation_policy=cert_policy,
+            revinfo_gathering_policy=RevocationInfoGatheringSpec(
+                RevinfoOnlineFetchingRule.LOCAL_ONLY
+            ),
+        ),
         diff_policy=DEFAULT_DIFF_POLICY,
     )
 
@@ -303,6 +312,7 @@ def signature_timestamp_time(embedded_sig) -> dt.datetime | None:
 class RefreshReport:
     checked: int = 0
     refreshed: int = 0
+    blocked: int = 0  # due, but no TSA certificate outlives the current one (renew the CA)
     skipped_no_timestamp: int = 0
     failed: int = 0
 
@@ -321,6 +331,7 @@ def revision_hashes(data: bytes) -> list[str]:
 
 
 def refresh_due(data: bytes, margin: dt.timedelta, now: dt.datetime | None = None) -> bool:
+    """Is the newest time-stamp's certificate within ``margin`` of expiry?"""
     expiry = newest_timestamp_expiry(data)
     now = now or timezone.now()
     return expiry is not None and expiry - now < margin
@@ -356,6 +367,14 @@ def refresh_stored_documents(margin: dt.timedelta, *, log=None) -> RefreshReport
                     report.skipped_no_timestamp += 1
                     continue
                 if not refresh_due(data, margin):
+                    continue
+                if loaded_tsa().not_after <= newest_timestamp_expiry(data):
+                    # Re-time-stamping with a certificate that expires no later gains nothing.
+                    report.blocked += 1
+                    if log:
+                        log(
+                            f"无法延长：{label}：时间戳证书已受平台根证书有效期限制，请更新根证书。"
+                        )
                     continue
                 refreshed = refresh_pdf(data, ca)
             except Exception as exc:  # one unreadable file must not stop the others

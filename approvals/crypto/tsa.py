@@ -155,13 +155,19 @@ def issue_tsa_certificate(
     )
 
 
-def create_tsa_key(*, validity_days: int = TSA_VALIDITY_DAYS) -> TimeStampKey:
+def tsa_validity_days() -> int:
+    return int(getattr(settings, "SIGNING_TSA_VALIDITY_DAYS", TSA_VALIDITY_DAYS))
+
+
+def create_tsa_key(*, validity_days: int | None = None) -> TimeStampKey:
     """A new active TSA key; the previous one is kept (its time-stamps must stay checkable)."""
     ca = ensure_ca()
     ca_cert = x509.load_pem_x509_certificate(ca.certificate_pem.encode())
     ca_key = decrypt_private_key(ca.encrypted_private_key)
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = issue_tsa_certificate(key.public_key(), ca_key, ca_cert, validity_days=validity_days)
+    cert = issue_tsa_certificate(
+        key.public_key(), ca_key, ca_cert, validity_days=validity_days or tsa_validity_days()
+    )
     fingerprint = public_key_fingerprint(key.public_key())
     with transaction.atomic():
         TimeStampKey.objects.select_for_update().filter(is_active=True).update(is_active=False)
@@ -190,8 +196,16 @@ def ensure_tsa_key() -> TimeStampKey:
     """The active TSA key, created on first use and renewed once it is within
     :func:`renewal_margin` of expiry (a time-stamp must outlive its own validation)."""
     key = TimeStampKey.objects.filter(is_active=True).select_related("ca").first()
-    if key is None or key.not_after - timezone.now() < renewal_margin():
-        key = create_tsa_key()
+    if key is None:
+        return create_tsa_key()
+    now = timezone.now()
+    if key.not_after - now < renewal_margin():
+        # Renew only when a new certificate would outlive this one: it is capped by the CA's
+        # own expiry, after which only a renewed CA helps (reported by refresh_timestamps).
+        ca = ensure_ca()
+        possible = min(now + dt.timedelta(days=tsa_validity_days()), ca.not_after)
+        if possible - key.not_after > dt.timedelta(days=1):
+            key = create_tsa_key()
     return key
 
 

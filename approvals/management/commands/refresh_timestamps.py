@@ -38,7 +38,8 @@ class Command(BaseCommand):
         report = refresh_stored_documents(dt.timedelta(days=margin_days), log=log)
         summary = (
             f"检查 {report.checked} 个文件，追加存档时间戳 {report.refreshed} 个，"
-            f"无时间戳（早期签发）{report.skipped_no_timestamp} 个，失败 {report.failed} 个。"
+            f"无时间戳（早期签发）{report.skipped_no_timestamp} 个，"
+            f"受根证书有效期限制无法延长 {report.blocked} 个，失败 {report.failed} 个。"
         )
         logger.info(summary)
         self.stdout.write(summary)
