@@ -98,6 +98,7 @@ class SigningKey(models.Model):
         verbose_name = "签章密钥"
         verbose_name_plural = "签章密钥"
         ordering = ["authority__name", "-created"]
+        permissions = [("revoke_signingkey", "可以吊销签章密钥")]
         constraints = [
             models.UniqueConstraint(
                 fields=["authority"],

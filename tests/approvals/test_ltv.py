@@ -435,3 +435,43 @@ def test_revocation_list_is_signed_and_lists_revoked_numbers(client, authority, 
     )
     assert verify_revocation_list(forged) is None
     assert json.dumps(payload, ensure_ascii=False).count(first.name) == 0  # numbers only
+
+
+# --- admin ----------------------------------------------------------------------------------
+
+
+def test_admin_shows_state_and_what_a_key_signed(admin_client, authority, signing_key):
+    issue_approval(make_document(authority, 2))
+    listing = admin_client.get("/admin/signing_keys/").content.decode()
+    assert "审批文件 1 件，证书 2 张" in listing
+    assert "启用" in listing and "吊销…" in listing
+
+
+def test_admin_revocation_needs_the_permission(client, django_user_model, signing_key):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("clerk", password="pw-clerk-123")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    url = f"/admin/signing_keys/revoke/{signing_key.pk}/"
+    since = (dt.datetime.now() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(url, {"compromised_from": since, "reason": "key_compromise"})
+    assert response.status_code in (302, 403)
+    signing_key.refresh_from_db()
+    assert not signing_key.is_revoked
+
+    user.user_permissions.add(Permission.objects.get(codename="revoke_signingkey"))
+    user = django_user_model.objects.get(pk=user.pk)  # permission cache
+    client.force_login(user)
+    assert client.get(url).status_code == 200
+    future = (dt.datetime.now() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(url, {"compromised_from": future, "reason": "key_compromise"})
+    assert response.status_code == 400
+    assert "不能晚于当前时间" in response.content.decode()
+    response = client.post(
+        url, {"compromised_from": since, "reason": "key_compromise", "note": "服务器失窃"}
+    )
+    assert response.status_code == 302
+    signing_key.refresh_from_db()
+    assert signing_key.is_revoked and signing_key.revoked_by == user
+    assert signing_key.revocation_note == "服务器失窃"
