@@ -39,7 +39,11 @@ async function networkFirst(request, fallbackUrl) {
     }
     return response;
   } catch (error) {
-    const kept = await cache.match(fallbackUrl || request, { ignoreSearch: !!fallbackUrl });
+    // ignoreVary: the site varies on cookies and language, which do not change these answers.
+    const kept = await cache.match(fallbackUrl || request, {
+      ignoreSearch: !!fallbackUrl,
+      ignoreVary: true,
+    });
     if (kept) return kept;
     throw error;
   }
