@@ -69,6 +69,15 @@ def test_verifier_works_offline_after_one_visit(live_server, browser):
         assert page.locator("#result-label").inner_text() == "签名无效"
         assert "王大明" not in page.locator("#result-fields").inner_text()
 
+        # Ten days later, still offline: the kept list is past its age and the page says so.
+        import datetime as dt
+
+        page.clock.install(time=dt.datetime.now(dt.UTC) + dt.timedelta(days=10))
+        page.goto(live_server.url + "/verify/t/" + valid.token)
+        warning = page.locator("#list-warning")
+        warning.wait_for(state="visible")
+        assert "已超过 7 天未更新" in warning.inner_text()
+
         # The server really is out of reach: a page the worker does not keep fails to load.
         with pytest.raises(Exception):  # noqa: B017 - Playwright raises its own Error type
             page.goto(live_server.url + "/keys/")
