@@ -356,6 +356,19 @@ def verify_token(token: str) -> Verification:
     certificate = find_certificate(str(verdict.payload.get("n", "")))
     if certificate is not None and certificate.name != verdict.payload.get("nm"):
         return Verification("tampered", "令牌内容与证书记录不符。", key_id=verdict.key_id)
+    key = (
+        SigningKey.objects.filter(key_id=verdict.key_id).only("key_id", "compromised_from").first()
+    )
+    if key is not None and key.compromised_from is not None:
+        # A token carries no time-stamp: only a certificate recorded before the compromise
+        # (its row is written after its token was signed) keeps a revoked key's token valid.
+        if certificate is None or certificate.created_at >= key.compromised_from:
+            return Verification(
+                REVOKED,
+                f"该令牌的签章密钥已吊销（自 {_beijing(key.compromised_from)} 起视为泄露），"
+                "该证书不在吊销前签发之列，不能认定为有效。",
+                key_id=verdict.key_id,
+            )
     result = _judge_certificate(certificate, "二维码")
     result.key_id = verdict.key_id
     return result

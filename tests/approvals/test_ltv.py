@@ -475,3 +475,25 @@ def test_admin_revocation_needs_the_permission(client, django_user_model, signin
     signing_key.refresh_from_db()
     assert signing_key.is_revoked and signing_key.revoked_by == user
     assert signing_key.revocation_note == "服务器失窃"
+
+
+def test_tokens_of_a_revoked_key_stay_valid_only_if_issued_before_the_compromise(
+    client, authority, signing_key
+):
+    from approvals.crypto.revocation_list import verify_revocation_list
+
+    certificate = issue_approval(make_document(authority, 1)).certificates.get()
+    later = certificate.created_at + dt.timedelta(hours=2)
+    with time_machine.travel(later, tick=False):
+        revoke_signing_key(signing_key, compromised_from=later - dt.timedelta(hours=1))
+        assert verification.verify_token(certificate.token).verdict == verification.VALID
+        payload = verify_revocation_list(client.get(reverse("keys_revoked_json")).json())
+    assert payload["revoked_keys"][signing_key.key_id]["valid_numbers"] == [certificate.number]
+    page = client.get(reverse("keys_index")).content.decode()
+    assert "已吊销" in page
+
+    signing_key.compromised_from = certificate.created_at - dt.timedelta(minutes=1)
+    signing_key.save(update_fields=["compromised_from"])
+    verdict = verification.verify_token(certificate.token)
+    assert verdict.verdict == verification.REVOKED
+    assert "不在吊销前签发之列" in verdict.message

@@ -13,6 +13,15 @@ VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 # Key-encryption key of the signing keys (base64 of 32 bytes). Unset in development: a local one
 # is generated into VAR_DIR/keys/kek; production refuses to start without it.
 SIGNING_KEK = os.environ.get("SIGNING_KEK", "")
+# Long-term signatures (approvals.crypto.tsa / ltv): a bureau's own RFC 3161 time-stamp service
+# (empty: the platform's own, in-process), how many days before a time-stamp certificate expires
+# refresh_timestamps re-time-stamps, and after how many days the offline verifier calls its
+# revocation list out of date.
+SIGNING_TSA_URL = os.environ.get("SIGNING_TSA_URL", "")
+SIGNING_TSA_RENEWAL_DAYS = int(os.environ.get("SIGNING_TSA_RENEWAL_DAYS", "365"))
+APPROVALS_OFFLINE_LIST_MAX_AGE_DAYS = int(
+    os.environ.get("APPROVALS_OFFLINE_LIST_MAX_AGE_DAYS", "7")
+)
 
 
 def env_list(name: str, default: str = "") -> list[str]:
