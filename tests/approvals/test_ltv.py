@@ -332,6 +332,54 @@ def _adesverify(pdf: bytes, ca_pem: str, when: dt.datetime, tmp_path: Path) -> t
     return result.returncode, result.stdout + result.stderr
 
 
+ADES_SCRIPT = """
+import asyncio, datetime, sys
+from asn1crypto import pem, x509
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY
+from pyhanko.sign.validation.ades import ades_lta_validation
+from pyhanko.sign.validation.policy_decl import (
+    PdfSignatureValidationSpec, RevinfoOnlineFetchingRule, RevocationInfoGatheringSpec,
+    SignatureValidationSpec)
+from pyhanko_certvalidator.context import CertValidationPolicySpec
+from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
+from pyhanko_certvalidator.policy_decl import (
+    REQUIRE_REVINFO, CertRevTrustPolicy, FreshnessReqType)
+from pyhanko_certvalidator.registry import SimpleTrustManager
+pdf, ca, when = sys.argv[1], sys.argv[2], datetime.datetime.fromisoformat(sys.argv[3])
+root = x509.Certificate.load(pem.unarmor(open(ca, "rb").read())[2])
+sig = PdfFileReader(open(pdf, "rb")).embedded_regular_signatures[0]
+policy = CertValidationPolicySpec(
+    trust_manager=SimpleTrustManager.build(trust_roots=[root]),
+    revinfo_policy=CertRevTrustPolicy(REQUIRE_REVINFO, freshness=None,
+        freshness_req_type=FreshnessReqType.MAX_DIFF_REVOCATION_VALIDATION))
+spec = PdfSignatureValidationSpec(SignatureValidationSpec(policy,
+    revinfo_gathering_policy=RevocationInfoGatheringSpec(RevinfoOnlineFetchingRule.LOCAL_ONLY)),
+    diff_policy=DEFAULT_DIFF_POLICY)
+result = asyncio.run(ades_lta_validation(sig, spec, ValidationTimingInfo(when, when, False)))
+print(f"{result.ades_subindic.status.name}:{result.ades_subindic.name}")
+"""
+
+
+def _ades_indication(pdf: bytes, tmp_path: Path, when: dt.datetime) -> str:
+    """pyHanko's ETSI EN 319 102-1 LTA validation in a fresh interpreter (no Django, no
+    network, the real clock), judged at ``when``: "STATUS:SUBINDICATION"."""
+    script = tmp_path / "ades.py"
+    script.write_text(ADES_SCRIPT)
+    pdf_path = tmp_path / "ades-input.pdf"
+    pdf_path.write_bytes(pdf)
+    result = subprocess.run(
+        [sys.executable, str(script), str(pdf_path), str(tmp_path / "ca.pem"), when.isoformat()],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    lines = result.stdout.strip().splitlines()
+    assert lines, result.stderr[-2000:]
+    return lines[-1]
+
+
 @pytest.mark.skipif(not PYHANKO.exists(), reason="pyhanko-cli is not installed")
 def test_2026_document_validates_in_2045_and_post_compromise_one_does_not(
     rendered, signing_key, tmp_path, settings
@@ -364,11 +412,15 @@ def test_2026_document_validates_in_2045_and_post_compromise_one_does_not(
     code, out = _adesverify(before, signing_key.ca.certificate_pem, when, tmp_path)
     print("pyhanko sign adesverify, 2026 document at 2045-06-01:\n" + out)
     assert code == 0, out
-    # For the record (see the report): pyHanko 0.35 / pyhanko-cli 0.4 slide the control time
-    # to the revocation date here, yet still print VALID for this signature; our verifier above
-    # is the one that rejects it.
+    # pyHanko's AdES LTA algorithm itself (not only the CLI's "Bottom line", which reflects the
+    # classic integrity/trust status), in a separate plain-Python process with only ca.pem:
+    assert _ades_indication(before, tmp_path, when) == "PASSED:OK"
+    # For the record: pyHanko 0.35 (CLI and AdES indication alike) still passes the signature
+    # made after the compromise date, although its time slide lands on the CRL's revocation date
+    # before the signature time-stamp; the project's verifier (above) rejects it.
     code, out = _adesverify(after, signing_key.ca.certificate_pem, when, tmp_path)
     print("pyhanko sign adesverify, signed after the compromise date, at 2045-06-01:\n" + out)
+    print("pyHanko AdES indication, after the compromise:", _ades_indication(after, tmp_path, when))
 
 
 def test_baseline_b_signature_does_not_survive_to_2045(rendered, signing_key):
