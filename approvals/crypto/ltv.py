@@ -53,7 +53,7 @@ from approvals.models import PlatformCA
 # signing moment.
 CRL_CACHE_SECONDS = 3600
 
-_crl_cache: dict[int, tuple[dt.datetime, bytes]] = {}
+_crl_cache: dict[str, tuple[dt.datetime, bytes]] = {}
 _crl_lock = threading.Lock()
 
 
@@ -64,12 +64,12 @@ def current_crl(ca: PlatformCA) -> bytes:
     revocation data that is no longer fresh, which is what lets it judge an expired certificate
     at the time a later time-stamp proves (ETSI EN 319 102-1 §5.6.2.1)."""
     now = timezone.now()
-    cached = _crl_cache.get(ca.pk)
+    cached = _crl_cache.get(ca.fingerprint)
     if cached is not None and 0 <= (now - cached[0]).total_seconds() < CRL_CACHE_SECONDS:
         return cached[1]
     with _crl_lock:
         data = build_crl(ca)
-        _crl_cache[ca.pk] = (now, data)
+        _crl_cache[ca.fingerprint] = (now, data)
         return data
 
 

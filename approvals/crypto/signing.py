@@ -80,11 +80,13 @@ def get_lta_material(signing_key: SigningKey) -> LtaMaterial:
     from approvals.crypto.ltv import CRL_CACHE_SECONDS
 
     now = timezone.now()
-    cached = _lta.get(signing_key.key_id)
+    # Keyed by the CA too: a key's material is only good under the CA that issued its chain.
+    cache_key = f"{signing_key.key_id}:{signing_key.ca.fingerprint}"
+    cached = _lta.get(cache_key)
     if cached is not None and 0 <= (now - cached[0]).total_seconds() < CRL_CACHE_SECONDS:
         return cached[1]
     material = lta_material(signing_key.ca)
-    _lta[signing_key.key_id] = (now, material)
+    _lta[cache_key] = (now, material)
     return material
 
 

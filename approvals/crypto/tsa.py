@@ -233,10 +233,9 @@ def _asn1(pem: str) -> asn1_x509.Certificate:
 def loaded_tsa() -> LoadedTsa:
     """The active TSA key, decrypted once per process (reloaded after a renewal)."""
     global _loaded
-    current = _loaded
-    if current is not None and current.not_after - timezone.now() >= renewal_margin():
-        return current
     with _lock:
+        # One small query (the active key, renewed when due); decryption only on a change.
+        # Called when signing material is gathered (hourly) and by /tsa, never per certificate.
         key = ensure_tsa_key()
         if _loaded is None or _loaded.key_id != key.key_id:
             _loaded = LoadedTsa(
