@@ -213,18 +213,16 @@ def refresh_pdf(data: bytes, ca: PlatformCA) -> bytes:
     from approvals.crypto.signing import run_outside_event_loop
 
     material = lta_material(ca)
+    # update_archival_timestamp_chain validates the newest time-stamp first, so the new DSS
+    # carries the then-current CRL and the certificates of every earlier time-stamp.
     reader = PdfFileReader(io.BytesIO(data), strict=False)
-    # update_archival_timestamp_chain validates the newest time-stamp, so the new DSS also
-    # carries the certificates of every time-stamp that came before.
-    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     out = io.BytesIO()
     stamper = PdfTimeStamper(material.timestamper)
     run_outside_event_loop(
         lambda: stamper.update_archival_timestamp_chain(
-            writer.prev, material.validation_context(), in_place=False, output=out
+            reader, material.validation_context(), in_place=False, output=out
         )
     )
-    del reader
     if material.tsa_status is None:  # an external TSA: its own revocation data applies
         return out.getvalue()
     return append_tsa_status(out.getvalue(), ca, material.tsa_status)
