@@ -1,6 +1,6 @@
 from django.urls import path
 
-from approvals.views import api, public
+from approvals.views import api, offline, public, tsa
 from approvals.views import keys as views_keys
 
 urlpatterns: list = [
@@ -9,6 +9,9 @@ urlpatterns: list = [
     path("keys/ca.pem", views_keys.ca_pem, name="keys_ca_pem"),
     path("keys/ca.crl", views_keys.ca_crl, name="keys_ca_crl"),
     path("keys/keys.json", views_keys.keys_json, name="keys_json"),
+    path("keys/revoked.json", offline.revoked_json, name="keys_revoked_json"),
+    path("keys/tsa.pem", views_keys.tsa_pem, name="keys_tsa_pem"),
+    path("keys/ocsp", views_keys.ocsp, name="keys_ocsp"),
     path("keys/<slug:key_id>.pem", views_keys.key_pem, name="keys_key_pem"),
     # Certificates (approvals/views/public.py, approvals/views/api.py).
     path("certificates/download/", public.download, name="certificate_download"),
@@ -19,6 +22,11 @@ urlpatterns: list = [
     ),
     path("verify/", public.verify_page, name="certificate_verify"),
     path("verify/t/<str:token>", public.verify_page, name="certificate_verify_token"),
+    # Offline verifier: the service worker at the site root so that its scope covers /verify/.
+    path("verify-sw.js", offline.service_worker, name="verify_service_worker"),
+    path("verify/offline/", offline.offline_page, name="certificate_verify_offline"),
+    # RFC 3161 time-stamp authority (approvals/views/tsa.py).
+    path("tsa", tsa.timestamp, name="tsa"),
     path("api/v1/certificates/<str:number>", api.api_certificate, name="api_certificate"),
     path("api/v1/verify/pdf", api.api_verify_pdf, name="api_verify_pdf"),
     path("api/v1/verify/token", api.api_verify_token, name="api_verify_token"),

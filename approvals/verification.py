@@ -14,6 +14,7 @@ visible (signature or form-filling updates).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import logging
@@ -22,13 +23,16 @@ from dataclasses import asdict, dataclass, field, fields
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from approvals.crypto import ltv
 from approvals.crypto.keys import public_key_fingerprint
 from approvals.crypto.signing import run_outside_event_loop
 from approvals.crypto.tokens import TokenStatus
@@ -84,6 +88,9 @@ class SignatureReport:
     coverage: str = ""
     modification_level: str = ""
     problem: str = ""
+    problem_message: str = ""
+    timestamped_at: str = ""  # when the signature time-stamp proves the signature existed
+    long_term: bool = False  # judged by PAdES LTA validation (document time-stamps present)
 
 
 @dataclass
@@ -142,6 +149,15 @@ class TrustAnchors:
 
     roots: tuple[bytes, ...]
     keys: dict[str, str]  # fingerprint → key_id
+    # fingerprint → ISO time from which a revoked key counts as compromised
+    compromised: dict[str, str] = field(default_factory=dict)
+    # The moment to validate at (ISO), read from the web process's clock: the child's own
+    # clock is not the one a caller (or a test travelling to 2045) means.
+    validation_time: str = ""
+
+    @property
+    def moment(self) -> dt.datetime | None:
+        return dt.datetime.fromisoformat(self.validation_time) if self.validation_time else None
 
 
 def trust_anchors() -> TrustAnchors:
@@ -152,12 +168,33 @@ def trust_anchors() -> TrustAnchors:
         for ca in PlatformCA.objects.all()
     )
     keys = dict(SigningKey.objects.values_list("fingerprint", "key_id"))
-    return TrustAnchors(roots, keys)
+    compromised = {
+        fingerprint: moment.isoformat()
+        for fingerprint, moment in SigningKey.objects.filter(
+            compromised_from__isnull=False
+        ).values_list("fingerprint", "compromised_from")
+    }
+    return TrustAnchors(roots, keys, compromised, timezone.now().isoformat())
+
+
+def _roots(anchors: TrustAnchors) -> list:
+    return [asn1_x509.Certificate.load(der) for der in anchors.roots]
 
 
 def _validation_context(anchors: TrustAnchors) -> ValidationContext:
-    roots = [asn1_x509.Certificate.load(der) for der in anchors.roots]
-    return ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+    roots = _roots(anchors)
+    return ValidationContext(
+        trust_roots=roots,
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+        moment=anchors.moment,
+    )
+
+
+def _beijing(moment) -> str:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y年%m月%d日 %H:%M（北京时间）")
 
 
 def verify_pdf_bytes(data: bytes) -> PdfVerdict:
@@ -191,8 +228,10 @@ def inspect_pdf(data: bytes, anchors: TrustAnchors) -> PdfVerdict:
         return PdfVerdict(Verdict.TOO_COMPLEX, sha256, TOO_COMPLEX_MESSAGE)
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
+        # Document time-stamps (PAdES B-LTA) are judged as part of each signature's
+        # long-term validation, not as signatures of their own.
         embedded = []
-        for sig in reader.embedded_signatures:
+        for sig in reader.embedded_regular_signatures:
             embedded.append(sig)
             if len(embedded) > MAX_SIGNATURES:
                 return PdfVerdict(Verdict.TOO_COMPLEX, sha256, TOO_COMPLEX_MESSAGE)
@@ -205,7 +244,14 @@ def inspect_pdf(data: bytes, anchors: TrustAnchors) -> PdfVerdict:
         return PdfVerdict(Verdict.NOT_SIGNED, sha256, pdf_label(Verdict.NOT_SIGNED))
 
     context = _validation_context(anchors)
-    reports = [_check_signature(sig, context, anchors) for sig in embedded]
+    roots = _roots(anchors)
+    try:
+        long_term = ltv.has_document_timestamp(reader)
+    except Exception:  # a damaged time-stamp field: judged below with the signature itself
+        long_term = False
+    reports = [
+        _check_signature(sig, context, anchors, roots, long_term=long_term) for sig in embedded
+    ]
     ours = [r for r in reports if r.key_id]
     primary = ours[0] if ours else reports[0]
     verdict_args = {
@@ -222,6 +268,9 @@ def inspect_pdf(data: bytes, anchors: TrustAnchors) -> PdfVerdict:
     for report in reports:
         if report.problem == "damaged" or not report.intact:
             return verdict(Verdict.TAMPERED, "签名所覆盖的内容已被改动（哈希不符）。")
+    for report in reports:
+        if report.problem == "key_revoked":
+            return verdict(Verdict.REVOKED, report.problem_message)
     for report in ours:
         if not report.valid:
             return verdict(Verdict.TAMPERED, "签名数据无效。")
@@ -255,22 +304,55 @@ def _visible_unsigned_fields(reader) -> list[str]:
     return found
 
 
-def _check_signature(sig, context: ValidationContext, anchors: TrustAnchors) -> SignatureReport:
-    report = SignatureReport(field_name=str(sig.field_name or ""))
+def _check_signature(
+    sig, context: ValidationContext, anchors: TrustAnchors, roots: list, *, long_term: bool
+) -> SignatureReport:
+    report = SignatureReport(field_name=str(sig.field_name or ""), long_term=long_term)
     try:
         cert = sig.signer_cert
         report.signer = cert.subject.human_friendly
         public = x509.load_der_x509_certificate(cert.dump()).public_key()
         report.fingerprint = public_key_fingerprint(public)
         key_id = anchors.keys.get(report.fingerprint, "")
-        status = run_outside_event_loop(lambda: validate_pdf_signature(sig, context))
+        compromised = anchors.compromised.get(report.fingerprint)
+        compromised_from = dt.datetime.fromisoformat(compromised) if compromised else None
+        claimed = ltv.signature_timestamp_time(sig)
+        if long_term:
+            # PAdES LTA: the time-stamps and embedded validation data prove the signature
+            # valid when it was made, so it keeps validating after the signing certificate
+            # expired and with no CRL endpoint reachable.
+            result = ltv.validate_lta(sig, roots, at=anchors.moment)
+            status = result.status
+            lta_passed = result.passed
+        else:
+            status = run_outside_event_loop(lambda: validate_pdf_signature(sig, context))
+            lta_passed = True
     except Exception as exc:  # malformed CMS, byte ranges beyond the file, …
-        logger.info("signature could not be validated: %s", exc.__class__.__name__)
+        logger.info(
+            "signature could not be validated: %s", exc.__class__.__name__, exc_info=settings.DEBUG
+        )
+        report.problem = "damaged"
+        return report
+    report.timestamped_at = claimed.isoformat() if claimed else ""
+    if status is None:
         report.problem = "damaged"
         return report
     report.intact = bool(status.intact)
     report.valid = bool(status.valid)
-    report.trusted = bool(status.trusted)
+    report.trusted = bool(status.trusted) and lta_passed
+    if compromised_from is not None:
+        # Revoked from a date: only a time-stamp before that date keeps the signature valid.
+        if claimed is None or claimed >= compromised_from:
+            report.problem = "key_revoked"
+            report.problem_message = (
+                f"签章密钥 {key_id} 已吊销（自 {_beijing(compromised_from)} 起视为泄露），"
+                + (
+                    f"该签名的时间戳为 {_beijing(claimed)}，晚于该时间，签名无效。"
+                    if claimed
+                    else "该签名没有可证明签署时间的时间戳，签名无效。"
+                )
+            )
+            return report
     report.signing_time = status.signer_reported_dt.isoformat() if status.signer_reported_dt else ""
     coverage = status.coverage
     level = status.modification_level
@@ -386,6 +468,19 @@ def verify_token(token: str) -> Verification:
     certificate = find_certificate(str(verdict.payload.get("n", "")))
     if certificate is not None and certificate.name != verdict.payload.get("nm"):
         return Verification(Verdict.TAMPERED, "令牌内容与证书记录不符。", key_id=verdict.key_id)
+    key = (
+        SigningKey.objects.filter(key_id=verdict.key_id).only("key_id", "compromised_from").first()
+    )
+    if key is not None and key.compromised_from is not None:
+        # A token carries no time-stamp: only a certificate recorded before the compromise
+        # (its row is written after its token was signed) keeps a revoked key's token valid.
+        if certificate is None or certificate.created_at >= key.compromised_from:
+            return Verification(
+                Verdict.REVOKED,
+                f"该令牌的签章密钥已吊销（自 {_beijing(key.compromised_from)} 起视为泄露），"
+                "该证书不在吊销前签发之列，不能认定为有效。",
+                key_id=verdict.key_id,
+            )
     result = _judge_certificate(certificate, "二维码")
     result.key_id = verdict.key_id
     return result
@@ -396,14 +491,17 @@ def verify_upload(data: bytes) -> Verification:
     pdf = verify_pdf_bytes(data)
     if not pdf.valid:
         return Verification(pdf.verdict, pdf.message, sha256=pdf.sha256, key_id=pdf.key_id)
-    certificate = public_certificates().filter(pdf_sha256=pdf.sha256).first()
+    # The file as issued, or a later copy with archive time-stamps appended (refresh_timestamps):
+    # either way it starts with the bytes whose hash was recorded at issue.
+    hashes = ltv.revision_hashes(data)
+    certificate = public_certificates().filter(pdf_sha256__in=hashes).first()
     if certificate is not None:
         result = _judge_certificate(certificate, "")
         result.sha256, result.key_id = pdf.sha256, pdf.key_id
         return result
     document = (
         ApprovalDocument.objects.public()
-        .filter(pdf_sha256=pdf.sha256)
+        .filter(pdf_sha256__in=hashes)
         .select_related("authority")
         .first()
     )

@@ -34,6 +34,17 @@ def register_approval_log_actions(actions):
         def format_message(self, log_entry):
             return f"已撤销证书，原因：{log_entry.data.get('reason', '')}"
 
+    @actions.register_action("approvals.revoke_key")
+    class RevokeKeyFormatter(LogFormatter):
+        label = "吊销签章密钥"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return (
+                f"已吊销签章密钥（泄露起始时间 {data.get('compromised_from', '')}），"
+                f"原因：{data.get('reason', '')}"
+            )
+
 
 class ProgressColumn(Column):
     def get_value(self, instance):

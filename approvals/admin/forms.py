@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from approvals.models.keys import REVOCATION_REASONS
 from publicity.forms import RosterUploadForm
 from website import identity
 from website.identity import InvalidIdNumber
@@ -119,3 +120,14 @@ class FromRosterForm(RosterUploadForm):
             addressees=data["addressees"],
             review_committee=data["review_committee"],
         )
+
+
+class RevokeKeyForm(forms.Form):
+    compromised_from = forms.DateTimeField(
+        label="泄露起始时间（北京时间）",
+        help_text="自此时刻起该密钥所作签名一律无效；此前经时间戳证明的签名仍然有效。",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+    reason = forms.ChoiceField(label="吊销原因", choices=REVOCATION_REASONS)
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)

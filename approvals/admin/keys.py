@@ -1,4 +1,5 @@
-"""Admin of signing keys: read-only listing and inspection.
+"""Admin of signing keys: listing and inspection (state, what each key signed), and revocation
+from a compromise date for users with ``approvals.revoke_signingkey``.
 
 Keys are created only by ``python manage.py create_signing_key`` (which also deactivates the
 previous key); editing or deleting one in a form would break the documents it signed.
@@ -10,6 +11,9 @@ Register with ``viewsets.register_admin_viewset`` hook in wagtail_hooks.py::
 
 from __future__ import annotations
 
+from django.urls import path, reverse
+from django.utils.html import format_html
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -37,6 +41,32 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
         return self.user_has_any_permission(user, actions)
 
 
+class StateColumn(Column):
+    def get_value(self, instance):
+        if instance.is_revoked:
+            return f"已吊销（自 {instance.compromised_from:%Y-%m-%d %H:%M} 起）"
+        return instance.state_label
+
+
+class SignedColumn(Column):
+    """What the key signed: approval documents and certificates."""
+
+    def get_value(self, instance):
+        return (
+            f"审批文件 {instance.approval_documents.count()} 件，"
+            f"证书 {instance.certificates.count()} 张"
+        )
+
+
+class RevokeKeyColumn(Column):
+    def get_value(self, instance):
+        if instance.is_revoked:
+            return "—"
+        return format_html(
+            '<a href="{}">吊销…</a>', reverse("signing_keys:revoke", args=[instance.pk])
+        )
+
+
 class SigningKeyViewSet(ModelViewSet):
     model = SigningKey
     icon = "key"
@@ -44,7 +74,15 @@ class SigningKeyViewSet(ModelViewSet):
     menu_order = 910
     add_to_admin_menu = True
     name = "signing_keys"
-    list_display = ["authority", "key_id", "not_before", "not_after", "is_active", "created"]
+    list_display = [
+        "authority",
+        "key_id",
+        "not_before",
+        "not_after",
+        StateColumn("state", label="状态"),
+        SignedColumn("signed", label="签署内容"),
+        RevokeKeyColumn("revoke", label="操作"),
+    ]
     list_filter = ["authority", "is_active"]
     inspect_view_enabled = True
     inspect_view_fields = [
@@ -56,9 +94,21 @@ class SigningKeyViewSet(ModelViewSet):
         "not_after",
         "is_active",
         "created",
+        "revoked_at",
+        "compromised_from",
+        "revocation_reason",
+        "revocation_note",
+        "revoked_by",
         "certificate_pem",
     ]
     form_fields = ["is_active"]  # unused (no add/edit permission) but required by ModelViewSet
+
+    def get_urlpatterns(self):
+        from approvals.admin.views import RevokeKeyView
+
+        return super().get_urlpatterns() + [
+            path("revoke/<int:pk>/", RevokeKeyView.as_view(), name="revoke"),
+        ]
 
 
 register_permission_policy(SigningKey, ReadOnlyPermissionPolicy(SigningKey))

@@ -1,5 +1,5 @@
 """Admin views beyond create/edit: issue (confirmed), progress, create from publicity or from a
-roster file, revoke."""
+roster file, revoke a certificate, revoke a signing key."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ from wagtail.admin.views.generic import DeleteView, EditView, IndexView, Inspect
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import Button, HeaderButton
 
-from approvals.admin.forms import FromPublicityForm, FromRosterForm, RevokeForm
+from approvals.admin.forms import FromPublicityForm, FromRosterForm, RevokeForm, RevokeKeyForm
 from approvals.issuing import creation
 from approvals.issuing import issue as issuing
 from approvals.issuing.revocation import RevocationError, revoke_certificate
 from approvals.issuing.titles import issued_title
-from approvals.models import ApprovalDocument, Certificate, DocumentStatus
+from approvals.models import ApprovalDocument, Certificate, DocumentStatus, SigningKey
 from publicity import roster
 from website.models import Authority
 
@@ -317,3 +317,48 @@ class RevokeView(WagtailAdminTemplateMixin, TemplateView):
                 messages.success(request, f"已撤销证书 {self.certificate.number}。")
                 return redirect("certificates:inspect", pk)
         return self.render_to_response(self.get_context_data(form=form))
+
+
+class RevokeKeyView(WagtailAdminTemplateMixin, TemplateView):
+    """吊销签章密钥 from a compromise date (audit-logged; needs approvals.revoke_signingkey)."""
+
+    template_name = "approvals/admin/revoke_key.html"
+    page_title = "吊销签章密钥"
+    header_icon = "warning"
+
+    def dispatch(self, request, pk):
+        _require(request, "approvals.revoke_signingkey")
+        self.key = get_object_or_404(SigningKey.objects.select_related("authority"), pk=pk)
+        return super().dispatch(request, pk)
+
+    def get_page_subtitle(self):
+        return str(self.key)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", RevokeKeyForm())
+        context["key"] = self.key
+        context["documents"] = self.key.approval_documents.count()
+        context["certificates"] = self.key.certificates.count()
+        return context
+
+    def post(self, request, pk):
+        from approvals.crypto.keys import SigningKeyError
+        from approvals.crypto.lifecycle import revoke_signing_key
+
+        form = RevokeKeyForm(request.POST)
+        if form.is_valid():
+            try:
+                revoke_signing_key(
+                    self.key,
+                    compromised_from=form.cleaned_data["compromised_from"],
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                )
+            except SigningKeyError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"已吊销签章密钥 {self.key.key_id}。")
+                return redirect("signing_keys:inspect", pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -261,25 +261,57 @@ def crl_url() -> str:
     return base.rstrip("/") + "/keys/ca.crl"
 
 
-def build_crl(ca: PlatformCA, *, days: int = 30) -> bytes:
-    """The CA's CRL (DER), freshly signed. Signing keys are retired, never revoked, so it is
-    empty: documents signed by an older key stay valid."""
+def ocsp_url() -> str:
+    """The CA's OCSP responder (/keys/ocsp), named in time-stamp authority certificates."""
+    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "http://127.0.0.1:8000"
+    return base.rstrip("/") + "/keys/ocsp"
+
+
+def build_crl(ca: PlatformCA, *, days: int = 30, next_update: dt.datetime | None = None) -> bytes:
+    """The CA's CRL (DER), freshly signed. Retired keys are not listed (documents they signed
+    stay valid); a revoked key is listed with its compromise moment both as revocation date and
+    as invalidity date: validators (pyHanko among them) judge a signature by revocationDate
+    against the time its time-stamp proves, and ignore invalidityDate, so a revocation "from a
+    date" must say that date there for signatures made before it to stay valid."""
     ca_cert = x509.load_pem_x509_certificate(ca.certificate_pem.encode())
     ca_key = decrypt_private_key(ca.encrypted_private_key)
     now = _now()
-    crl = (
+    builder = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(ca_cert.subject)
         .last_update(now - dt.timedelta(hours=1))
-        .next_update(now + dt.timedelta(days=days))
+        .next_update(next_update or now + dt.timedelta(days=days))
         .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
             critical=False,
         )
-        .sign(ca_key, hashes.SHA256())
     )
+    for key in SigningKey.objects.filter(ca=ca, revoked_at__isnull=False).order_by("pk"):
+        effective = (key.compromised_from or key.revoked_at).astimezone(dt.UTC)
+        entry = (
+            x509.RevokedCertificateBuilder()
+            .serial_number(int(key.serial_number, 16))
+            .revocation_date(effective.replace(microsecond=0))
+            .add_extension(x509.CRLReason(_CRL_REASONS[key.revocation_reason]), critical=False)
+            .add_extension(
+                x509.InvalidityDate(effective.replace(microsecond=0, tzinfo=None)),
+                critical=False,
+            )
+            .build()
+        )
+        builder = builder.add_revoked_certificate(entry)
+    crl = builder.sign(ca_key, hashes.SHA256())
     return crl.public_bytes(serialization.Encoding.DER)
+
+
+_CRL_REASONS = {
+    "key_compromise": x509.ReasonFlags.key_compromise,
+    "superseded": x509.ReasonFlags.superseded,
+    "cessation_of_operation": x509.ReasonFlags.cessation_of_operation,
+    "affiliation_changed": x509.ReasonFlags.affiliation_changed,
+    "": x509.ReasonFlags.unspecified,
+}
 
 
 def ensure_ca() -> PlatformCA:
@@ -445,6 +477,14 @@ def key_set() -> dict:
                 "not_before": key.not_before.isoformat(),
                 "not_after": key.not_after.isoformat(),
                 "active": key.is_active,
+                # active · retired · revoked; a revoked key's signatures made before
+                # compromised_from (proved by their time-stamp) stay valid.
+                "state": key.state,
+                "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None,
+                "compromised_from": (
+                    key.compromised_from.isoformat() if key.compromised_from else None
+                ),
+                "revocation_reason": key.revocation_reason or None,
             }
         )
     return {
@@ -452,6 +492,10 @@ def key_set() -> dict:
             {
                 "name": ca.name,
                 "fingerprint_sha256": ca.fingerprint,
+                # Checks the signed revocation list (/keys/revoked.json) in offline verifiers.
+                "jwk": public_jwk(
+                    x509.load_pem_x509_certificate(ca.certificate_pem.encode()).public_key(), "ca"
+                ),
                 "certificate_pem": ca.certificate_pem,
                 "not_before": ca.not_before.isoformat(),
                 "not_after": ca.not_after.isoformat(),

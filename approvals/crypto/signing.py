@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import binascii
+import datetime as dt
 import io
 import threading
 import uuid
@@ -17,6 +18,7 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from django.db import connections
+from django.utils import timezone
 from pyhanko.pdf_utils import content, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import BoxConstraints
@@ -26,7 +28,14 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from approvals.crypto.keys import LoadedKey, load_signing_key
+from approvals.crypto.keys import LoadedKey, SigningKeyError, load_signing_key
+from approvals.crypto.ltv import (
+    LtaMaterial,
+    append_tsa_status,
+    lta_material,
+    lta_signature_metadata,
+)
+from approvals.crypto.tsa import PlatformTimeStamper
 from approvals.models import SigningKey
 from approvals.pdf.common import RenderedPdf
 from approvals.pdf.seal import seal_pdf
@@ -59,6 +68,35 @@ def get_signer(signing_key: SigningKey) -> signers.SimpleSigner:
                 cert_registry=SimpleCertificateStore.from_certs([ca]),
             )
         return _signers[signing_key.key_id]
+
+
+_lta: dict[str, tuple[dt.datetime, LtaMaterial]] = {}
+
+
+def get_lta_material(signing_key: SigningKey) -> LtaMaterial:
+    """Time stamper and validation data for B-LTA signing, gathered once per process and
+    renewed hourly (a fresh CRL; the TSA key after a renewal). Issuing warms it before forking
+    its workers, which never touch the database."""
+    from approvals.crypto.ltv import CRL_CACHE_SECONDS
+
+    now = timezone.now()
+    # Keyed by the CA too: a key's material is only good under the CA that issued its chain.
+    cache_key = f"{signing_key.key_id}:{signing_key.ca.fingerprint}"
+    cached = _lta.get(cache_key)
+    if cached is not None and 0 <= (now - cached[0]).total_seconds() < CRL_CACHE_SECONDS:
+        return cached[1]
+    material = lta_material(signing_key.ca)
+    _lta[cache_key] = (now, material)
+    return material
+
+
+def clear_lta_cache() -> None:
+    _lta.clear()
+
+
+def clear_signer_cache() -> None:
+    with _signers_lock:
+        _signers.clear()
 
 
 class _ImportedPdfBytes(content.PdfContent):
@@ -108,30 +146,47 @@ def sign_pdf(
     seal_shape: str = "round",
     box: tuple[int, int, int, int] | None = None,
     page: int = 0,
+    lta: bool = True,
 ) -> bytes:
-    """Sign ``pdf_bytes`` (PAdES baseline B, SHA-256) with ``signing_key``.
+    """Sign ``pdf_bytes`` (PAdES B-LTA, SHA-256) with ``signing_key``.
 
     With ``box`` the signature is visible on ``page`` and looks like the seal of ``seal_text``
-    (defaults to the authority's seal text); without it the signature is invisible.
+    (defaults to the authority's seal text); without it the signature is invisible. ``lta=False``
+    gives a bare baseline-B signature (benchmarks and tests that compare the two).
     """
+    if signing_key.revoked_at is not None:
+        raise SigningKeyError(f"签章密钥 {signing_key.key_id} 已吊销，不能再用于签名。")
     signer = get_signer(signing_key)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
-    meta = signers.PdfSignatureMetadata(
-        field_name=field_name,
-        reason=reason or None,
-        location=location or None,
-        name=signing_key.authority.name,
-        subfilter=SigSeedSubFilter.PADES,
-        md_algorithm="sha256",
-    )
+    common = {
+        "field_name": field_name,
+        "reason": reason or None,
+        "location": location or None,
+        "name": signing_key.authority.name,
+        "subfilter": SigSeedSubFilter.PADES,
+        "md_algorithm": "sha256",
+    }
+    timestamper = None
+    if lta:
+        # Signature time-stamp, DSS with the chain's CRL, then a document time-stamp.
+        material = get_lta_material(signing_key)
+        meta = lta_signature_metadata(material, **common)
+        timestamper = material.timestamper
+    else:
+        meta = signers.PdfSignatureMetadata(**common)
     stamp_style = None
     spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box)
     if box is not None:
         text = seal_text if seal_text is not None else signing_key.authority.seal_name
         stamp_style = seal_stamp_style(text, seal_purpose, seal_shape)
-    pdf_signer = signers.PdfSigner(meta, signer, stamp_style=stamp_style, new_field_spec=spec)
+    pdf_signer = signers.PdfSigner(
+        meta, signer, timestamper=timestamper, stamp_style=stamp_style, new_field_spec=spec
+    )
     out = io.BytesIO()
     run_outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out))
+    if lta and isinstance(material.timestamper, PlatformTimeStamper):
+        # Our TSA certificate's status, good until it expires: see ltv.tsa_status_response.
+        return append_tsa_status(out.getvalue(), signing_key.ca, material.tsa_status)
     return out.getvalue()
 
 

@@ -312,12 +312,13 @@ _worker_keys: dict = {}
 
 def _prepare_worker_key(doc: ApprovalDocument):
     from approvals.crypto.keys import load_signing_key
-    from approvals.crypto.signing import get_signer
+    from approvals.crypto.signing import get_lta_material, get_signer
     from approvals.models import SigningKey
 
     key = SigningKey.objects.select_related("authority", "ca").get(pk=doc.signing_key_id)
     load_signing_key(key)
     get_signer(key)
+    get_lta_material(key)  # TSA key and CRL, before forked workers that have no database
     register_font()
     # The seal (the signature's appearance, glyph outlines read with fontTools) drawn once here,
     # inherited by the workers instead of drawn again in each.

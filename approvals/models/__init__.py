@@ -3,7 +3,7 @@
 from approvals.models import certificates, documents, pages
 from approvals.models.certificates import *  # noqa: F403
 from approvals.models.documents import *  # noqa: F403
-from approvals.models.keys import PlatformCA, SigningKey
+from approvals.models.keys import PlatformCA, SigningKey, TimeStampKey
 
 __all__ = [
     *certificates.__all__,
@@ -11,5 +11,6 @@ __all__ = [
     *pages.__all__,
     "PlatformCA",
     "SigningKey",
+    "TimeStampKey",
 ]
 from approvals.models.pages import *  # noqa: F403

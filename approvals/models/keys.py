@@ -6,8 +6,17 @@ environment, see ``approvals.crypto.keys``); the certificates are public and pub
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+# RFC 5280 CRLReason values an operator may choose (name in code → label).
+REVOCATION_REASONS = [
+    ("key_compromise", "密钥泄露"),
+    ("superseded", "已被替换"),
+    ("cessation_of_operation", "停止使用"),
+    ("affiliation_changed", "机构变更"),
+]
 
 
 class PlatformCA(models.Model):
@@ -60,11 +69,36 @@ class SigningKey(models.Model):
     not_after = models.DateTimeField("失效时间")
     is_active = models.BooleanField("启用中", default=True)
     created = models.DateTimeField("创建时间", default=timezone.now)
+    # Revocation (approvals.crypto.lifecycle): the CA's CRL lists the certificate with
+    # ``compromised_from`` as its invalidity date; signatures time-stamped before that moment
+    # stay valid, later ones (or ones without a time-stamp) do not.
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True, editable=False)
+    compromised_from = models.DateTimeField(
+        "泄露起始时间",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="自此时刻起该密钥所作签名一律无效；此前经时间戳证明的签名仍然有效",
+    )
+    revocation_reason = models.CharField(
+        "吊销原因", max_length=32, blank=True, editable=False, choices=REVOCATION_REASONS
+    )
+    revocation_note = models.TextField("吊销说明", blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="吊销人",
+    )
 
     class Meta:
         verbose_name = "签章密钥"
         verbose_name_plural = "签章密钥"
         ordering = ["authority__name", "-created"]
+        permissions = [("revoke_signingkey", "可以吊销签章密钥")]
         constraints = [
             models.UniqueConstraint(
                 fields=["authority"],
@@ -74,5 +108,53 @@ class SigningKey(models.Model):
         ]
 
     def __str__(self) -> str:
-        state = "启用" if self.is_active else "停用"
-        return f"{self.authority}·{self.key_id}（{state}）"
+        return f"{self.authority}·{self.key_id}（{self.state_label}）"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def state(self) -> str:
+        """active · retired · revoked (as published in keys.json)."""
+        if self.is_revoked:
+            return "revoked"
+        return "active" if self.is_active else "retired"
+
+    @property
+    def state_label(self) -> str:
+        return {"active": "启用", "retired": "停用", "revoked": "已吊销"}[self.state]
+
+
+class TimeStampKey(models.Model):
+    """时间戳服务密钥: the platform TSA's ECDSA P-256 key and its certificate from the platform
+    CA (extended key usage timeStamping, critical). One is active; older ones are kept because
+    the time-stamps they made must stay checkable."""
+
+    ca = models.ForeignKey(
+        PlatformCA, on_delete=models.PROTECT, related_name="tsa_keys", verbose_name="签发 CA"
+    )
+    key_id = models.CharField("密钥标识", max_length=16, unique=True)
+    fingerprint = models.CharField("公钥 SHA-256 指纹", max_length=64, unique=True)
+    certificate_pem = models.TextField("时间戳证书（PEM）")
+    encrypted_private_key = models.BinaryField("加密私钥", editable=False)
+    serial_number = models.CharField("证书序列号", max_length=64)
+    not_before = models.DateTimeField("生效时间")
+    not_after = models.DateTimeField("失效时间")
+    is_active = models.BooleanField("启用中", default=True)
+    created = models.DateTimeField("创建时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "时间戳服务密钥"
+        verbose_name_plural = "时间戳服务密钥"
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=models.Q(is_active=True),
+                name="one_active_tsa_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"时间戳服务·{self.key_id}（{'启用' if self.is_active else '停用'}）"

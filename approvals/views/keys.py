@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from approvals.crypto.keys import build_crl, key_set
 from approvals.models import PlatformCA, SigningKey
@@ -38,6 +39,29 @@ def ca_crl(request):
     response["Content-Disposition"] = 'inline; filename="ca.crl"'
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+@csrf_exempt
+@require_POST
+def ocsp(request):
+    """/keys/ocsp: the CA's OCSP responder (RFC 6960, POST application/ocsp-request)."""
+    from approvals.crypto.ltv import answer_ocsp
+
+    body = request.read(4097)
+    if len(body) > 4096:
+        return HttpResponse("请求过大。", status=413, content_type="text/plain; charset=utf-8")
+    return HttpResponse(answer_ocsp(body), content_type="application/ocsp-response")
+
+
+@require_GET
+def tsa_pem(request):
+    """/keys/tsa.pem: the active time-stamp authority certificate."""
+    from approvals.models import TimeStampKey
+
+    key = TimeStampKey.objects.filter(is_active=True).first()
+    if key is None:
+        raise Http404("尚未创建时间戳服务证书。")
+    return _pem_response(key.certificate_pem, "tsa.pem")
 
 
 @require_GET

@@ -19,6 +19,15 @@ SIGNING_KEK = os.environ.get("SIGNING_KEK", "")
 # without it. ID_HASH_KEY_PREVIOUS is set only while `manage.py rotate_id_hash_key` re-keys.
 ID_HASH_KEY = os.environ.get("ID_HASH_KEY", "")
 ID_HASH_KEY_PREVIOUS = os.environ.get("ID_HASH_KEY_PREVIOUS", "")
+# Long-term signatures (approvals.crypto.tsa / ltv): a bureau's own RFC 3161 time-stamp service
+# (empty: the platform's own, in-process), how many days before a time-stamp certificate expires
+# refresh_timestamps re-time-stamps, and after how many days the offline verifier calls its
+# revocation list out of date.
+SIGNING_TSA_URL = os.environ.get("SIGNING_TSA_URL", "")
+SIGNING_TSA_RENEWAL_DAYS = int(os.environ.get("SIGNING_TSA_RENEWAL_DAYS", "365"))
+APPROVALS_OFFLINE_LIST_MAX_AGE_DAYS = int(
+    os.environ.get("APPROVALS_OFFLINE_LIST_MAX_AGE_DAYS", "7")
+)
 
 
 def env_list(name: str, default: str = "") -> list[str]:

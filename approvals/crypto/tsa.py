@@ -1,0 +1,392 @@
+"""The platform's own RFC 3161 time-stamp authority (TSA).
+
+One active :class:`approvals.models.TimeStampKey` at a time: an ECDSA P-256 key whose certificate
+comes from the platform CA with the critical extended key usage ``timeStamping`` (RFC 3161
+§2.3), its private key sealed under the KEK exactly like the signing keys. The same
+:func:`answer` serves two callers:
+
+- :class:`PlatformTimeStamper`, the pyHanko ``TimeStamper`` used in-process when signing (no
+  network, no HTTP round trip per certificate);
+- the public ``/tsa`` endpoint (approvals/views/tsa.py), for anyone who wants a time-stamp.
+
+A bureau with its own TSA sets ``SIGNING_TSA_URL``; :func:`signing_timestamper` then returns
+pyHanko's ``HTTPTimeStamper`` for that address instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import threading
+import uuid
+from dataclasses import dataclass
+
+from asn1crypto import algos, cms, core, tsp
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+
+from approvals.crypto.keys import (
+    PLATFORM_ORGANIZATION,
+    crl_url,
+    decrypt_private_key,
+    encrypt_private_key,
+    ensure_ca,
+    ocsp_url,
+    public_key_fingerprint,
+)
+from approvals.models import TimeStampKey
+
+TSA_NAME = "职称公示与证书平台时间戳服务"
+# As long as the CA (capped to it): the newest document time-stamp must validate, at any later
+# date, with only what the document carries, so its certificate must outlive the signing
+# certificates (10 years) by as much as possible. refresh_timestamps re-time-stamps before it
+# nears expiry, which needs a newer TSA certificate, i.e. a renewed CA by then.
+TSA_VALIDITY_DAYS = 20 * 365
+# Our time-stamp policy. 2.25.<UUID> (ITU-T X.667) is an OID anyone may mint without a
+# registered arc; it only has to be stable and ours.
+TSA_POLICY_OID = "2.25." + str(uuid.UUID("6f1d7c3e-8a52-4e8b-9a3f-2c0d5b7e41a9").int)
+ACCEPTED_DIGESTS = {"sha256": 32, "sha384": 48, "sha512": 64}
+MAX_REQUEST_BYTES = 4096  # a TimeStampReq with a SHA-512 imprint and a nonce is ~100 bytes
+
+
+class TimeStampResp(tsp.TimeStampResp):
+    """RFC 3161's TimeStampResp, whose token is OPTIONAL (absent from a rejection); asn1crypto
+    declares it mandatory and refuses to encode a rejection."""
+
+    _fields = [
+        ("status", tsp.PKIStatusInfo),
+        ("time_stamp_token", cms.ContentInfo, {"optional": True}),
+    ]
+
+
+class TimeStampError(Exception):
+    """A time-stamping problem an operator must fix (message in Chinese)."""
+
+
+# --- the TSA key and certificate ------------------------------------------------------------
+
+
+def issue_tsa_certificate(
+    public_key: ec.EllipticCurvePublicKey,
+    ca_key: ec.EllipticCurvePrivateKey,
+    ca_cert: x509.Certificate,
+    *,
+    now: dt.datetime | None = None,
+    validity_days: int = TSA_VALIDITY_DAYS,
+) -> x509.Certificate:
+    """A TSA certificate: digitalSignature + nonRepudiation, EKU timeStamping only and critical
+    (RFC 3161 §2.3), a CRL distribution point so validators find its revocation status."""
+    now = now or timezone.now().astimezone(dt.UTC).replace(microsecond=0)
+    not_after = min(now + dt.timedelta(days=validity_days), ca_cert.not_valid_after_utc)
+    name = x509.Name(
+        [
+            x509.NameAttribute(x509.oid.NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(x509.oid.NameOID.ORGANIZATION_NAME, PLATFORM_ORGANIZATION),
+            x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, TSA_NAME),
+        ]
+    )
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(ca_cert.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
+            critical=False,
+        )
+        .add_extension(
+            x509.CRLDistributionPoints(
+                [
+                    x509.DistributionPoint(
+                        full_name=[x509.UniformResourceIdentifier(crl_url())],
+                        relative_name=None,
+                        reasons=None,
+                        crl_issuer=None,
+                    )
+                ]
+            ),
+            critical=False,
+        )
+        # Validators consult an OCSP response for a certificate only when it names a responder;
+        # the documents carry one for this certificate (approvals.crypto.ltv.tsa_status_response)
+        # and /keys/ocsp answers the same question online.
+        .add_extension(
+            x509.AuthorityInformationAccess(
+                [
+                    x509.AccessDescription(
+                        x509.oid.AuthorityInformationAccessOID.OCSP,
+                        x509.UniformResourceIdentifier(ocsp_url()),
+                    )
+                ]
+            ),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+
+
+def tsa_validity_days() -> int:
+    return int(getattr(settings, "SIGNING_TSA_VALIDITY_DAYS", TSA_VALIDITY_DAYS))
+
+
+def create_tsa_key(*, validity_days: int | None = None) -> TimeStampKey:
+    """A new active TSA key; the previous one is kept (its time-stamps must stay checkable)."""
+    ca = ensure_ca()
+    ca_cert = x509.load_pem_x509_certificate(ca.certificate_pem.encode())
+    ca_key = decrypt_private_key(ca.encrypted_private_key)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = issue_tsa_certificate(
+        key.public_key(), ca_key, ca_cert, validity_days=validity_days or tsa_validity_days()
+    )
+    fingerprint = public_key_fingerprint(key.public_key())
+    with transaction.atomic():
+        TimeStampKey.objects.select_for_update().filter(is_active=True).update(is_active=False)
+        created = TimeStampKey.objects.create(
+            ca=ca,
+            key_id=fingerprint[:16],
+            fingerprint=fingerprint,
+            certificate_pem=cert.public_bytes(serialization.Encoding.PEM).decode(),
+            encrypted_private_key=encrypt_private_key(key),
+            serial_number=format(cert.serial_number, "x"),
+            not_before=cert.not_valid_before_utc,
+            not_after=cert.not_valid_after_utc,
+            is_active=True,
+        )
+    clear_tsa_cache()
+    return created
+
+
+def renewal_margin() -> dt.timedelta:
+    """How long before its certificate expires a TSA key is replaced (and documents whose newest
+    time-stamp it made are re-time-stamped): ``SIGNING_TSA_RENEWAL_DAYS``, default 365."""
+    return dt.timedelta(days=int(getattr(settings, "SIGNING_TSA_RENEWAL_DAYS", 365)))
+
+
+def ensure_tsa_key() -> TimeStampKey:
+    """The active TSA key, created on first use and renewed once it is within
+    :func:`renewal_margin` of expiry (a time-stamp must outlive its own validation)."""
+    key = TimeStampKey.objects.filter(is_active=True).select_related("ca").first()
+    if key is None:
+        return create_tsa_key()
+    now = timezone.now()
+    if key.not_after - now < renewal_margin():
+        # Renew only when a new certificate would outlive this one: it is capped by the CA's
+        # own expiry, after which only a renewed CA helps (reported by refresh_timestamps).
+        ca = ensure_ca()
+        possible = min(now + dt.timedelta(days=tsa_validity_days()), ca.not_after)
+        if possible - key.not_after > dt.timedelta(days=1):
+            key = create_tsa_key()
+    return key
+
+
+@dataclass(frozen=True)
+class LoadedTsa:
+    key_id: str
+    private_key: ec.EllipticCurvePrivateKey
+    certificate: asn1_x509.Certificate
+    ca_certificate: asn1_x509.Certificate
+    not_after: dt.datetime
+
+    def __repr__(self) -> str:  # never print key material
+        return f"LoadedTsa(key_id={self.key_id!r})"
+
+
+_loaded: LoadedTsa | None = None
+_lock = threading.RLock()  # create_tsa_key clears the cache while loaded_tsa holds it
+
+
+def _asn1(pem: str) -> asn1_x509.Certificate:
+    der = x509.load_pem_x509_certificate(pem.encode()).public_bytes(serialization.Encoding.DER)
+    return asn1_x509.Certificate.load(der)
+
+
+def loaded_tsa() -> LoadedTsa:
+    """The active TSA key, decrypted once per process (reloaded after a renewal)."""
+    global _loaded
+    with _lock:
+        # One small query (the active key, renewed when due); decryption only on a change.
+        # Called when signing material is gathered (hourly) and by /tsa, never per certificate.
+        key = ensure_tsa_key()
+        if _loaded is None or _loaded.key_id != key.key_id:
+            _loaded = LoadedTsa(
+                key_id=key.key_id,
+                private_key=decrypt_private_key(key.encrypted_private_key),
+                certificate=_asn1(key.certificate_pem),
+                ca_certificate=_asn1(key.ca.certificate_pem),
+                not_after=key.not_after,
+            )
+        return _loaded
+
+
+def clear_tsa_cache() -> None:
+    global _loaded
+    with _lock:
+        _loaded = None
+
+
+# --- answering a request --------------------------------------------------------------------
+
+
+def _rejection(fail_info: str, text: str) -> TimeStampResp:
+    return TimeStampResp(
+        {
+            "status": tsp.PKIStatusInfo(
+                {
+                    "status": tsp.PKIStatus("rejection"),
+                    "status_string": [text],
+                    "fail_info": tsp.PKIFailureInfo({fail_info}),
+                }
+            )
+        }
+    )
+
+
+def parse_request(data: bytes) -> tsp.TimeStampReq | tsp.TimeStampResp:
+    """A fully parsed TimeStampReq, or the rejection to send back for bytes that are not one."""
+    if len(data) > MAX_REQUEST_BYTES:
+        return _rejection("bad_data_format", "request too large")
+    try:
+        req = tsp.TimeStampReq.load(data, strict=True)
+        _ = req.native  # asn1crypto parses lazily: force every field now, inside the try
+    except (ValueError, TypeError, KeyError):
+        return _rejection("bad_data_format", "malformed TimeStampReq")
+    return req
+
+
+def answer(req: tsp.TimeStampReq, tsa: LoadedTsa | None = None) -> tsp.TimeStampResp:
+    """Grant or reject one request (RFC 3161 §2.4.2). Time is this server's UTC clock."""
+    if req["version"].native != "v1":
+        return _rejection("bad_request", "unsupported version")
+    imprint = req["message_imprint"]
+    algorithm = imprint["hash_algorithm"]["algorithm"].native
+    if algorithm not in ACCEPTED_DIGESTS:
+        return _rejection("bad_alg", "unsupported hash algorithm")
+    if len(imprint["hashed_message"].native) != ACCEPTED_DIGESTS[algorithm]:
+        return _rejection("bad_data_format", "digest length does not match its algorithm")
+    policy = req["req_policy"].native
+    if policy is not None and policy != TSA_POLICY_OID:
+        return _rejection("unaccepted_policy", "unknown policy")
+    if req["extensions"].native:
+        return _rejection("unaccepted_extension", "extensions are not supported")
+
+    tsa = tsa or loaded_tsa()
+    now = timezone.now().astimezone(dt.UTC)
+    tst_info = {
+        "version": "v1",
+        "policy": TSA_POLICY_OID,
+        "message_imprint": imprint,
+        "serial_number": secrets.randbits(120),
+        "gen_time": core.GeneralizedTime(now),
+        "accuracy": {"seconds": 1},
+        "ordering": False,
+        "tsa": asn1_x509.GeneralName(name="directory_name", value=tsa.certificate.subject),
+    }
+    if req["nonce"].native is not None:
+        tst_info["nonce"] = req["nonce"]
+    tst_info_der = tsp.TSTInfo(tst_info).dump()
+    signed_attrs = cms.CMSAttributes(
+        [
+            simple_cms_attribute("content_type", "tst_info"),
+            simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(now)})),
+            simple_cms_attribute("message_digest", hashlib.sha256(tst_info_der).digest()),
+            # ESS signing-certificate-v2 (RFC 5816): binds the token to our certificate.
+            simple_cms_attribute(
+                "signing_certificate_v2", as_signing_certificate_v2(tsa.certificate, "sha256")
+            ),
+        ]
+    )
+    signature = tsa.private_key.sign(signed_attrs.dump(), ec.ECDSA(hashes.SHA256()))
+    signer_info = cms.SignerInfo(
+        {
+            "version": "v1",
+            "sid": cms.SignerIdentifier(
+                {
+                    "issuer_and_serial_number": cms.IssuerAndSerialNumber(
+                        {
+                            "issuer": tsa.certificate.issuer,
+                            "serial_number": tsa.certificate.serial_number,
+                        }
+                    )
+                }
+            ),
+            "digest_algorithm": algos.DigestAlgorithm({"algorithm": "sha256"}),
+            "signature_algorithm": algos.SignedDigestAlgorithm({"algorithm": "sha256_ecdsa"}),
+            "signed_attrs": signed_attrs,
+            "signature": signature,
+        }
+    )
+    signed_data = {
+        "version": "v3",
+        "digest_algorithms": [algos.DigestAlgorithm({"algorithm": "sha256"})],
+        "encap_content_info": {
+            "content_type": "tst_info",
+            "content": core.ParsableOctetString(tst_info_der),
+        },
+        "signer_infos": [signer_info],
+    }
+    if req["cert_req"].native:
+        signed_data["certificates"] = [tsa.certificate]
+    token = cms.ContentInfo({"content_type": "signed_data", "content": cms.SignedData(signed_data)})
+    return tsp.TimeStampResp(
+        {
+            "status": tsp.PKIStatusInfo({"status": tsp.PKIStatus("granted")}),
+            "time_stamp_token": token,
+        }
+    )
+
+
+# --- pyHanko time stampers ------------------------------------------------------------------
+
+
+class PlatformTimeStamper(TimeStamper):
+    """pyHanko ``TimeStamper`` answered in-process by the platform TSA (no network)."""
+
+    def __init__(self, tsa: LoadedTsa):
+        super().__init__(include_nonce=True)
+        self.tsa = tsa
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        return answer(req, self.tsa)
+
+
+def external_tsa_url() -> str:
+    return (getattr(settings, "SIGNING_TSA_URL", "") or "").strip()
+
+
+def signing_timestamper() -> TimeStamper:
+    """The time stamper for new signatures: the bureau's TSA when ``SIGNING_TSA_URL`` is set,
+    else ours in-process."""
+    url = external_tsa_url()
+    if url:
+        return HTTPTimeStamper(url, timeout=int(getattr(settings, "SIGNING_TSA_TIMEOUT", 10)))
+    return PlatformTimeStamper(loaded_tsa())
