@@ -33,8 +33,8 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from approvals.crypto import ltv
+from approvals.crypto.aio import run_outside_event_loop
 from approvals.crypto.keys import public_key_fingerprint
-from approvals.crypto.signing import run_outside_event_loop
 from approvals.crypto.tokens import TokenStatus
 from approvals.models import (
     ApprovalDocument,

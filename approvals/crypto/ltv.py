@@ -210,7 +210,7 @@ def refresh_pdf(data: bytes, ca: PlatformCA) -> bytes:
     archival time-stamp chain update). The earlier revisions stay byte-for-byte intact."""
     from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 
-    from approvals.crypto.signing import run_outside_event_loop
+    from approvals.crypto.aio import run_outside_event_loop
 
     material = lta_material(ca)
     # update_archival_timestamp_chain validates the newest time-stamp first, so the new DSS
@@ -249,7 +249,7 @@ def has_document_timestamp(reader: PdfFileReader) -> bool:
 def validate_lta(embedded_sig, roots: list, *, at: dt.datetime | None = None) -> LtaResult:
     """ETSI EN 319 102-1 LTA validation (pyHanko ``ades_lta_validation``) at ``at`` (now), with
     only the validation data in the file: nothing is fetched, so the site may be long gone."""
-    from approvals.crypto.signing import run_outside_event_loop
+    from approvals.crypto.aio import run_outside_event_loop
 
     moment = at or timezone.now()
     timing = ValidationTimingInfo(moment, moment, point_in_time_validation=False)

@@ -6,18 +6,15 @@ cached by key id; the font is registered once. ``sign_pdf`` is synchronous and t
 
 from __future__ import annotations
 
-import asyncio
 import binascii
 import datetime as dt
 import io
 import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
-from django.db import connections
 from django.utils import timezone
 from pyhanko.pdf_utils import content, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -28,6 +25,7 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from approvals.crypto.aio import run_outside_event_loop
 from approvals.crypto.keys import LoadedKey, SigningKeyError, load_signing_key
 from approvals.crypto.ltv import (
     LtaMaterial,
@@ -188,26 +186,6 @@ def sign_pdf(
         # Our TSA certificate's status, good until it expires: see ltv.tsa_status_response.
         return append_tsa_status(out.getvalue(), signing_key.ca, material.tsa_status)
     return out.getvalue()
-
-
-def run_outside_event_loop(work):
-    """Run ``work()`` here, or in a helper thread when this thread already runs an asyncio loop:
-    pyHanko's synchronous API calls asyncio.run(), which refuses to start inside a running loop
-    (e.g. load_demo called from a Playwright test or an async view)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return work()
-
-    def in_thread():
-        try:
-            return work()
-        finally:
-            # A connection opened in the helper thread would keep SQLite's shared cache locked.
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(in_thread).result()
 
 
 def sign_rendered(

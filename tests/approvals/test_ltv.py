@@ -122,7 +122,7 @@ def test_tsa_endpoint_grants_a_token_pyhanko_accepts(client, signing_ca):
     from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
     from pyhanko_certvalidator import ValidationContext
 
-    from approvals.crypto.signing import run_outside_event_loop
+    from approvals.crypto.aio import run_outside_event_loop
 
     context = ValidationContext(trust_roots=ltv.trust_roots(), allow_fetching=False)
     status = run_outside_event_loop(
