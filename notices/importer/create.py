@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from website.choices import REGIONS
 from website.models import Authority, Series
 
+from ..blocks import join_cells
 from .parse import ParsedNotice, ParsedTemplate
 from .text import NoticeImportError
 
@@ -82,8 +83,8 @@ def template_body(template: ParsedTemplate) -> list[tuple[str, object]]:
                 (
                     "table",
                     {
-                        "header": "|".join(value["header"]),
-                        "rows": "\n".join("|".join(row) for row in value["rows"]),
+                        "header": join_cells(value["header"]) if value["header"] else "",
+                        "rows": "\n".join(join_cells(row) for row in value["rows"]),
                         "blank_rows": value["blank_rows"],
                     },
                 )
