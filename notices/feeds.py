@@ -47,9 +47,11 @@ class NoticeRssFeed(Feed):
     item_guid_is_permalink = True
 
     def item_pubdate(self, item):
+        # The notice's own date. An undated notice has none to give: its first publication on
+        # this site may be long after it was issued (imported later), so no date is claimed.
         if item.issue_date:
             return timezone.make_aware(dt.datetime.combine(item.issue_date, dt.time(9)))
-        return item.first_published_at
+        return None
 
     def item_updateddate(self, item):
         return item.last_published_at

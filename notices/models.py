@@ -20,6 +20,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from website.choices import Level
+from website.formatting import cn_date
 
 from .blocks import TEMPLATE_BLOCKS, NoticeContactBlock, SectionBlock
 from .timeline import phase_state
@@ -220,6 +221,23 @@ class NoticePage(Page):
     def level_list(self) -> list[str]:
         return [level for level in self.levels.split(",") if level]
 
+    def date_label(self) -> str:
+        """The notice's own date as a visitor should read it: its 成文日期, or its year when the
+        notice carries no date (never the day it happened to be loaded into the site)."""
+        if self.issue_date:
+            return f"成文日期 {cn_date(self.issue_date)}"
+        return f"{self.review_year}年度（未注明成文日期）"
+
+    def plain_text(self) -> str:
+        """The words of the notice (导语, headings, paragraphs), for snippets and e-mails."""
+        parts = [self.summary]
+        for section in self.body:
+            parts.append(section.value["heading"])
+            for child in section.value["content"]:
+                value = child.value
+                parts.append(value["text"] if child.block_type == "item" else str(value))
+        return " ".join(part for part in parts if part)
+
     def timeline(self, today=None) -> list[dict]:
         """Phases with their state on `today` (default: today in Asia/Shanghai)."""
         today = today or timezone.localdate()
@@ -390,6 +408,34 @@ class TemplatePage(Page):
     @property
     def has_content(self) -> bool:
         return bool(self.body)
+
+    def source_notice(self) -> NoticePage | None:
+        """The live notice this template is an attachment of, if any."""
+        attachment = (
+            NoticeAttachment.objects.filter(template_page=self, page__live=True)
+            .select_related("page")
+            .order_by("-page__review_year")
+            .first()
+        )
+        return attachment.page if attachment else None
+
+    def date_label(self) -> str | None:
+        notice = self.source_notice()
+        return f"通知附件，{notice.date_label()}" if notice else None
+
+    def plain_text(self) -> str:
+        """The words of the template: text, and the labels of its tables (never the |s and
+        empty cells that store them)."""
+        from .blocks import table_data
+
+        parts = [self.summary]
+        for block in self.body:
+            if block.block_type == "table":
+                header, rows = table_data(block.value)
+                parts += [cell for cell in header + [c for row in rows for c in row] if cell]
+            else:
+                parts.append(str(block.value))
+        return " ".join(part for part in parts if part)
 
     def formats(self) -> list[str]:
         """The generated formats offered for download."""

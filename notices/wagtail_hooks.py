@@ -37,6 +37,14 @@ def site_search_kinds():
             models=(NoticePage,),
             year_field="review_year",
             authority_field="authority",
+            date=NoticePage.date_label,
+            text=NoticePage.plain_text,
         ),
-        SearchKind("template", "模板", models=(TemplatePage,)),
+        SearchKind(
+            "template",
+            "模板",
+            models=(TemplatePage,),
+            date=TemplatePage.date_label,
+            text=TemplatePage.plain_text,
+        ),
     ]

@@ -102,4 +102,12 @@ def expire_ended_publicity(request, page):
 @hooks.register("register_site_search_kind")
 def site_search_kind():
     """The 类型 公示 of the site search (/search/)."""
-    return SearchKind("publicity", "公示", models=(PublicityPage,), authority_field="authority")
+    return SearchKind(
+        "publicity",
+        "公示",
+        models=(PublicityPage,),
+        authority_field="authority",
+        # Its period is its date; the names are left out of the snippet's text.
+        date=lambda page: page.period_label,
+        text=lambda page: f"{page.review_committee} {page.intro}",
+    )
