@@ -62,6 +62,22 @@ def validate_document_number(value: str) -> None:
         )
 
 
+def filter_scope(notices, series: str = "", level: str = ""):
+    """Notices whose scope covers a series and a level.
+
+    A notice for 各系列 covers every series; one naming no level (as 各系列 notices often do)
+    covers every level. A series id that is not a number or a level not in the list filters
+    nothing (the form only offers valid ones; a hand-edited address must not fail).
+    """
+    if series.isdigit():
+        notices = notices.filter(
+            models.Q(series__id=int(series)) | models.Q(all_series=True)
+        ).distinct()
+    if level in Level.values:
+        notices = notices.filter(models.Q(levels__contains=level) | models.Q(levels=""))
+    return notices
+
+
 class NoticeIndexPage(Page):
     """通知公告: every notice, newest first, filterable by year, authority, series and level."""
 
@@ -102,10 +118,7 @@ class NoticeIndexPage(Page):
             notices = notices.filter(review_year=int(filters["year"]))
         if filters["authority"]:
             notices = notices.filter(authority__slug=filters["authority"])
-        if filters["series"].isdigit():
-            notices = notices.filter(series__id=int(filters["series"]))
-        if filters["level"] in Level.values:
-            notices = notices.filter(levels__contains=filters["level"])
+        notices = filter_scope(notices, filters["series"], filters["level"])
         paginator = Paginator(notices, NOTICES_PER_PAGE)
         try:
             page_obj = paginator.page(request.GET.get("page", 1))
@@ -176,6 +189,11 @@ class NoticePage(Page):
     addressees = models.CharField("主送", max_length=255, blank=True, help_text="如 区属各企业")
     issue_date = models.DateField("成文日期", null=True, blank=True)
     series = ParentalManyToManyField("website.Series", blank=True, verbose_name="系列")
+    all_series = models.BooleanField(
+        "面向各系列",
+        default=False,
+        help_text="通知面向各系列（专业）时勾选，按任一系列筛选都能找到",
+    )
     levels = models.CharField("级别", max_length=60, blank=True)
     summary = models.TextField("导语", blank=True, help_text="正文前的引言，也用于列表与订阅")
     body = StreamField([("section", SectionBlock())], verbose_name="正文", blank=True)
@@ -189,6 +207,7 @@ class NoticePage(Page):
                 FieldPanel("authority"),
                 FieldPanel("document_number"),
                 FieldPanel("addressees"),
+                FieldPanel("all_series"),
                 FieldPanel("series", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("levels"),
             ],

@@ -191,6 +191,7 @@ def create_notice_page(
         live=False,
     )
     notice.series = list(Series.objects.filter(name__in=parsed.series_names))
+    notice.all_series = parsed.all_series
     notice.phases = [
         NoticePhase(
             kind=p.kind, label=p.label[:60], start_date=p.start, end_date=p.end,

@@ -71,8 +71,11 @@ def test_index_lists_filters_and_paginates(client, bayingol_notice, toutunhe_not
     assert bayingol_notice.title in html and toutunhe_notice.title in html
     html = client.get("/notices/?authority=toutunhe").content.decode()
     assert toutunhe_notice.title in html and bayingol_notice.title not in html
+    # bayingol names 中、初级; toutunhe names no level, so it covers every level.
     html = client.get("/notices/?level=中级").content.decode()
-    assert bayingol_notice.title in html and toutunhe_notice.title not in html
+    assert bayingol_notice.title in html and toutunhe_notice.title in html
+    html = client.get("/notices/?level=副高级").content.decode()
+    assert toutunhe_notice.title in html and bayingol_notice.title not in html
     html = client.get("/notices/?year=2022").content.decode()
     assert "没有符合条件的通知" in html
     assert client.get("/notices/?page=abc").status_code == 200
