@@ -190,3 +190,39 @@ def site_search_kind():
             superseded=lambda document: document.status == DocumentStatus.SUPERSEDED,
         ),
     )
+
+
+def _document_items(documents) -> list:
+    from notices.rounds import RoundItem
+    from website.formatting import cn_date
+
+    index_page = ApprovalIndexPage.objects.live().public().first()
+    items = []
+    for document in documents:
+        url = document.get_absolute_url(index_page=index_page)
+        if url is None:
+            continue
+        items.append(
+            RoundItem(
+                kind="审批文件",
+                title=f"{document.number} {document.title}",
+                url=url,
+                date_text=f"成文日期 {cn_date(document.date)}",
+                status="已被替代" if document.status == DocumentStatus.SUPERSEDED else "",
+                final=True,
+            )
+        )
+    return items
+
+
+@hooks.register("register_publicity_outcome")
+def publicity_outcome(publicity):
+    """A publicity shows the approval documents issued from it."""
+    documents = (
+        ApprovalDocument.objects.filter(
+            source_publicity=publicity, status__in=PUBLIC_DOCUMENT_STATUSES
+        )
+        .select_related("authority")
+        .order_by("date", "pk")
+    )
+    return _document_items(documents)

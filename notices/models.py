@@ -270,10 +270,26 @@ class NoticePage(Page):
             for phase in self.phases.all()
         ]
 
+    def last_known_date(self):
+        """The latest date of the round the notice itself gives (phases, else its own date)."""
+        dates = [d for phase in self.phases.all() for d in (phase.start_date, phase.end_date) if d]
+        return max(dates) if dates else self.issue_date
+
+    def round_state(self, today=None) -> dict:
+        """What followed the notice (publicities, documents) and whether its round is over."""
+        from .rounds import round_items, round_over
+
+        today = today or timezone.localdate()
+        items = round_items(self)
+        states = [item["state"].status for item in self.timeline(today)]
+        over = round_over(states, self.last_known_date(), today, any(i.final for i in items))
+        return {"items": items, "over": over}
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["today"] = timezone.localdate()
         context["timeline"] = self.timeline(context["today"])
+        context["round"] = self.round_state(context["today"])
         context["attachment_list"] = list(
             self.attachments.select_related("template_page", "document").all()
         )

@@ -12,3 +12,21 @@ class PublicityConfig(AppConfig):
         # itself); the working-day calendar changes every running publicity's end date.
         pagecache.register_model(self.get_model("PublicityEntry"))
         pagecache.register_model(self.get_model("CalendarDay"), everything=True)
+
+        from wagtail.signals import page_published, page_unpublished
+
+        publicity_page = self.get_model("PublicityPage")
+        page_published.connect(
+            _purge_notice, sender=publicity_page, dispatch_uid="publicity:purge-notice:published"
+        )
+        page_unpublished.connect(
+            _purge_notice, sender=publicity_page, dispatch_uid="publicity:purge-notice:unpublished"
+        )
+
+
+def _purge_notice(sender, instance, **kwargs) -> None:
+    """A notice lists the publicities of its round: one published or ended changes it."""
+    import pagecache
+
+    if instance.notice_id:
+        pagecache.purge_page(instance.notice)

@@ -20,8 +20,11 @@ from website.models import Authority
 from . import objections, workdays
 from .forms import ObjectionForm
 from .models import Objection, PublicityPage
+from .outcomes import publicity_outcome
 
-# Ended publicity answers 410 Gone: the names were withdrawn on purpose and will not return.
+# The objection address of an ended publicity answers 410 Gone: objections are closed for good.
+# The publicity's own address stays a public record (200, noindex): its period, how many were
+# listed and passed, the documents it led to — never the names, which were withdrawn.
 ENDED_STATUS = 410
 
 
@@ -42,11 +45,16 @@ def serve_publicity(page: PublicityPage, request: HttpRequest, *, objection: boo
     objection form (per visitor: CSRF token, receipt; never cached)."""
     is_preview = getattr(request, "is_preview", False)
     if page.has_ended and not is_preview:
+        ended_label = f"公示已于{cn_date(page.end_date)}结束"
+        if objection:
+            return TemplateResponse(
+                request,
+                "publicity/publicity_ended.html",
+                {"page": page, "ended_label": ended_label},
+                status=ENDED_STATUS,
+            )
         return TemplateResponse(
-            request,
-            "publicity/publicity_ended.html",
-            {"page": page, "ended_label": f"公示已于{cn_date(page.end_date)}结束"},
-            status=ENDED_STATUS,
+            request, "publicity/publicity_record.html", {**record(page), "ended_label": ended_label}
         )
     if objection:
         return serve_objection(page, request)
@@ -57,6 +65,8 @@ def serve_publicity(page: PublicityPage, request: HttpRequest, *, objection: boo
     context = page.get_context(request)
     context.update(
         {
+            "notice": public_notice(page),
+            "outcome": publicity_outcome(page),
             "roster": roster,
             "is_running": page.is_running,
             "remaining_days": page.remaining_working_days(),
@@ -64,6 +74,25 @@ def serve_publicity(page: PublicityPage, request: HttpRequest, *, objection: boo
         }
     )
     return TemplateResponse(request, page.get_template(request), context)
+
+
+def public_notice(page: PublicityPage):
+    """The live notice that opened this publicity's round, if any."""
+    if not page.notice_id:
+        return None
+    notice = page.notice
+    return notice if notice.live else None
+
+
+def record(page: PublicityPage) -> dict:
+    """The public record of an ended publicity: counts and outcome, no names."""
+    return {
+        "page": page,
+        "notice": public_notice(page),
+        "outcome": publicity_outcome(page),
+        "listed_count": page.entries.count(),
+        "approved_count": page.approved_entries().count(),
+    }
 
 
 @never_cache_response

@@ -8,10 +8,12 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from notices.rounds import RoundItem
 from search.kinds import SearchKind
 
 from . import admin_views
 from .models import CalendarDay, Objection, PublicityEntry, PublicityPage
+from .outcomes import publicity_outcome
 
 
 class CalendarDayViewSet(SnippetViewSet):
@@ -111,3 +113,25 @@ def site_search_kind():
         date=lambda page: page.period_label,
         text=lambda page: f"{page.review_committee} {page.intro}",
     )
+
+
+@hooks.register("register_notice_round_items")
+def notice_round_items(notice) -> list[RoundItem]:
+    """A notice lists the publicities that followed it (ended ones keep their record page),
+    each followed by what it led to (approvals' documents, through ``publicity_outcome``)."""
+    items: list[RoundItem] = []
+    publicities = PublicityPage.objects.filter(notice=notice).order_by("start_date", "pk")
+    for page in publicities:
+        if not (page.live or page.expired):
+            continue  # a draft, scheduled, or withdrawn by an editor: nothing public to link to
+        items.append(
+            RoundItem(
+                kind="公示",
+                title=page.title,
+                url=page.url,
+                # No 进行中/已结束 here: the notice page is cached, the period says it all.
+                date_text=page.period_label,
+            )
+        )
+        items.extend(publicity_outcome(page))
+    return items
