@@ -226,3 +226,11 @@ def publicity_outcome(publicity):
         .order_by("date", "pk")
     )
     return _document_items(documents)
+
+
+@hooks.register("register_api_schema")
+def api_schema():
+    """/api/v1/documents/ in the OpenAPI schema."""
+    from approvals.views.documents_api import api_schema as schema
+
+    return schema()

@@ -48,3 +48,11 @@ def site_search_kinds():
             text=TemplatePage.plain_text,
         ),
     ]
+
+
+@hooks.register("register_api_schema")
+def api_schema():
+    """/api/v1/notices/ in the OpenAPI schema."""
+    from .api import api_schema as schema
+
+    return schema()

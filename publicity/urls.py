@@ -1,9 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import api, views
+from .feeds import PublicityAtomFeed, PublicityRssFeed, publicity_calendar
 
 app_name = "publicity"
 
 urlpatterns = [
     path("publicity/period/", views.period, name="period"),
+    path("api/v1/publicities/", api.publicity_list, name="api_publicities"),
+    path("api/v1/publicities/<int:pk>", api.publicity_detail, name="api_publicity"),
+    path("publicity/feed/rss/", PublicityRssFeed(), name="feed_rss"),
+    path("publicity/feed/atom/", PublicityAtomFeed(), name="feed_atom"),
+    path("publicity/calendar.ics", publicity_calendar, name="calendar"),
 ]

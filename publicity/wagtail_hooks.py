@@ -135,3 +135,11 @@ def notice_round_items(notice) -> list[RoundItem]:
         )
         items.extend(publicity_outcome(page))
     return items
+
+
+@hooks.register("register_api_schema")
+def api_schema():
+    """/api/v1/publicities/ in the OpenAPI schema."""
+    from .api import api_schema as schema
+
+    return schema()
