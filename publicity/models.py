@@ -437,6 +437,7 @@ class Objection(models.Model):
     entry = models.ForeignKey(
         PublicityEntry, verbose_name="异议对象", on_delete=models.PROTECT, related_name="objections"
     )
+    real_name = models.CharField("异议人姓名", max_length=40, blank=True)
     contact = models.CharField("异议人联系方式", max_length=120)
     facts = models.TextField("异议事实与理由")
     attachment = models.FileField(
@@ -456,6 +457,7 @@ class Objection(models.Model):
 
     panels = [
         FieldPanel("entry", read_only=True),
+        FieldPanel("real_name", read_only=True),
         FieldPanel("contact", read_only=True),
         FieldPanel("facts", read_only=True),
         FieldPanel("status"),

@@ -7,6 +7,7 @@ app_name = "publicity"
 
 urlpatterns = [
     path("publicity/period/", views.period, name="period"),
+    path("publicity/objection-status/", views.objection_status, name="objection_status"),
     path("api/v1/publicities/", api.publicity_list, name="api_publicities"),
     path("api/v1/publicities/<int:pk>", api.publicity_detail, name="api_publicity"),
     path("publicity/feed/rss/", PublicityRssFeed(), name="feed_rss"),

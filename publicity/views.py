@@ -12,13 +12,14 @@ from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirec
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
 from website.formatting import cn_date
 from website.models import Authority
 
 from . import objections, workdays
-from .forms import ObjectionForm
+from .forms import ObjectionForm, ObjectionStatusForm
 from .models import Objection, PublicityPage
 from .outcomes import publicity_outcome
 
@@ -110,8 +111,11 @@ def serve_objection(page: PublicityPage, request: HttpRequest):
         else:
             form = ObjectionForm(request.POST, request.FILES, page=page)
             if form.is_valid():
-                objection = _file_objection(form)
-                objections.record_submission(key)
+                data = form.cleaned_data
+                objection = objections.find_duplicate(data["entry"], data["contact"], data["facts"])
+                if objection is None:  # the same objection again keeps its first receipt
+                    objection = _file_objection(form)
+                objections.record_submission(key)  # a repeat still counts against the limit
                 return HttpResponseRedirect(
                     f"{page.objection_url(request)}?receipt={objection.confirmation_number}"
                 )
@@ -148,7 +152,12 @@ def serve_objection(page: PublicityPage, request: HttpRequest):
 
 def _file_objection(form: ObjectionForm) -> Objection:
     data = form.cleaned_data
-    objection = Objection(entry=data["entry"], contact=data["contact"], facts=data["facts"])
+    objection = Objection(
+        entry=data["entry"],
+        real_name=data["real_name"],
+        contact=data["contact"].strip(),
+        facts=data["facts"],
+    )
     if data.get("attachment"):
         upload = data["attachment"]
         objection.attachment.save(upload.name, upload, save=False)
@@ -268,6 +277,36 @@ def entry_options_html(page: PublicityPage, selected: int = 0) -> SafeString:
         mark = " selected" if pk == selected else ""
         options.append(f'<option value="{pk}"{mark}>{escape(name)}（{escape(unit)}）</option>')
     return mark_safe("".join(options))  # noqa: S308 - names and units are escaped
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def objection_status(request: HttpRequest):
+    """异议处理情况查询: receipt number plus the contact given. POST (the contact stays out of
+    addresses and logs), never cached, rate-limited per client; one answer for any mismatch."""
+    form = ObjectionStatusForm(request.POST if request.method == "POST" else None)
+    found = None
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if objections.lookup_limited(objections.client_key(request)):
+            error = "查询过于频繁，请一小时后再试。"
+            status = 429
+        elif form.is_valid():
+            found = objections.find_by_receipt(
+                form.cleaned_data["receipt"], form.cleaned_data["contact"]
+            )
+            if found is None:
+                error = "没有找到与该回执编号和联系方式相符的异议，请核对后重试。"
+                status = 404
+        else:
+            status = 400
+    return TemplateResponse(
+        request,
+        "publicity/objection_status.html",
+        {"form": form, "found": found, "error": error},
+        status=status,
+    )
 
 
 @require_GET
