@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "publicity",
     "approvals",
     "pagecache",
+    "subscriptions",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
