@@ -6,14 +6,64 @@ class ApprovalsConfig(AppConfig):
     verbose_name = "审批文件与证书"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         import pagecache
+
+        post_save.connect(
+            _announce_document,
+            sender=self.get_model("ApprovalDocument"),
+            dispatch_uid="approvals:announce",
+        )
 
         # An issued document appears on the approvals index; a revocation changes what
         # verification by number says (the "verify" group).
         index = self.get_model("ApprovalIndexPage")
-        pagecache.register_model(self.get_model("ApprovalDocument"), page_types=[index])
+        # …and on its round's pages: its publicity (the foreign key) and that publicity's notice.
+        pagecache.register_model(
+            self.get_model("ApprovalDocument"), page_types=[index], urls=_round_notice_urls
+        )
         pagecache.register_model(
             self.get_model("Certificate"),
             page_types=[index],
             groups=[pagecache.CONTENT_GROUP, pagecache.VERIFY_GROUP],
         )
+
+
+def _round_notice_urls(document) -> list[str]:
+    """The notice of the publicity a document came from (it lists the document)."""
+    from publicity.models import PublicityPage
+
+    if not document.source_publicity_id:
+        return []
+    publicity = (
+        PublicityPage.objects.filter(pk=document.source_publicity_id)
+        .select_related("notice")
+        .first()
+    )
+    if publicity is None or publicity.notice is None:
+        return []
+    return [publicity.notice.url]
+
+
+def _announce_document(sender, instance, **kwargs) -> None:
+    """Subscribers hear of a document once it is issued (the key keeps it to one mail)."""
+    from approvals.models import DocumentStatus
+    from subscriptions.service import Announcement, announce, base_url
+    from website.formatting import cn_date
+    from website.models import Series
+
+    if kwargs.get("raw") or instance.status != DocumentStatus.ISSUED:
+        return
+    names = set(instance.persons.values_list("series", flat=True))
+    announce(
+        Announcement(
+            kind="document",
+            key=f"document:{instance.pk}",
+            title=f"{instance.number} {instance.title}",
+            url=base_url() + (instance.get_absolute_url() or "/approvals/"),
+            authority_id=instance.authority_id,
+            series_ids=list(Series.objects.filter(name__in=names).values_list("pk", flat=True)),
+            summary=f"{instance.authority.name}，成文日期 {cn_date(instance.date)}",
+        )
+    )

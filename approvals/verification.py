@@ -18,7 +18,9 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import re
 from dataclasses import asdict, dataclass, field, fields
+from urllib.parse import unquote
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -385,6 +387,24 @@ __all__ = [
 
 # --- verdicts on a certificate: by number, by QR token, by upload -----------------------------
 
+# A QR token is not a file: the same verdicts, said of a token.
+TOKEN_LABELS = {
+    Verdict.TAMPERED: "已被篡改：二维码令牌被篡改或伪造",
+    Verdict.NOT_SIGNED: "不是有效的二维码令牌",
+    Verdict.FOREIGN: "非本平台签名：二维码令牌不是本平台的密钥所签",
+}
+#: /verify/t/<token> or ?token=/?t= : a whole QR address pasted where a token is expected.
+QR_ADDRESS = re.compile(r"/verify/t/([^/?#\s]+)|[?&](?:t|token)=([^&#\s]+)")
+
+
+def token_from_input(value: str) -> str:
+    """The token in what a visitor pasted: the token itself or the QR code's full address."""
+    value = (value or "").strip()
+    match = QR_ADDRESS.search(value)
+    if match:
+        return unquote(match.group(1) or match.group(2))
+    return value
+
 
 @dataclass
 class Verification:
@@ -396,9 +416,13 @@ class Verification:
     document: ApprovalDocument | None = None
     sha256: str = ""
     key_id: str = ""
+    #: What was checked: "file" (an upload, a number) or "token" (a QR code's token).
+    subject: str = "file"
 
     @property
     def label(self) -> str:
+        if self.subject == "token" and self.verdict in TOKEN_LABELS:
+            return TOKEN_LABELS[self.verdict]
         return Verdict(self.verdict).label
 
     def as_dict(self) -> dict:
@@ -462,12 +486,16 @@ def verify_token(token: str) -> Verification:
     """证书查验 by the signed token of the QR code: signature first, then the record."""
     from approvals.crypto import tokens
 
-    verdict = tokens.verify_token(token)
+    verdict = tokens.verify_token(token_from_input(token))
     if not verdict.valid:
-        return Verification(_TOKEN_VERDICTS[verdict.status], verdict.message, key_id=verdict.key_id)
+        return Verification(
+            _TOKEN_VERDICTS[verdict.status], verdict.message, key_id=verdict.key_id, subject="token"
+        )
     certificate = find_certificate(str(verdict.payload.get("n", "")))
     if certificate is not None and certificate.name != verdict.payload.get("nm"):
-        return Verification(Verdict.TAMPERED, "令牌内容与证书记录不符。", key_id=verdict.key_id)
+        return Verification(
+            Verdict.TAMPERED, "令牌内容与证书记录不符。", key_id=verdict.key_id, subject="token"
+        )
     key = (
         SigningKey.objects.filter(key_id=verdict.key_id).only("key_id", "compromised_from").first()
     )
@@ -480,6 +508,7 @@ def verify_token(token: str) -> Verification:
                 f"该令牌的签章密钥已吊销（自 {_beijing(key.compromised_from)} 起视为泄露），"
                 "该证书不在吊销前签发之列，不能认定为有效。",
                 key_id=verdict.key_id,
+                subject="token",
             )
     result = _judge_certificate(certificate, "二维码")
     result.key_id = verdict.key_id
@@ -510,12 +539,47 @@ def verify_upload(data: bytes) -> Verification:
         if document.status == "superseded":
             message = "审批文件由本平台签发、内容未被改动，但已被新的文件替代。"
         return Verification(Verdict.VALID, message, None, document, pdf.sha256, pdf.key_id)
+    signed = _signed_original(data)
+    if signed is not None:
+        # The platform's signature is intact over a file we issued, with bytes added after it:
+        # not "unknown" — the file was changed after signing.
+        # The record is not attached: a changed file must not be shown beside valid details.
+        return Verification(
+            Verdict.TAMPERED,
+            "签名后文件内容被改动：签名之后又追加了内容，请使用平台下载的原始文件。",
+            sha256=pdf.sha256,
+            key_id=pdf.key_id,
+        )
     return Verification(
         Verdict.UNKNOWN,
         "签名来自本平台，但平台上没有与该文件一致的已签发记录。",
         sha256=pdf.sha256,
         key_id=pdf.key_id,
     )
+
+
+BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
+
+
+def _signed_original(data: bytes) -> Certificate | ApprovalDocument | None:
+    """The issued certificate or document whose file is a signed prefix of ``data``.
+
+    A signature covers its file up to the end of its byte range; whatever follows was added
+    later. When that prefix is exactly a file the platform issued, ``data`` is that file
+    with something appended.
+    """
+    ends = {int(m[3]) + int(m[4]) for m in BYTE_RANGE.finditer(data)}
+    for end in sorted(ends, reverse=True):
+        if not 0 < end < len(data):
+            continue
+        digest = hashlib.sha256(data[:end]).hexdigest()
+        certificate = public_certificates().filter(pdf_sha256=digest).first()
+        if certificate is not None:
+            return certificate
+        document = ApprovalDocument.objects.public().filter(pdf_sha256=digest).first()
+        if document is not None:
+            return document
+    return None
 
 
 # The person fields anyone may see on a verified certificate: what a verifier needs, never any

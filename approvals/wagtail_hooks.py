@@ -226,3 +226,47 @@ def seal_preview_button(snippet, user, next_url=None):
         yield ListingButton(
             "印章预览", reverse("approvals_seal_preview", args=[snippet.pk]), priority=30
         )
+
+
+def _document_items(documents) -> list:
+    from notices.rounds import RoundItem
+    from website.formatting import cn_date
+
+    index_page = ApprovalIndexPage.objects.live().public().first()
+    items = []
+    for document in documents:
+        url = document.get_absolute_url(index_page=index_page)
+        if url is None:
+            continue
+        items.append(
+            RoundItem(
+                kind="审批文件",
+                title=f"{document.number} {document.title}",
+                url=url,
+                date_text=f"成文日期 {cn_date(document.date)}",
+                status="已被替代" if document.status == DocumentStatus.SUPERSEDED else "",
+                final=True,
+            )
+        )
+    return items
+
+
+@hooks.register("register_publicity_outcome")
+def publicity_outcome(publicity):
+    """A publicity shows the approval documents issued from it."""
+    documents = (
+        ApprovalDocument.objects.filter(
+            source_publicity=publicity, status__in=PUBLIC_DOCUMENT_STATUSES
+        )
+        .select_related("authority")
+        .order_by("date", "pk")
+    )
+    return _document_items(documents)
+
+
+@hooks.register("register_api_schema")
+def api_schema():
+    """/api/v1/documents/ in the OpenAPI schema."""
+    from approvals.views.documents_api import api_schema as schema
+
+    return schema()

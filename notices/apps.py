@@ -13,3 +13,27 @@ class NoticesConfig(AppConfig):
         # Pages listing a template are found by pagecache in Wagtail's ReferenceIndex.
         pagecache.register_model(self.get_model("NoticePhase"))
         pagecache.register_model(self.get_model("NoticeAttachment"))
+
+        from wagtail.signals import page_published
+
+        page_published.connect(
+            _announce_notice, sender=self.get_model("NoticePage"), dispatch_uid="notices:announce"
+        )
+
+
+def _announce_notice(sender, instance, **kwargs) -> None:
+    """Subscribers hear of a published notice once (subscriptions keep what was sent)."""
+    from subscriptions.service import Announcement, announce
+
+    announce(
+        Announcement(
+            kind="notice",
+            key=f"notice:{instance.pk}",
+            title=instance.title,
+            url=instance.full_url or "",
+            authority_id=instance.authority_id,
+            series_ids=list(instance.series.values_list("pk", flat=True)),
+            all_series=instance.all_series,
+            summary=instance.summary[:300],
+        )
+    )

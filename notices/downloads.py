@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from website.pdf.fonts import check_coverage, markup, register_font
 
-from .blocks import table_data
+from .blocks import table_data, table_layout
 
 MIME_TYPES = {
     "pdf": "application/pdf",
@@ -83,7 +83,9 @@ def _pdf_markup(text: str) -> str:
     position = 0
     for match in PLACEHOLDER.finditer(text):
         parts.append(markup(text[position : match.start()]))
-        parts.append("<u>" + "\u3000" * max(2, len(match.group(0))) + "</u>")
+        # reportlab folds an ideographic space into one narrow word space; no-break spaces
+        # (half an em each) keep the blank as wide as the characters it stands for.
+        parts.append("<u>" + "\u00a0" * 2 * max(2, len(match.group(0))) + "</u>")
         position = match.end()
     parts.append(markup(text[position:]))
     return "".join(parts).replace("\n", "<br/>")
@@ -100,10 +102,8 @@ def render_pdf(page) -> bytes:
 
     font = register_font()
     check_coverage("".join(template_texts(page)), f"模板“{page.title}”")
-    widest = max(
-        [len(table_data(b.value)[1][0]) if table_data(b.value)[1] else len(table_data(b.value)[0])
-         for b in page.body if b.block_type == "table"] or [0]
-    )  # fmt: skip
+    layouts = [table_layout(b.value) for b in page.body if b.block_type == "table"]
+    widest = max([layout.width for layout in layouts] or [0])
     pagesize = landscape(A4) if widest > 7 else A4
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -131,22 +131,22 @@ def render_pdf(page) -> bytes:
     for block in page.body:
         kind = block.block_type
         if kind == "table":
-            header, rows = table_data(block.value)
-            data = ([header] if header else []) + rows
+            layout = table_layout(block.value)
+            data = layout.grid()
             if not data:
                 continue
-            width = doc.width / len(data[0])
             table = Table(
                 [[Paragraph(_pdf_markup(c), cell) for c in row] for row in data],
-                colWidths=[width] * len(data[0]),
+                colWidths=[doc.width * w for w in layout.column_widths],
                 rowHeights=[None if any(row) else 22 for row in data],
-                repeatRows=1 if header else 0,
+                repeatRows=1 if layout.header else 0,
             )
             style = [
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ]
-            if header:
+            style += [("SPAN", (first, r), (last, r)) for r, first, last in layout.merges()]
+            if layout.header:
                 style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f2f2f2")))
             table.setStyle(TableStyle(style))
             story += [Spacer(1, 6), table, Spacer(1, 6)]
@@ -177,18 +177,24 @@ def render_docx(page) -> bytes:
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt
 
     document = docx.Document()
     style = document.styles["Normal"]
     style.font.name = "SimSun"
     style.font.size = Pt(12)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-    tables = [table_data(b.value) for b in page.body if b.block_type == "table"]
-    if any(len(h or (r[0] if r else [])) > 7 for h, r in tables):
-        section = document.sections[0]
+    layouts = [table_layout(b.value) for b in page.body if b.block_type == "table"]
+    # python-docx's default document is US Letter; the notices (and the PDFs) are A4.
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for side in ("left_margin", "right_margin", "top_margin"):
+        setattr(section, side, Mm(25))
+    section.bottom_margin = Mm(20)
+    if any(layout.width > 7 for layout in layouts):
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = section.page_height, section.page_width
+    text_width = section.page_width - section.left_margin - section.right_margin
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = heading.add_run(page.title)
@@ -197,18 +203,25 @@ def render_docx(page) -> bytes:
     for block in page.body:
         kind = block.block_type
         if kind == "table":
-            header, rows = table_data(block.value)
-            data = ([header] if header else []) + rows
+            layout = table_layout(block.value)
+            data = layout.grid()
             if not data:
                 continue
-            table = document.add_table(rows=len(data), cols=len(data[0]))
+            table = document.add_table(rows=len(data), cols=layout.width)
             table.style = "Table Grid"
+            table.autofit = False
+            widths = [int(text_width * w) for w in layout.column_widths]
+            for column, width in zip(table.columns, widths, strict=True):
+                column.width = width
             # table.cell(r, c) recomputes the grid on every call: walk the rows once instead.
             for r, (table_row, row) in enumerate(zip(table.rows, data, strict=True)):
-                for cell, value in zip(table_row.cells, row, strict=True):
+                for cell, value, width in zip(table_row.cells, row, widths, strict=True):
+                    cell.width = width
                     if value:
                         run = cell.paragraphs[0].add_run(value)
-                        run.bold = bool(header and r == 0)
+                        run.bold = bool(layout.header and r == 0)
+            for r, first, last in layout.merges():
+                table.cell(r, first).merge(table.cell(r, last))
             continue
         paragraph = document.add_paragraph()
         if kind == "signature":
@@ -235,8 +248,9 @@ def render_xlsx(page) -> bytes:
     sheet = workbook.active
     sheet.title = "花名册" if "花名册" in page.title else "表格"
     tables = [b for b in page.body if b.block_type == "table"]
-    header, rows = table_data(tables[0].value) if tables else ([], [])
-    width = max(len(header), len(rows[0]) if rows else 1)
+    layout = table_layout(tables[0].value) if tables else None
+    header = layout.header if layout else []
+    width = layout.width if layout else 1
     sheet.append([page.title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet["A1"].font = Font(bold=True, size=14)
@@ -248,19 +262,26 @@ def render_xlsx(page) -> bytes:
             break
     thin = Side(style="thin")
     first_table_row = sheet.max_row + 1
-    if header:
-        sheet.append(header)
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-    for row in rows:
+    for row in layout.grid() if layout else []:
         sheet.append(row)
+    if header:
+        for cell in sheet[first_table_row]:
+            cell.font = Font(bold=True)
+    for r, first, last in layout.merges() if layout else []:
+        sheet.merge_cells(
+            start_row=first_table_row + r,
+            start_column=first + 1,
+            end_row=first_table_row + r,
+            end_column=last + 1,
+        )
     for row in sheet.iter_rows(min_row=first_table_row, max_row=sheet.max_row, max_col=width):
         for cell in row:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
             cell.alignment = Alignment(wrap_text=True, vertical="center")
+    # Widths in characters: the PDF's proportions over a sheet about 120 characters wide.
     for column in range(1, width + 1):
-        label = header[column - 1] if column <= len(header) else ""
-        sheet.column_dimensions[get_column_letter(column)].width = max(8, len(label) * 2 + 2)
+        share = layout.column_widths[column - 1] if layout else 1
+        sheet.column_dimensions[get_column_letter(column)].width = max(6, round(share * 120))
     if header:
         sheet.freeze_panes = sheet.cell(row=first_table_row + 1, column=1)
     buffer = io.BytesIO()

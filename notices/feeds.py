@@ -1,30 +1,31 @@
-"""RSS 2.0 and Atom feeds of the latest live notices."""
+"""RSS 2.0 and Atom feeds of the latest live notices (?authority=slug&series=id)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+
+from website.feeds import ColumnFeed
 
 FEED_SIZE = 20
 
 
-class NoticeRssFeed(Feed):
-    title = "通知公告 - 职称公示与证书平台"
+class NoticeRssFeed(ColumnFeed):
+    column_title = "通知公告"
     description = "职称评审通知：时间安排、评审费、附件模板。"
     link = "/notices/"
 
-    def items(self):
-        from .models import NoticePage
+    def column_items(self, obj):
+        from .models import NoticePage, filter_scope
 
-        return (
-            NoticePage.objects.live()
-            .public()
-            .select_related("authority")
-            .order_by("-first_published_at")[:FEED_SIZE]
-        )
+        notices = NoticePage.objects.live().public().select_related("authority")
+        if obj.authority is not None:
+            notices = notices.filter(authority=obj.authority)
+        if obj.series is not None:
+            notices = filter_scope(notices, str(obj.series.pk))
+        return notices.order_by("-first_published_at")[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title
@@ -37,19 +38,15 @@ class NoticeRssFeed(Feed):
             parts.append(item.summary)
         return "\n".join(parts)
 
-    def item_link(self, item):
+    def item_path(self, item):
         return item.url
 
-    def item_guid(self, item):
-        # Atom's <id> must be an IRI: the notice's permanent absolute address.
-        return item.full_url
-
-    item_guid_is_permalink = True
-
     def item_pubdate(self, item):
+        # The notice's own date. An undated notice has none to give: its first publication on
+        # this site may be long after it was issued (imported later), so no date is claimed.
         if item.issue_date:
             return timezone.make_aware(dt.datetime.combine(item.issue_date, dt.time(9)))
-        return item.first_published_at
+        return None
 
     def item_updateddate(self, item):
         return item.last_published_at

@@ -20,6 +20,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from website.choices import Level
+from website.formatting import cn_date
 
 from .blocks import TEMPLATE_BLOCKS, NoticeContactBlock, SectionBlock
 from .timeline import phase_state
@@ -59,6 +60,22 @@ def validate_document_number(value: str) -> None:
         raise ValidationError(
             "文号须写成“机关代字〔年份〕序号号”，例如 新经开人社〔2024〕12号；年份须用六角括号〔〕。"
         )
+
+
+def filter_scope(notices, series: str = "", level: str = ""):
+    """Notices whose scope covers a series and a level.
+
+    A notice for 各系列 covers every series; one naming no level (as 各系列 notices often do)
+    covers every level. A series id that is not a number or a level not in the list filters
+    nothing (the form only offers valid ones; a hand-edited address must not fail).
+    """
+    if series.isdigit():
+        notices = notices.filter(
+            models.Q(series__id=int(series)) | models.Q(all_series=True)
+        ).distinct()
+    if level in Level.values:
+        notices = notices.filter(models.Q(levels__contains=level) | models.Q(levels=""))
+    return notices
 
 
 class NoticeIndexPage(Page):
@@ -101,10 +118,7 @@ class NoticeIndexPage(Page):
             notices = notices.filter(review_year=int(filters["year"]))
         if filters["authority"]:
             notices = notices.filter(authority__slug=filters["authority"])
-        if filters["series"].isdigit():
-            notices = notices.filter(series__id=int(filters["series"]))
-        if filters["level"] in Level.values:
-            notices = notices.filter(levels__contains=filters["level"])
+        notices = filter_scope(notices, filters["series"], filters["level"])
         page_obj = Paginator(notices, NOTICES_PER_PAGE).get_page(request.GET.get("page"))
         context.update(
             page_obj=page_obj,
@@ -180,6 +194,11 @@ class NoticePage(Page):
     addressees = models.CharField("主送", max_length=255, blank=True, help_text="如 区属各企业")
     issue_date = models.DateField("成文日期", null=True, blank=True)
     series = ParentalManyToManyField("website.Series", blank=True, verbose_name="系列")
+    all_series = models.BooleanField(
+        "面向各系列",
+        default=False,
+        help_text="通知面向各系列（专业）时勾选，按任一系列筛选都能找到",
+    )
     levels = models.CharField("级别", max_length=60, blank=True)
     summary = models.TextField("导语", blank=True, help_text="正文前的引言，也用于列表与订阅")
     body = StreamField([("section", SectionBlock())], verbose_name="正文", blank=True)
@@ -193,6 +212,7 @@ class NoticePage(Page):
                 FieldPanel("authority"),
                 FieldPanel("document_number"),
                 FieldPanel("addressees"),
+                FieldPanel("all_series"),
                 FieldPanel("series", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("levels"),
             ],
@@ -225,6 +245,23 @@ class NoticePage(Page):
     def level_list(self) -> list[str]:
         return [level for level in self.levels.split(",") if level]
 
+    def date_label(self) -> str:
+        """The notice's own date as a visitor should read it: its 成文日期, or its year when the
+        notice carries no date (never the day it happened to be loaded into the site)."""
+        if self.issue_date:
+            return f"成文日期 {cn_date(self.issue_date)}"
+        return f"{self.review_year}年度（未注明成文日期）"
+
+    def plain_text(self) -> str:
+        """The words of the notice (导语, headings, paragraphs), for snippets and e-mails."""
+        parts = [self.summary]
+        for section in self.body:
+            parts.append(section.value["heading"])
+            for child in section.value["content"]:
+                value = child.value
+                parts.append(value["text"] if child.block_type == "item" else str(value))
+        return " ".join(part for part in parts if part)
+
     def timeline(self, today=None) -> list[dict]:
         """Phases with their state on `today` (default: today in Asia/Shanghai)."""
         today = today or timezone.localdate()
@@ -238,10 +275,26 @@ class NoticePage(Page):
             for phase in self.phases.all()
         ]
 
+    def last_known_date(self):
+        """The latest date of the round the notice itself gives (phases, else its own date)."""
+        dates = [d for phase in self.phases.all() for d in (phase.start_date, phase.end_date) if d]
+        return max(dates) if dates else self.issue_date
+
+    def round_state(self, today=None) -> dict:
+        """What followed the notice (publicities, documents) and whether its round is over."""
+        from .rounds import round_items, round_over
+
+        today = today or timezone.localdate()
+        items = round_items(self)
+        states = [item["state"].status for item in self.timeline(today)]
+        over = round_over(states, self.last_known_date(), today, any(i.final for i in items))
+        return {"items": items, "over": over}
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["today"] = timezone.localdate()
         context["timeline"] = self.timeline(context["today"])
+        context["round"] = self.round_state(context["today"])
         context["attachment_list"] = list(
             self.attachments.select_related("template_page", "document").all()
         )
@@ -395,6 +448,34 @@ class TemplatePage(Page):
     @property
     def has_content(self) -> bool:
         return bool(self.body)
+
+    def source_notice(self) -> NoticePage | None:
+        """The live notice this template is an attachment of, if any."""
+        attachment = (
+            NoticeAttachment.objects.filter(template_page=self, page__live=True)
+            .select_related("page")
+            .order_by("-page__review_year")
+            .first()
+        )
+        return attachment.page if attachment else None
+
+    def date_label(self) -> str | None:
+        notice = self.source_notice()
+        return f"通知附件，{notice.date_label()}" if notice else None
+
+    def plain_text(self) -> str:
+        """The words of the template: text, and the labels of its tables (never the |s and
+        empty cells that store them)."""
+        from .blocks import table_data
+
+        parts = [self.summary]
+        for block in self.body:
+            if block.block_type == "table":
+                header, rows = table_data(block.value)
+                parts += [cell for cell in header + [c for row in rows for c in row] if cell]
+            else:
+                parts.append(str(block.value))
+        return " ".join(part for part in parts if part)
 
     def formats(self) -> list[str]:
         """The generated formats offered for download."""

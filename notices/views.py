@@ -26,6 +26,30 @@ def notice_calendar(request, page_id: int) -> HttpResponse:
     return response
 
 
+def notices_calendar(request) -> HttpResponse:
+    """/notices/calendar.ics?authority=&series=: the dated phases of every live notice."""
+    from website.feeds import feed_filter
+
+    from .models import filter_scope
+
+    chosen = feed_filter(request)
+    notices = (
+        NoticePage.objects.live().public().select_related("authority").prefetch_related("phases")
+    )
+    if chosen.authority is not None:
+        notices = notices.filter(authority=chosen.authority)
+    if chosen.series is not None:
+        notices = filter_scope(notices, str(chosen.series.pk))
+    host = request.get_host().split(":")[0]
+    events = []
+    for notice in notices.order_by("-review_year")[:50]:
+        events += notice_events(notice, chosen.base + notice.url, host)
+    body = build_calendar(f"通知公告{chosen.label()}", events, timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(False, "notices.ics")
+    return response
+
+
 def template_download(request, page_id: int, fmt: str) -> HttpResponse:
     """/downloads/<id>/<pdf|docx|xlsx>/: the template generated in the requested format."""
     page = get_object_or_404(TemplatePage.objects.live().public(), pk=page_id)

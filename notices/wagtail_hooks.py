@@ -38,8 +38,16 @@ def site_search_kinds():
             models=(NoticePage,),
             year_field="review_year",
             authority_field="authority",
+            date=NoticePage.date_label,
+            text=NoticePage.plain_text,
         ),
-        SearchKind("template", "模板", models=(TemplatePage,)),
+        SearchKind(
+            "template",
+            "模板",
+            models=(TemplatePage,),
+            date=TemplatePage.date_label,
+            text=TemplatePage.plain_text,
+        ),
     ]
 
 
@@ -60,3 +68,11 @@ def publish_notice_templates(request, page):
             f"以下附件模板仍是草稿，您没有发布权限，公开页面上将显示“文件待补充”："
             f"{'、'.join(result.not_allowed)}。请联系有权限的编辑发布。",
         )
+
+
+@hooks.register("register_api_schema")
+def api_schema():
+    """/api/v1/notices/ in the OpenAPI schema."""
+    from .api import api_schema as schema
+
+    return schema()

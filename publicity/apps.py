@@ -18,3 +18,45 @@ class PublicityConfig(AppConfig):
         pagecache.register_model(self.get_model("PublicityEntry"))
         pagecache.register_model(self.get_model("CalendarYear"), everything=True)
         pagecache.register_model(self.get_model("CalendarDay"), everything=True)
+
+        from wagtail.signals import page_published, page_unpublished
+
+        publicity_page = self.get_model("PublicityPage")
+        page_published.connect(
+            _purge_notice, sender=publicity_page, dispatch_uid="publicity:purge-notice:published"
+        )
+        page_unpublished.connect(
+            _purge_notice, sender=publicity_page, dispatch_uid="publicity:purge-notice:unpublished"
+        )
+        page_published.connect(
+            _announce_publicity, sender=publicity_page, dispatch_uid="publicity:announce"
+        )
+
+
+def _purge_notice(sender, instance, **kwargs) -> None:
+    """A notice lists the publicities of its round: one published or ended changes it."""
+    import pagecache
+
+    if instance.notice_id:
+        pagecache.purge_page(instance.notice)
+
+
+def _announce_publicity(sender, instance, **kwargs) -> None:
+    """Subscribers hear of a publicity when it goes live (once; not again when it ends)."""
+    from subscriptions.service import Announcement, announce
+    from website.models import Series
+
+    if instance.has_ended:
+        return
+    names = set(instance.entries.values_list("series", flat=True))
+    announce(
+        Announcement(
+            kind="publicity",
+            key=f"publicity:{instance.pk}",
+            title=instance.title,
+            url=instance.full_url or "",
+            authority_id=instance.authority_id,
+            series_ids=list(Series.objects.filter(name__in=names).values_list("pk", flat=True)),
+            summary=instance.period_label,
+        )
+    )

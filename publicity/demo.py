@@ -10,7 +10,6 @@ import datetime
 from collections.abc import Callable
 
 from django.db import transaction
-from wagtail.models import Page
 
 from website import identity
 from website.demo import ensure_authorities, ensure_child_page, ensure_home_page, ensure_series
@@ -128,11 +127,14 @@ def running_start(today: datetime.date, region: str | None) -> datetime.date:
         day -= datetime.timedelta(days=1)
 
 
-def _notice_for(authority=None):
-    """A notice of the notices app, when it exists (it is written in parallel)."""
+def _notice_for(authority, year: int):
+    """The notice that opened this authority's round of ``year`` (issued that year or the one
+    before), or None: a publicity is never tied to another authority's or year's notice."""
+    from notices.models import NoticePage
+
     return (
-        Page.objects.filter(content_type__app_label="notices", content_type__model="noticepage")
-        .order_by("-first_published_at")
+        NoticePage.objects.filter(authority=authority, review_year__in=(year, year - 1))
+        .order_by("-review_year", "-pk")
         .first()
     )
 
@@ -190,7 +192,7 @@ def load(log: Callable[[str], None]) -> None:
                 "authority": toutunhe,
                 "review_committee": "经济技术开发区（头屯河区）工程系列中、初级职称评审委员会",
                 "start_date": start,
-                "notice": _notice_for(toutunhe),
+                "notice": _notice_for(toutunhe, start.year),
                 "intro": "<p>经评审委员会评审、表决，以下人员通过工程系列中、初级职称评审，现予公示。</p>",
                 "objection_contact": OBJECTION_CONTACT,
             },
@@ -209,7 +211,7 @@ def load(log: Callable[[str], None]) -> None:
             "authority": bayingol,
             "review_committee": bayingol.name,
             "start_date": datetime.date(2023, 11, 1),
-            "notice": _notice_for(bayingol),
+            "notice": _notice_for(bayingol, 2023),
             "intro": "<p>经评审委员会评审，以下人员通过相应专业中、初级职称评审，现予公示。</p>",
             "objection_contact": "巴州人力资源和社会保障局职称科，电话：0996—2022366",
         },

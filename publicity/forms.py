@@ -14,6 +14,12 @@ class ObjectionForm(forms.Form):
     entry = forms.IntegerField(
         label="异议对象", error_messages={"required": "请选择对哪一位人员提出异议。"}
     )
+    real_name = forms.CharField(
+        label="您的真实姓名",
+        max_length=40,
+        help_text="异议实行实名制，姓名仅用于核实，不公开。",
+        error_messages={"required": "请填写您的真实姓名（实名反映，不公开）。"},
+    )
     contact = forms.CharField(
         label="您的联系方式",
         max_length=120,
@@ -87,3 +93,19 @@ class RosterUploadForm(forms.Form):
     def uploaded_bytes(self) -> bytes:
         """The file's bytes, one past the cap so the parser can tell an oversized file."""
         return self.cleaned_data["file"].read(max_bytes() + 1)
+
+
+class ObjectionStatusForm(forms.Form):
+    """异议处理情况查询: the receipt number and the contact given with the objection."""
+
+    receipt = forms.CharField(
+        label="回执编号",
+        max_length=20,
+        help_text="如 YY20231102-ABC234",
+        error_messages={"required": "请填写回执编号。", "max_length": "回执编号不超过 20 个字符。"},
+    )
+    contact = forms.CharField(
+        label="提交异议时填写的联系方式",
+        max_length=120,
+        error_messages={"required": "请填写提交异议时留下的联系方式。"},
+    )

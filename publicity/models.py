@@ -35,6 +35,7 @@ from website.storage import private_storage
 
 from . import objections, workdays
 from .forms import ObjectionForm
+from .outcomes import publicity_outcome
 from .panels import PublicityPeriodPanel
 from .roster_html import build_roster, entry_options_html
 
@@ -450,11 +451,20 @@ class PublicityPage(RoutablePageMixin, Page):
     def serve(self, request: HttpRequest, view=None, args=None, kwargs=None):
         if self.has_ended and not getattr(request, "is_preview", False):
             # Before the scheduler unpublishes it, and after (routed here by the index page).
+            # The objection address is closed for good (410); the publicity's own address stays
+            # a public record (200, noindex): period, counts, what it led to — never the names.
+            ended_label = f"公示已于{cn_date(self.end_date)}结束"
+            if view is not None and view.__name__ == "objection_route":
+                return TemplateResponse(
+                    request,
+                    "publicity/publicity_ended.html",
+                    {"page": self, "ended_label": ended_label},
+                    status=ENDED_STATUS,
+                )
             return TemplateResponse(
                 request,
-                "publicity/publicity_ended.html",
-                {"page": self, "ended_label": f"公示已于{cn_date(self.end_date)}结束"},
-                status=ENDED_STATUS,
+                "publicity/publicity_record.html",
+                {**self.public_record(), "ended_label": ended_label},
             )
         if view is None:  # previews and pages routed by the index: the list
             return self.index_route(request)
@@ -471,6 +481,8 @@ class PublicityPage(RoutablePageMixin, Page):
         return self.render(
             request,
             context_overrides={
+                "notice": self.public_notice(),
+                "outcome": publicity_outcome(self),
                 "roster": build_roster(self, request, running=running),
                 "is_running": running,
                 "remaining_days": self.remaining_working_days(),
@@ -493,8 +505,13 @@ class PublicityPage(RoutablePageMixin, Page):
             else:
                 form = ObjectionForm(request.POST, request.FILES, page=self)
                 if form.is_valid():
-                    objection = Objection.file(form.cleaned_data)
-                    objections.record_submission(request)
+                    data = form.cleaned_data
+                    objection = objections.find_duplicate(
+                        data["entry"], data["contact"], data["facts"]
+                    )
+                    if objection is None:  # the same objection again keeps its first receipt
+                        objection = Objection.file(data)
+                    objections.record_submission(request)  # a repeat still counts
                     return HttpResponseRedirect(
                         f"{self.objection_url(request)}?receipt={objection.confirmation_number}"
                     )
@@ -529,6 +546,23 @@ class PublicityPage(RoutablePageMixin, Page):
         )
         response.status_code = status
         return response
+
+    def public_notice(self):
+        """The live notice that opened this publicity's round, if any."""
+        if not self.notice_id:
+            return None
+        notice = self.notice
+        return notice if notice.live else None
+
+    def public_record(self) -> dict:
+        """The public record of an ended publicity: counts and outcome, no names."""
+        return {
+            "page": self,
+            "notice": self.public_notice(),
+            "outcome": publicity_outcome(self),
+            "listed_count": self.entries.count(),
+            "approved_count": self.approved_entries().count(),
+        }
 
     def objection_url(self, request: HttpRequest | None = None) -> str:
         """Where objections to this publicity are filed (``<page url>objection/``)."""
@@ -641,6 +675,7 @@ class Objection(models.Model):
     entry = models.ForeignKey(
         PublicityEntry, verbose_name="异议对象", on_delete=models.PROTECT, related_name="objections"
     )
+    real_name = models.CharField("异议人姓名", max_length=40, blank=True)
     contact = models.CharField("异议人联系方式", max_length=120)
     facts = models.TextField("异议事实与理由")
     attachment = models.FileField(
@@ -660,6 +695,7 @@ class Objection(models.Model):
 
     panels = [
         FieldPanel("entry", read_only=True),
+        FieldPanel("real_name", read_only=True),
         FieldPanel("contact", read_only=True),
         FieldPanel("facts", read_only=True),
         FieldPanel("status"),
@@ -686,7 +722,12 @@ class Objection(models.Model):
     def file(cls, data: dict) -> Objection:
         """Store an objection from the public form's cleaned data; the authority is told
         after commit (a rolled-back objection sends no mail)."""
-        objection = cls(entry=data["entry"], contact=data["contact"], facts=data["facts"])
+        objection = cls(
+            entry=data["entry"],
+            real_name=data.get("real_name", ""),
+            contact=data["contact"].strip(),
+            facts=data["facts"],
+        )
         if data.get("attachment"):
             upload = data["attachment"]
             objection.attachment.save(upload.name, upload, save=False)

@@ -4,6 +4,7 @@ The client is who ``website.ratelimit.client_ip`` says (trusted proxies only).""
 
 from __future__ import annotations
 
+import datetime
 import logging
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,10 @@ from website import ratelimit
 
 if TYPE_CHECKING:  # the models use this module when an objection is filed
     from .models import Objection
+
+#: The same objection (entry, contact, text) sent again within this window is the same
+#: objection: one receipt, one notice to the authority (a double tap, a reload, a retry).
+DUPLICATE_WINDOW = datetime.timedelta(hours=24)
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +92,7 @@ def notify_authority(objection: Objection) -> int:
             f"公示：{page.title}",
             f"回执编号：{objection.confirmation_number}",
             f"异议对象：{objection.entry.name}（{objection.entry.unit}）",
+            f"异议人姓名：{objection.real_name or '（未填写）'}",
             f"异议人联系方式：{objection.contact}",
             "异议事实与理由：",
             objection.facts,
@@ -102,3 +108,47 @@ def notify_authority(objection: Objection) -> int:
         recipients,
         fail_silently=False,
     )
+
+
+def _normalised(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def find_duplicate(entry, contact: str, facts: str, now=None) -> Objection | None:
+    """An objection already filed about ``entry`` with this contact and this text (spacing
+    aside) within DUPLICATE_WINDOW, or None."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    recent = Objection.objects.filter(
+        entry=entry, contact=contact.strip(), created__gte=now - DUPLICATE_WINDOW
+    ).order_by("created")
+    wanted = _normalised(facts)
+    return next((o for o in recent if _normalised(o.facts) == wanted), None)
+
+
+def _lookup_rate() -> tuple[int, int]:
+    return getattr(settings, "PUBLICITY_STATUS_LOOKUP_RATE", (10, 3600))
+
+
+def lookup_limited(request: HttpRequest) -> bool:
+    """True once this client has made the allowed number of status look-ups; counts this one."""
+    return ratelimit.over_limit(request, "publicity:objection-status", _lookup_rate())
+
+
+def find_by_receipt(receipt: str, contact: str) -> Objection | None:
+    """The objection with this receipt number whose contact matches (spacing and case aside);
+    None for a wrong number or a wrong contact alike, so neither can be probed alone."""
+    receipt = (receipt or "").strip().upper()
+    if not receipt:
+        return None
+    objection = (
+        Objection.objects.filter(confirmation_number=receipt)
+        .select_related("entry__publicity")
+        .first()
+    )
+    if objection is None:
+        return None
+    given = "".join((contact or "").split()).lower()
+    stored = "".join(objection.contact.split()).lower()
+    return objection if given and given == stored else None

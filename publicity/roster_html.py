@@ -6,7 +6,7 @@ caller can build them without importing the views.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape, unescape
 from typing import TYPE_CHECKING
 
@@ -42,6 +42,25 @@ class Roster:
     count: int
     units: list[str]
     specialties: list[str]
+    #: Rows shown under the filter (?name=&unit=&specialty=); ``count`` when not filtered.
+    shown: int = 0
+    filters: dict = field(default_factory=dict)
+
+    @property
+    def filtered(self) -> bool:
+        return any(self.filters.values())
+
+
+def roster_filters(request: HttpRequest | None) -> dict[str, str]:
+    """?name=&unit=&specialty= : the filter as a shareable address that works without JS."""
+    if request is None:
+        return {"name": "", "unit": "", "specialty": ""}
+    get = request.GET
+    return {
+        "name": "".join(get.get("name", "").split())[:40],
+        "unit": get.get("unit", "").strip()[:200],
+        "specialty": get.get("specialty", "").strip()[:200],
+    }
 
 
 def _rows(page: PublicityPage):
@@ -52,11 +71,14 @@ def _rows(page: PublicityPage):
 def build_roster(page: PublicityPage, request: HttpRequest | None = None, *, running: bool):
     """The list's rows (with an objection link each while ``running``) and filter choices."""
     link = page.objection_url(request) + "?entry=" if running else ""
+    filters = roster_filters(request)
+    want_name, want_unit, want_specialty = filters["name"], filters["unit"], filters["specialty"]
     parts = []
     units = set()
     specialties = set()
     append = parts.append
     number = 0
+    shown = 0
     for number, row in enumerate(_rows(page), 1):
         pk = row[0]
         # One escape() per row instead of one per cell: join on a control character that
@@ -67,6 +89,13 @@ def build_roster(page: PublicityPage, request: HttpRequest | None = None, *, run
         label = "·".join(part for part in (series, specialty) if part)
         units.add(unit)
         specialties.add(label)
+        if (
+            (want_name and want_name not in row[1])
+            or (want_unit and want_unit != row[3])
+            or (want_specialty and want_specialty != unescape(label))
+        ):
+            continue
+        shown += 1
         append(
             f'<tr><td data-label="序号">{number}</td><td data-label="姓名">{name}</td>'
             f'<td data-label="性别">{gender}</td><td data-label="工作单位">{unit}</td>'
@@ -84,6 +113,8 @@ def build_roster(page: PublicityPage, request: HttpRequest | None = None, *, run
         # template escapes them again as <option>s).
         units=sorted(unescape(unit) for unit in units),
         specialties=sorted(unescape(label) for label in specialties - {""}),
+        shown=shown,
+        filters=filters,
     )
 
 

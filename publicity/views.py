@@ -1,4 +1,5 @@
-"""Public views outside the page tree: the period API (the admin form's live preview).
+"""Public views outside the page tree: the period API (the admin form's live preview) and the
+objection status look-up.
 
 The publicity page's own addresses (the list and ``objection/``) are routes on the page model.
 """
@@ -8,12 +9,15 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
 from website.formatting import cn_date
 from website.models import Authority
 
-from . import workdays
+from . import objections, workdays
+from .forms import ObjectionStatusForm
 from .panels import period_details
 
 
@@ -50,4 +54,34 @@ def period(request: HttpRequest) -> JsonResponse:
             "counted": [day.isoformat() for day in result.counted],
             **period_details(result),
         }
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def objection_status(request: HttpRequest):
+    """异议处理情况查询: receipt number plus the contact given. POST (the contact stays out of
+    addresses and logs), never cached, rate-limited per client; one answer for any mismatch."""
+    form = ObjectionStatusForm(request.POST if request.method == "POST" else None)
+    found = None
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if objections.lookup_limited(request):
+            error = "查询过于频繁，请一小时后再试。"
+            status = 429
+        elif form.is_valid():
+            found = objections.find_by_receipt(
+                form.cleaned_data["receipt"], form.cleaned_data["contact"]
+            )
+            if found is None:
+                error = "没有找到与该回执编号和联系方式相符的异议，请核对后重试。"
+                status = 404
+        else:
+            status = 400
+    return TemplateResponse(
+        request,
+        "publicity/objection_status.html",
+        {"form": form, "found": found, "error": error},
+        status=status,
     )

@@ -15,10 +15,12 @@ from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from notices.rounds import RoundItem
 from search.kinds import SearchKind
 
 from . import admin_views, calendar_admin, workdays
 from .models import CalendarDay, CalendarYear, Objection, PublicityEntry, PublicityPage
+from .outcomes import publicity_outcome
 from .permissions import CalendarPermissionPolicy
 
 # The calendar: years are the unit (only a complete, confirmed year answers); days belong to a
@@ -225,4 +227,42 @@ def warn_about_the_calendar(request, page):
 @hooks.register("register_site_search_kind")
 def site_search_kind():
     """The 类型 公示 of the site search (/search/)."""
-    return SearchKind("publicity", "公示", models=(PublicityPage,), authority_field="authority")
+    return SearchKind(
+        "publicity",
+        "公示",
+        models=(PublicityPage,),
+        authority_field="authority",
+        # Its period is its date; the names are left out of the snippet's text.
+        date=lambda page: page.period_label,
+        text=lambda page: f"{page.review_committee} {page.intro}",
+    )
+
+
+@hooks.register("register_notice_round_items")
+def notice_round_items(notice) -> list[RoundItem]:
+    """A notice lists the publicities that followed it (ended ones keep their record page),
+    each followed by what it led to (approvals' documents, through ``publicity_outcome``)."""
+    items: list[RoundItem] = []
+    publicities = PublicityPage.objects.filter(notice=notice).order_by("start_date", "pk")
+    for page in publicities:
+        if not (page.live or page.expired):
+            continue  # a draft, scheduled, or withdrawn by an editor: nothing public to link to
+        items.append(
+            RoundItem(
+                kind="公示",
+                title=page.title,
+                url=page.url,
+                # No 进行中/已结束 here: the notice page is cached, the period says it all.
+                date_text=page.period_label,
+            )
+        )
+        items.extend(publicity_outcome(page))
+    return items
+
+
+@hooks.register("register_api_schema")
+def api_schema():
+    """/api/v1/publicities/ in the OpenAPI schema."""
+    from .api import api_schema as schema
+
+    return schema()

@@ -63,6 +63,12 @@ class SearchKind:
     #: matches a 发文机关 filter.
     authority_field: str | None = None
     documents: DocumentSource | None = None
+    #: The page's own date as shown on its result (成文日期 2023年8月14日 of a notice, the period
+    #: of a publicity). Without it (or when it gives None) the date of first publication is shown.
+    date: Callable[[Page], str | None] | None = None
+    #: The plain text of a page's result snippet (never markup such as table rows). Without
+    #: it, the page's search fields are used.
+    text: Callable[[Page], str] | None = None
 
     def __post_init__(self):
         for model in self.models:

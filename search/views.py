@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from wagtail.models import Page
 
+from website.formatting import cn_date
+
 from .forms import SearchForm
 from .kinds import SearchKind, site_kinds
 from .site import (
@@ -45,12 +47,17 @@ def available_years(kinds: list[SearchKind]) -> list[int]:
 
 
 def page_result(page: Page, query: str, kinds: list[SearchKind]) -> dict:
+    kind = next((k for k in kinds if isinstance(page, k.models)), None)
+    own = kind.date(page) if kind is not None and kind.date is not None else None
+    if own is None and page.first_published_at:
+        own = f"发布于 {cn_date(page.first_published_at)}"
+    text = kind.text(page) if kind is not None and kind.text is not None else page_text(page)
     return {
         "page": page,
         "title": highlight(page.title, query),
-        "snippet": highlight(page_text(page), query, length=140, strip_html=True),
+        "snippet": highlight(text, query, length=140, strip_html=True),
         "kind": kind_label(page, kinds),
-        "date": page.first_published_at,
+        "date_text": own,
     }
 
 

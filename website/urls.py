@@ -22,6 +22,7 @@ urlpatterns += [
     path("", include("notices.urls")),
     path("", include("publicity.urls")),
     path("", include("approvals.urls")),
+    path("", include("subscriptions.urls")),
     path("search/", include("search.urls")),
 ]
 

@@ -60,8 +60,12 @@ class ApprovalIndexPage(Page):
                 .filter(number=certificate_query)
                 .first()
             )
+        documents = list(page_obj.object_list)
+        sources = document_sources(documents)
+        for document in documents:
+            document.round_source = sources.get(document.pk)
         context.update(
-            documents=page_obj.object_list,
+            documents=documents,
             page_obj=page_obj,
             years=years,
             authorities=authorities,
@@ -71,3 +75,24 @@ class ApprovalIndexPage(Page):
             certificate_match=certificate_match,
         )
         return context
+
+
+def document_sources(documents) -> dict[int, dict]:
+    """document pk → {"publicity": page, "notice": page}: where each listed document came from
+    (its publicity, ended or not, and the notice that opened the round), two queries in all."""
+    from publicity.models import PublicityPage
+
+    ids = {d.source_publicity_id for d in documents if d.source_publicity_id}
+    publicities = {
+        p.pk: p
+        for p in PublicityPage.objects.filter(pk__in=ids).select_related("notice")
+        if p.live or p.expired
+    }
+    sources = {}
+    for document in documents:
+        publicity = publicities.get(document.source_publicity_id)
+        if publicity is None:
+            continue
+        notice = publicity.notice if publicity.notice and publicity.notice.live else None
+        sources[document.pk] = {"publicity": publicity, "notice": notice}
+    return sources

@@ -8,7 +8,21 @@ from website.choices import Level
 
 
 def openapi_schema(server_url: str = "") -> dict:
-    """The schema as a dict; served at /api/v1/openapi.json."""
+    """The schema as a dict; served at /api/v1/openapi.json: the verification API written here,
+    and the read-only endpoints every app registers (``website.api.contributed_schema``)."""
+    from website.api import contributed_schema
+
+    schema = _verification_schema(server_url)
+    contributed = contributed_schema()
+    schema["paths"].update(contributed["paths"])
+    schema["components"]["schemas"].update(contributed["schemas"])
+    schema["info"]["title"] = "职称公示与证书平台接口"
+    schema["info"]["description"] += "通知、公示与审批文件提供只读接口。"
+    return schema
+
+
+def _verification_schema(server_url: str = "") -> dict:
+    """The certificate verification part, written by hand."""
     verification_ref = {"$ref": "#/components/schemas/Verification"}
     error_ref = {"$ref": "#/components/schemas/Error"}
 

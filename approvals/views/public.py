@@ -39,12 +39,33 @@ class DownloadForm(forms.Form):
             raise forms.ValidationError(str(error)) from error
 
 
+#: The example in the number field: the demo's first certificate (approvals.demo issues it),
+#: so a visitor trying the example finds a certificate on the demo site.
+EXAMPLE_NUMBER = "BAYINGOL-2023-000001"
+
+
 class NumberForm(forms.Form):
-    number = forms.CharField(label="证书编号", max_length=40)
+    number = forms.CharField(
+        label="证书编号",
+        max_length=40,
+        error_messages={
+            "required": "请输入证书编号。",
+            "max_length": "证书编号最多 40 个字符，请核对证书上的编号后重新输入。",
+        },
+    )
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="证书或审批文件（PDF）")
+    file = forms.FileField(
+        label="证书或审批文件（PDF）",
+        error_messages={
+            "required": "请选择要查验的 PDF 文件。",
+            "empty": "上传的文件是空的，请重新选择。",
+            "invalid": "没有收到文件，请重新选择后上传。",
+            "missing": "没有收到文件，请重新选择后上传。",
+            "max_length": "文件名过长，请改短后再上传。",
+        },
+    )
 
 
 def _too_many(request: HttpRequest, template: str, context: dict, seconds: int):
@@ -164,6 +185,7 @@ def _verify_page(request: HttpRequest, token: str):
             "result": result,
             "max_upload_mb": max_upload_bytes() // (1024 * 1024),
             "lookup_error": lookup_error,
+            "example_number": EXAMPLE_NUMBER,
         },
         status=status,
     )

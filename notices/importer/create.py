@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from website.choices import REGIONS
 from website.models import Authority, Series
 
+from ..blocks import join_cells
 from .parse import ParsedNotice, ParsedTemplate
 from .text import NoticeImportError
 
@@ -129,8 +130,8 @@ def template_body(template: ParsedTemplate) -> list[tuple[str, object]]:
                 (
                     "table",
                     {
-                        "header": "|".join(value["header"]),
-                        "rows": "\n".join("|".join(row) for row in value["rows"]),
+                        "header": join_cells(value["header"]) if value["header"] else "",
+                        "rows": "\n".join(join_cells(row) for row in value["rows"]),
                         "blank_rows": value["blank_rows"],
                     },
                 )
@@ -270,6 +271,7 @@ def create_notice_page(
         for contact in parsed.contacts
     ]
     notice.series = list(Series.objects.filter(name__in=parsed.series_names))
+    notice.all_series = parsed.all_series
     notice.phases = [
         NoticePhase(
             kind=p.kind or "其他", label=p.label[:60], start_date=p.start, end_date=p.end,

@@ -132,6 +132,7 @@ class ParsedNotice:
     authority_name: str = ""
     signature: str = ""
     series_names: list[str] = field(default_factory=list)
+    all_series: bool = False
     levels: list[str] = field(default_factory=list)
     summary: str = ""
     sections: list[ParsedSection] = field(default_factory=list)
@@ -313,8 +314,10 @@ def parse_text(text: str, *, require_title: bool = True) -> ParsedNotice:
         notice.spans["authority_name"] = notice.spans["signature"]
     else:
         warnings.append("没有识别出发文机关（文头、标题或落款），请选择发文机关。")
-    notice.series_names = _series(title)
     notice.sections, preamble = _sections(body)
+    scope = [s for s in notice.sections if "范围" in s.heading]
+    notice.series_names = _series(title, _section_text(scope[:1]))
+    notice.all_series = _all_series(title)
     notice.summary = "\n".join(preamble)
     notice.levels = _levels(title) or _levels(_section_text(notice.sections[:1]))
     notice.phases = _phases(notice.sections, default_year or 0) if default_year else []
@@ -437,15 +440,25 @@ KNOWN_SERIES = sorted(
 )
 
 
-def _series(title: str) -> list[str]:
-    """工程系列, 卫生健康系列 … named in the title (not 各系列 or 全系列)."""
+def _series(title: str, scope: str = "") -> list[str]:
+    """工程系列, 卫生健康系列 … named in the title or the scope section.
+
+    Lists count for every series they name: 经济、审计、会计、统计系列 is four series, and
+    工程全系列 is 工程系列 (all its specialties). 各系列 names none: see `_all_series`.
+    """
     names = []
     pattern = "|".join(KNOWN_SERIES)
-    for match in re.finditer(rf"({pattern})系列", title):
-        series = match.group(1) + "系列"
-        if series not in names:
-            names.append(series)
+    for text in (title, scope):
+        for match in re.finditer(rf"((?:(?:{pattern})[、和及与]?)+)全?系列", text):
+            for name in re.findall(pattern, match.group(1)):
+                if name + "系列" not in names:
+                    names.append(name + "系列")
     return names
+
+
+def _all_series(title: str) -> bool:
+    """A notice for 各系列 (every series), as the 2025 乌鲁木齐 notice is."""
+    return bool(re.search(r"各系列|所有系列|全部系列", title))
 
 
 def _levels(text: str) -> list[str]:

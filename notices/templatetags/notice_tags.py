@@ -107,8 +107,12 @@ def notices_home_section(limit: int = 5):
 
 @register.simple_tag
 def template_table(value) -> dict:
-    """{'header': [...], 'rows': [[...]]} of a template table, blank rows included (max 20 shown)."""
-    from notices.blocks import table_data
+    """The laid-out grid of a template table (merged answer boxes, widths), max 20 rows shown."""
+    from notices.blocks import table_layout
 
-    header, rows = table_data(value)
-    return {"header": header, "rows": rows[:20]}
+    layout = table_layout(value)
+    return {
+        "header": layout.header,
+        "rows": layout.rows[:20],
+        "widths": [f"{w * 100:.1f}%" for w in layout.column_widths],
+    }

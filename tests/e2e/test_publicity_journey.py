@@ -46,6 +46,7 @@ def test_find_a_name_and_object_on_a_phone(live_server, phone_page, running_publ
 
     rows.first.get_by_role("link", name="提出异议").click()
     assert page.locator("#id_entry option:checked").inner_text().startswith("阿依古丽")
+    page.get_by_label("您的真实姓名").fill("李四")
     page.get_by_label("您的联系方式").fill("13800000000")
     page.get_by_label("异议事实与理由").fill("该同志的工作年限与申报材料不符。")
     page.get_by_role("button", name="提交异议").click()

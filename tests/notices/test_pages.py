@@ -71,8 +71,11 @@ def test_index_lists_filters_and_paginates(client, bayingol_notice, toutunhe_not
     assert bayingol_notice.title in html and toutunhe_notice.title in html
     html = client.get("/notices/?authority=toutunhe").content.decode()
     assert toutunhe_notice.title in html and bayingol_notice.title not in html
+    # bayingol names 中、初级; toutunhe names no level, so it covers every level.
     html = client.get("/notices/?level=中级").content.decode()
-    assert bayingol_notice.title in html and toutunhe_notice.title not in html
+    assert bayingol_notice.title in html and toutunhe_notice.title in html
+    html = client.get("/notices/?level=副高级").content.decode()
+    assert toutunhe_notice.title in html and bayingol_notice.title not in html
     html = client.get("/notices/?year=2022").content.decode()
     assert "没有符合条件的通知" in html
     assert client.get("/notices/?page=abc").status_code == 200
@@ -258,3 +261,22 @@ def test_unpublished_notice_is_absent_from_feed_and_calendar(
         bayingol_notice.unpublish()
     assert bayingol_notice.title not in client.get("/notices/feed/rss/").content.decode()
     assert client.get(f"/notices/{bayingol_notice.pk}/calendar.ics").status_code == 404
+
+
+def test_feed_dates_are_the_notices_own(client, bayingol_notice, toutunhe_notice):
+    """The dated notice carries its 成文日期; the undated one claims no date of issue (its
+    loading into the site is not when it was issued)."""
+    import xml.etree.ElementTree as ET
+
+    rss = ET.fromstring(client.get("/notices/feed/rss/").content)
+    dates = {item.findtext("title"): item.findtext("pubDate") for item in rss.iter("item")}
+    assert dates[bayingol_notice.title].startswith("Mon, 14 Aug 2023")
+    assert dates[toutunhe_notice.title] is None
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    atom = ET.fromstring(client.get("/notices/feed/atom/").content)
+    published = {
+        e.findtext("a:title", namespaces=ns): e.findtext("a:published", namespaces=ns)
+        for e in atom.findall("a:entry", ns)
+    }
+    assert published[bayingol_notice.title].startswith("2023-08-14")
+    assert published[toutunhe_notice.title] is None

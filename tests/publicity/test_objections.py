@@ -26,7 +26,12 @@ def running(make_publicity):
 
 
 def post(client, page, entry, **extra):
-    data = {"entry": entry.pk, "contact": "13800000000", "facts": "该同志的业绩材料与实际不符。"}
+    data = {
+        "entry": entry.pk,
+        "real_name": "李四",
+        "contact": "13800000000",
+        "facts": "该同志的业绩材料与实际不符。",
+    }
     data.update(extra)
     return client.post(page.objection_url(), data)
 
@@ -104,9 +109,10 @@ def test_rate_limit_per_client(client, running, settings):
     settings.PUBLICITY_OBJECTION_RATE = (3, 3600)
     entry = running.entries.first()
     with time_machine.travel(DURING, tick=False):
-        for _ in range(3):
-            assert post(client, running, entry).status_code == 302
-        response = post(client, running, entry)
+        # Three different objections (an identical one would keep its first receipt).
+        for n in range(3):
+            assert post(client, running, entry, facts=f"第{n + 1}条异议理由。").status_code == 302
+        response = post(client, running, entry, facts="第4条异议理由。")
         assert response.status_code == 429
         assert "提交过于频繁" in response.content.decode()
     assert Objection.objects.count() == 3
@@ -115,7 +121,7 @@ def test_rate_limit_per_client(client, running, settings):
 def test_rate_limit_is_per_address(client, running, settings):
     settings.PUBLICITY_OBJECTION_RATE = (1, 3600)
     entry = running.entries.first()
-    data = {"entry": entry.pk, "contact": "x", "facts": "y"}
+    data = {"entry": entry.pk, "real_name": "李四", "contact": "x", "facts": "y"}
     with time_machine.travel(DURING, tick=False):
         assert client.post(running.objection_url(), data, REMOTE_ADDR="10.0.0.1").status_code == 302
         assert client.post(running.objection_url(), data, REMOTE_ADDR="10.0.0.1").status_code == 429
@@ -190,7 +196,7 @@ def test_each_row_links_to_the_objection_form_with_the_name_preselected(client, 
 
 
 def test_the_list_address_does_not_take_posts(client, running):
-    data = {"entry": running.entries.first().pk, "contact": "x", "facts": "y"}
+    data = {"entry": running.entries.first().pk, "real_name": "李四", "contact": "x", "facts": "y"}
     with time_machine.travel(DURING, tick=False):
         response = client.post(running.url, data)
     assert response.status_code == 405

@@ -140,8 +140,9 @@ def test_publish_scheduled_goes_live_and_expires_then_re_editing_works(
         assert response.status_code == 302, response.content.decode()[:2000]
         page.refresh_from_db()
         assert page.review_committee == "更正后的评审委员会"
+        # The ended publicity is a public record (200, noindex, no names), not a bare 410.
         response = admin_client.get(page.url)
-        assert response.status_code == 410
+        assert response.status_code == 200
         assert "公示已于2023年11月7日结束" in response.content.decode()
         # Editors still find it in the admin.
         listing = admin_client.get(reverse("wagtailadmin_explore", args=[page.get_parent().pk]))
@@ -191,7 +192,9 @@ def test_request_time_guard_without_the_scheduler(
         assert page.live  # the scheduler has not run
         response = client.get(page.url)
         content = response.content.decode()
-        assert response.status_code == 410
+        # A record of the ended publicity (period, counts, documents) without the names.
+        assert response.status_code == 200
+        assert '<meta name="robots" content="noindex">' in content
         assert "公示已于2023年11月7日结束" in content
         assert name not in content
         assert page.title not in client.get(publicity_index.url).content.decode()

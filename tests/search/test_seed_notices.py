@@ -57,3 +57,18 @@ def test_recall_filters_and_ranking_on_the_seeds(seeded):
     assert {p.pk for p in NoticePage.objects.filter(review_year=year).search("职称")} == {
         p.pk for p in notices if p.review_year == year
     }
+
+
+def test_results_show_the_documents_own_dates_and_text_snippets(seeded, client):
+    """A 2023 notice shows its 成文日期, not the day the demo was loaded; an undated notice its
+    year; a roster's snippet is its words, never the | of its stored table rows."""
+    html = client.get("/search/", {"q": "职称评审"}).content.decode()
+    assert "成文日期 2023年8月14日" in html
+    assert "2025年度（未注明成文日期）" in html
+    assert "发布于" not in html  # every seed result has a date of its own
+
+    html = client.get("/search/", {"q": "花名册"}).content.decode()
+    snippets = html.split('class="search-result__snippet"')[1:]
+    assert snippets and "获现任专业技术职务时间" in "".join(snippets)
+    assert not any("|" in s.split("</p>")[0] for s in snippets)
+    assert "通知附件，成文日期 2023年8月14日" in html

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "publicity",
     "approvals",
     "pagecache",
+    "subscriptions",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

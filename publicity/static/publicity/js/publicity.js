@@ -38,6 +38,15 @@
       }
       count.textContent = "显示 " + shown + " 人";
       if (empty) empty.hidden = shown !== 0;
+      // Keep the address in step, so the filtered list can be shared as a link.
+      if (window.history && window.history.replaceState) {
+        var params = new URLSearchParams();
+        if (wantName) params.set("name", wantName);
+        if (wantUnit) params.set("unit", wantUnit);
+        if (wantSpecialty) params.set("specialty", wantSpecialty);
+        var query = params.toString();
+        window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+      }
     }
     var timer = null;
     name.addEventListener("input", function () {
