@@ -17,3 +17,24 @@ class ApprovalsConfig(AppConfig):
             page_types=[index],
             groups=[pagecache.CONTENT_GROUP, pagecache.VERIFY_GROUP],
         )
+
+        from website.roles import Role, register_role_permissions
+
+        # Default groups (website.roles.ensure_role_groups); the authority scope comes from
+        # AuthorityRole bindings, the two-person rule from approvals.issuing.process.
+        register_role_permissions(
+            Role.PREPARE,
+            [
+                "approvals.add_approvaldocument",
+                "approvals.change_approvaldocument",
+                "approvals.delete_approvaldocument",
+                "approvals.view_approvaldocument",
+                "approvals.view_certificate",
+            ],
+        )
+        register_role_permissions(
+            Role.ISSUE, ["approvals.view_approvaldocument", "approvals.view_certificate"]
+        )
+        register_role_permissions(
+            Role.REVOKE, ["approvals.view_certificate", "approvals.view_approvaldocument"]
+        )

@@ -6,6 +6,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -13,6 +14,7 @@ from wagtail.permissions import register_permission_policy
 
 from approvals.admin import views as admin_views
 from approvals.admin.panels import DOCUMENT_PANELS
+from approvals.issuing import revocation
 from approvals.models import (
     PUBLIC_DOCUMENT_STATUSES,
     ApprovalDocument,
@@ -25,7 +27,26 @@ from search.kinds import DocumentSource, SearchKind
 
 @hooks.register("register_log_actions")
 def register_approval_log_actions(actions):
-    actions.register_action("approvals.issue", "签发", "已签发审批文件")
+    actions.register_action("approvals.issue", "签发完成", "已签发审批文件，证书全部生成")
+    actions.register_action("approvals.create_from_publicity", "从公示起草", "已从公示起草审批文件")
+    actions.register_action(
+        "approvals.create_from_roster", "从名单文件起草", "已从名单文件起草审批文件"
+    )
+    actions.register_action("approvals.submit", "提交签发", "经办人员已提交签发")
+
+    @actions.register_action("approvals.approve")
+    class ApproveFormatter(LogFormatter):
+        label = "审核签发"
+
+        def format_message(self, log_entry):
+            return f"已审核签发，文号 {log_entry.data.get('number', '')}"
+
+    @actions.register_action("approvals.reject")
+    class RejectFormatter(LogFormatter):
+        label = "退回"
+
+        def format_message(self, log_entry):
+            return f"已退回经办人员，原因：{log_entry.data.get('reason', '')}"
 
     @actions.register_action("approvals.revoke")
     class RevokeFormatter(LogFormatter):
@@ -33,6 +54,37 @@ def register_approval_log_actions(actions):
 
         def format_message(self, log_entry):
             return f"已撤销证书，原因：{log_entry.data.get('reason', '')}"
+
+    @actions.register_action("approvals.revoke_request")
+    class RevokeRequestFormatter(LogFormatter):
+        label = "申请撤销"
+
+        def format_message(self, log_entry):
+            return f"已申请撤销证书，理由：{log_entry.data.get('reason', '')}"
+
+    @actions.register_action("approvals.reinstate_request")
+    class ReinstateRequestFormatter(LogFormatter):
+        label = "申请恢复"
+
+        def format_message(self, log_entry):
+            return f"已申请恢复证书，理由：{log_entry.data.get('reason', '')}"
+
+    @actions.register_action("approvals.reinstate")
+    class ReinstateFormatter(LogFormatter):
+        label = "恢复证书"
+
+        def format_message(self, log_entry):
+            return (
+                f"已恢复证书（原撤销原因：{log_entry.data.get('revoked_reason', '')}），"
+                f"理由：{log_entry.data.get('reason', '')}"
+            )
+
+    @actions.register_action("approvals.request_reject")
+    class RequestRejectFormatter(LogFormatter):
+        label = "驳回申请"
+
+        def format_message(self, log_entry):
+            return f"已驳回撤销/恢复申请：{log_entry.data.get('note', '')}"
 
 
 class ProgressColumn(Column):
@@ -70,6 +122,8 @@ class ApprovalDocumentViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path("issue/<int:pk>/", admin_views.IssueView.as_view(), name="issue"),
+            path("submit/<int:pk>/", admin_views.SubmitView.as_view(), name="submit"),
+            path("reject/<int:pk>/", admin_views.RejectView.as_view(), name="reject"),
             path("from-publicity/", admin_views.FromPublicityView.as_view(), name="from_publicity"),
             path("from-roster/", admin_views.FromRosterView.as_view(), name="from_roster"),
         ]
@@ -91,6 +145,13 @@ class CertificatePermissionPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
+class CertificateHistoryView(HistoryView):
+    """A certificate's history (issue, revocation requests, revocation, reinstatement) for whoever
+    may see the certificate: there is no add/change/delete to ask for."""
+
+    any_permission_required = ["view"]
+
+
 register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate), exact_class=True)
 
 
@@ -98,8 +159,16 @@ class RevokeColumn(Column):
     def get_value(self, instance):
         if instance.is_revoked:
             return format_html("已撤销（{}）", instance.revoked_reason)
-        url = reverse("certificates:revoke", args=[instance.pk])
-        return format_html('<a href="{}">撤销</a>', url)
+        return "有效"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        if request is not None and revocation.can_request(request.user, instance):
+            label = "申请恢复" if instance.is_revoked else "申请撤销"
+            url = reverse("certificates:revoke", args=[instance.pk])
+            context["value"] = format_html('{} <a href="{}">{}</a>', context["value"], url, label)
+        return context
 
 
 class CertificateViewSet(ModelViewSet):
@@ -121,6 +190,8 @@ class CertificateViewSet(ModelViewSet):
     search_backend_name = None
     inspect_view_enabled = True
     copy_view_enabled = False
+    history_view_class = CertificateHistoryView
+    inspect_view_class = admin_views.CertificateInspectView
     form_fields = ["revoked_reason"]
     inspect_view_fields = [
         "number", "name", "gender", "id_masked", "unit", "series", "specialty",
@@ -134,6 +205,7 @@ class CertificateViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path("revoke/<int:pk>/", admin_views.RevokeView.as_view(), name="revoke"),
+            path("requests/<int:pk>/", admin_views.DecideRequestView.as_view(), name="decide"),
         ]
 
 

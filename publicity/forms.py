@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from wagtail.admin.forms import WagtailAdminPageForm
 
+from . import integrity
 from .objections import AttachmentRejected, check_attachment
 
 
@@ -80,3 +83,47 @@ class RosterUploadForm(forms.Form):
         from .roster import max_bytes
 
         return self.cleaned_data["file"].read(max_bytes() + 1)
+
+
+class PublicityPageForm(WagtailAdminPageForm):
+    """The editor's publicity form: no start before the names go public, no date change once
+    they are (a change is a recorded 更正)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        page = self.instance
+        start = cleaned.get("start_date")
+        days = cleaned.get("working_days")
+        if start and days:
+            probe = type(page)(pk=page.pk, start_date=start, working_days=days)
+            try:
+                integrity.check_schedule_change(probe)
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    for message in messages:
+                        self.add_error(field, message)
+        return cleaned
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label="更正原因",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="如 名单中某人工作单位有误。更正后公示期自今日起重新计算。",
+    )
+
+
+class DecisionForm(forms.Form):
+    to_status = forms.ChoiceField(label="处理结果")
+    reason = forms.CharField(
+        label="理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, current: str = "", **kwargs):
+        from .models import ObjectionStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [
+            (value, label) for value, label in ObjectionStatus.choices if value != current
+        ]

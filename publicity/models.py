@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -173,6 +174,11 @@ class PublicityPage(Page):
         validators=[MinValueValidator(5, "公示期不得少于5个工作日。"), MaxValueValidator(60)],
     )
     end_date = models.DateField("公示结束日期", null=True, editable=False)
+    # The real moments the names became public and stopped being public (set from Wagtail's
+    # page_published / page_unpublished signals, see publicity.integrity); a document may be
+    # made only when went_live_at <= start and taken_down_at (if any) >= end.
+    went_live_at = models.DateTimeField("实际发布时间", null=True, blank=True, editable=False)
+    taken_down_at = models.DateTimeField("实际撤下时间", null=True, blank=True, editable=False)
     intro = RichTextField("说明", blank=True, features=["bold", "italic", "link", "ol", "ul"])
     objection_contact = models.TextField(
         "异议受理方式", help_text="受理异议的单位、电话、地址或邮箱，显示在公示页面上。"
@@ -196,6 +202,8 @@ class PublicityPage(Page):
     # The schedule (go live / expiry) follows the start date and working days; a separate
     # publishing panel would only let the two disagree.
     settings_panels = []
+    # base_form_class is publicity.forms.PublicityPageForm, set in PublicityConfig.ready (the
+    # form module imports this one).
 
     search_fields = Page.search_fields + [
         index.SearchField("review_committee"),
@@ -341,6 +349,11 @@ class PublicityPage(Page):
         return serve_publicity(self, request, objection=objection)
 
     @cached_property
+    def latest_correction(self):
+        """The last recorded 更正 (the public page says the period was restarted)."""
+        return self.corrections.order_by("-corrected_at", "-pk").first() if self.pk else None
+
+    @cached_property
     def specialties(self) -> list[str]:
         return sorted(set(self.entries.values_list("specialty", flat=True)) - {""})
 
@@ -385,7 +398,8 @@ class PublicityEntry(models.Model):
         FieldPanel("level"),
         FieldPanel("qualification"),
         FieldPanel("review_type"),
-        FieldPanel("excluded"),
+        # Set only by objection decisions (publicity.objections.decide): never ticked by hand.
+        FieldPanel("excluded", read_only=True),
     ]
 
     class Meta:
@@ -454,12 +468,14 @@ class Objection(models.Model):
     )
     created = models.DateTimeField("提交时间", auto_now_add=True)
 
+    # The status changes only through a recorded decision (publicity.objections.decide, the
+    # 处理 view): an edit form cannot move it, nor reverse an upheld objection silently.
     panels = [
         FieldPanel("entry", read_only=True),
         FieldPanel("contact", read_only=True),
         FieldPanel("facts", read_only=True),
-        FieldPanel("status"),
-        FieldPanel("notes"),
+        FieldPanel("status", read_only=True),
+        FieldPanel("notes", read_only=True),
     ]
 
     class Meta:
@@ -485,3 +501,54 @@ def update_exclusion(entry: PublicityEntry) -> None:
     if entry.excluded != upheld:
         entry.excluded = upheld
         entry.save(update_fields=["excluded"])
+
+
+class ObjectionDecision(models.Model):
+    """异议处理决定: a recorded change of an objection's status, from → to, by whom and why."""
+
+    objection = models.ForeignKey(
+        Objection, on_delete=models.CASCADE, related_name="decisions", verbose_name="异议"
+    )
+    from_status = models.CharField("原状态", max_length=4, choices=ObjectionStatus.choices)
+    to_status = models.CharField("新状态", max_length=4, choices=ObjectionStatus.choices)
+    reason = models.TextField("理由")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="处理人",
+    )
+    decided_at = models.DateTimeField("处理时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "异议处理决定"
+        verbose_name_plural = "异议处理决定"
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.objection.confirmation_number}：{self.from_status} → {self.to_status}"
+
+
+class PublicityCorrection(models.Model):
+    """更正: a recorded correction of a live publicity that restarts its full period."""
+
+    page = models.ForeignKey(
+        PublicityPage, on_delete=models.CASCADE, related_name="corrections", verbose_name="公示"
+    )
+    reason = models.TextField("更正原因")
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="更正人"
+    )
+    corrected_at = models.DateTimeField("更正时间", auto_now_add=True)
+    old_start = models.DateField("原开始日期")
+    old_end = models.DateField("原结束日期")
+    new_start = models.DateField("新开始日期")
+    new_end = models.DateField("新结束日期")
+
+    class Meta:
+        verbose_name = "公示更正"
+        verbose_name_plural = "公示更正"
+        ordering = ["-corrected_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.page.title} 更正（{cn_date(self.new_start)}至{cn_date(self.new_end)}）"

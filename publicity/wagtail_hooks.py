@@ -10,7 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from search.kinds import SearchKind
 
-from . import admin_views
+from . import admin_views, integrity
 from .models import CalendarDay, Objection, PublicityEntry, PublicityPage
 
 
@@ -33,6 +33,12 @@ class AttachmentColumn(Column):
         return format_html('<a href="{}">下载</a>', url)
 
 
+class DecideColumn(Column):
+    def get_value(self, instance):
+        url = reverse("publicity_admin:decide_objection", args=[instance.pk])
+        return format_html('<a href="{}">处理</a>', url)
+
+
 class ObjectionViewSet(SnippetViewSet):
     model = Objection
     icon = "warning"
@@ -43,6 +49,7 @@ class ObjectionViewSet(SnippetViewSet):
         "status",
         "created",
         AttachmentColumn("attachment", label="证明材料"),
+        DecideColumn("decide", label="处理"),
     ]
     list_filter = ["status"]
     search_fields = ["confirmation_number", "contact", "facts"]
@@ -72,6 +79,8 @@ register_snippet(PublicityGroup)
 def register_admin_urls():
     urls = [
         path("roster/<int:page_id>/", admin_views.import_roster, name="import_roster"),
+        path("objections/<int:pk>/decide/", admin_views.decide_objection, name="decide_objection"),
+        path("correct/<int:page_id>/", admin_views.correct_publicity, name="correct"),
         path(
             "objections/<int:pk>/attachment/",
             admin_views.objection_attachment,
@@ -84,12 +93,53 @@ def register_admin_urls():
 @hooks.register("register_page_header_buttons")
 def roster_button(page, user, view_name, next_url=None):
     if page.specific_class is PublicityPage and page.permissions_for_user(user).can_edit():
-        yield Button(
-            "导入名单",
-            reverse("publicity_admin:import_roster", args=[page.pk]),
-            icon_name="upload",
-            priority=70,
-        )
+        if integrity.public_since(page.specific) is None:
+            yield Button(
+                "导入名单",
+                reverse("publicity_admin:import_roster", args=[page.pk]),
+                icon_name="upload",
+                priority=70,
+            )
+        elif page.live:
+            # Public: dates and roster are locked; a change is a recorded correction.
+            yield Button(
+                "更正",
+                reverse("publicity_admin:correct", args=[page.pk]),
+                icon_name="edit",
+                priority=70,
+            )
+
+
+@hooks.register("register_log_actions")
+def register_publicity_log_actions(actions):
+    from wagtail.log_actions import LogFormatter
+
+    @actions.register_action("publicity.roster_import")
+    class RosterImportFormatter(LogFormatter):
+        label = "导入名单"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return (
+                f"已导入公示名单：新增 {data.get('created', 0)} 人，更新 {data.get('updated', 0)} 人"
+                f"（文件 SHA-256 {data.get('sha256', '')[:12]}）"
+            )
+
+    @actions.register_action("publicity.objection_decision")
+    class DecisionFormatter(LogFormatter):
+        label = "异议处理决定"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return f"异议状态：{data.get('from')} → {data.get('to')}，理由：{data.get('reason')}"
+
+    @actions.register_action("publicity.correct")
+    class CorrectionFormatter(LogFormatter):
+        label = "更正公示"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return f"已更正：{data.get('old')} → {data.get('new')}，原因：{data.get('reason')}"
 
 
 @hooks.register("before_edit_page")

@@ -11,3 +11,15 @@ class WebsiteConfig(AppConfig):
         # Shown site-wide (authority names, series and specialties in every listing's filters).
         for name in ("Authority", "Series", "Specialty"):
             pagecache.register_model(self.get_model(name), everything=True)
+
+        from django.db.models.signals import post_migrate
+
+        # The role groups follow every migrate: after each app's, so that app's permissions
+        # (created by its own post_migrate handler) join them.
+        post_migrate.connect(_ensure_role_groups, dispatch_uid="website.ensure_role_groups")
+
+
+def _ensure_role_groups(sender, **kwargs) -> None:
+    from website.roles import ensure_role_groups
+
+    ensure_role_groups()

@@ -105,3 +105,9 @@ class FromRosterForm(RosterUploadForm):
             addressees=data["addressees"],
             review_committee=data["review_committee"],
         )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="退回原因", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )

@@ -1,0 +1,19 @@
+"""Signal handlers of the publicity app (connected in PublicityConfig.ready)."""
+
+from __future__ import annotations
+
+
+def on_page_published(sender, instance, **kwargs) -> None:
+    from .integrity import record_published
+    from .models import PublicityPage
+
+    if isinstance(instance, PublicityPage):
+        record_published(instance)
+
+
+def on_page_unpublished(sender, instance, **kwargs) -> None:
+    from .integrity import record_unpublished
+    from .models import PublicityPage
+
+    if isinstance(instance, PublicityPage):
+        record_unpublished(instance)
