@@ -23,6 +23,7 @@ from approvals.models import (
     DocumentStatus,
 )
 from search.kinds import DocumentSource, SearchKind
+from website.roles import forbid_with_403
 
 
 @hooks.register("register_log_actions")
@@ -121,11 +122,23 @@ class ApprovalDocumentViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("issue/<int:pk>/", admin_views.IssueView.as_view(), name="issue"),
-            path("submit/<int:pk>/", admin_views.SubmitView.as_view(), name="submit"),
-            path("reject/<int:pk>/", admin_views.RejectView.as_view(), name="reject"),
-            path("from-publicity/", admin_views.FromPublicityView.as_view(), name="from_publicity"),
-            path("from-roster/", admin_views.FromRosterView.as_view(), name="from_roster"),
+            path("issue/<int:pk>/", forbid_with_403(admin_views.IssueView.as_view()), name="issue"),
+            path(
+                "submit/<int:pk>/", forbid_with_403(admin_views.SubmitView.as_view()), name="submit"
+            ),
+            path(
+                "reject/<int:pk>/", forbid_with_403(admin_views.RejectView.as_view()), name="reject"
+            ),
+            path(
+                "from-publicity/",
+                forbid_with_403(admin_views.FromPublicityView.as_view()),
+                name="from_publicity",
+            ),
+            path(
+                "from-roster/",
+                forbid_with_403(admin_views.FromRosterView.as_view()),
+                name="from_roster",
+            ),
         ]
 
 
@@ -204,8 +217,14 @@ class CertificateViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("revoke/<int:pk>/", admin_views.RevokeView.as_view(), name="revoke"),
-            path("requests/<int:pk>/", admin_views.DecideRequestView.as_view(), name="decide"),
+            path(
+                "revoke/<int:pk>/", forbid_with_403(admin_views.RevokeView.as_view()), name="revoke"
+            ),
+            path(
+                "requests/<int:pk>/",
+                forbid_with_403(admin_views.DecideRequestView.as_view()),
+                name="decide",
+            ),
         ]
 
 

@@ -18,7 +18,7 @@ class PublicityConfig(AppConfig):
         from website.roles import Role, register_role_permissions
 
         from . import signals
-        from .forms import PublicityPageForm
+        from .integrity import PublicityPageForm
 
         # Refuses a backdated start and date changes once public (publicity.integrity); the
         # scheduler's own publish at the start goes through the model, not this form.

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
-from wagtail.admin.forms import WagtailAdminPageForm
 
-from . import integrity
 from .objections import AttachmentRejected, check_attachment
 
 
@@ -83,26 +80,6 @@ class RosterUploadForm(forms.Form):
         from .roster import max_bytes
 
         return self.cleaned_data["file"].read(max_bytes() + 1)
-
-
-class PublicityPageForm(WagtailAdminPageForm):
-    """The editor's publicity form: no start before the names go public, no date change once
-    they are (a change is a recorded 更正)."""
-
-    def clean(self):
-        cleaned = super().clean()
-        page = self.instance
-        start = cleaned.get("start_date")
-        days = cleaned.get("working_days")
-        if start and days:
-            probe = type(page)(pk=page.pk, start_date=start, working_days=days)
-            try:
-                integrity.check_schedule_change(probe)
-            except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    for message in messages:
-                        self.add_error(field, message)
-        return cleaned
 
 
 class CorrectionForm(forms.Form):

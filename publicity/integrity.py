@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from wagtail.admin.forms import WagtailAdminPageForm
 
 from website.formatting import cn_date
 
@@ -36,12 +37,7 @@ def _fmt(moment: datetime.datetime) -> str:
 
 
 def public_since(page: PublicityPage) -> datetime.datetime | None:
-    """When the names went public (pages published before this was recorded: first publish)."""
-    if page.went_live_at:
-        return page.went_live_at
-    if page.live or page.expired:
-        return page.first_published_at
-    return None
+    return page.public_since()
 
 
 def check_schedule_change(page: PublicityPage, now: datetime.datetime | None = None) -> None:
@@ -183,3 +179,23 @@ def correct(page: PublicityPage, reason: str, user, today: datetime.date | None 
             },
         )
     return correction
+
+
+class PublicityPageForm(WagtailAdminPageForm):
+    """The editor's publicity form: no start before the names go public, no date change once
+    they are (a change is a recorded 更正)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        page = self.instance
+        start = cleaned.get("start_date")
+        days = cleaned.get("working_days")
+        if start and days:
+            probe = type(page)(pk=page.pk, start_date=start, working_days=days)
+            try:
+                check_schedule_change(probe)
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    for message in messages:
+                        self.add_error(field, message)
+        return cleaned

@@ -202,8 +202,8 @@ class PublicityPage(Page):
     # The schedule (go live / expiry) follows the start date and working days; a separate
     # publishing panel would only let the two disagree.
     settings_panels = []
-    # base_form_class is publicity.forms.PublicityPageForm, set in PublicityConfig.ready (the
-    # form module imports this one).
+    # base_form_class is publicity.integrity.PublicityPageForm, set in PublicityConfig.ready
+    # (that module imports this one).
 
     search_fields = Page.search_fields + [
         index.SearchField("review_committee"),
@@ -347,6 +347,15 @@ class PublicityPage(Page):
         from .views import serve_publicity
 
         return serve_publicity(self, request, objection=objection)
+
+    def public_since(self) -> datetime.datetime | None:
+        """When the names went public (pages published before this was recorded: first
+        publish); None while they never were. See publicity.integrity."""
+        if self.went_live_at:
+            return self.went_live_at
+        if self.live or self.expired:
+            return self.first_published_at
+        return None
 
     @cached_property
     def latest_correction(self):

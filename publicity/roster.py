@@ -308,9 +308,7 @@ def check_importable(page: PublicityPage, rows: list[RosterRow], file_sha256: st
     """
     from wagtail.models import PageLogEntry
 
-    from .integrity import public_since
-
-    if public_since(page) is not None or page.live:
+    if page.public_since() is not None or page.live:
         raise RosterLocked(
             "公示已发布，名单已锁定，不能再导入；如名单有误，请撤下后新建公示，或办理更正。"
         )

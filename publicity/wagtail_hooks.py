@@ -9,6 +9,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from search.kinds import SearchKind
+from website.roles import forbid_with_403
 
 from . import admin_views, integrity
 from .models import CalendarDay, Objection, PublicityEntry, PublicityPage
@@ -78,9 +79,19 @@ register_snippet(PublicityGroup)
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     urls = [
-        path("roster/<int:page_id>/", admin_views.import_roster, name="import_roster"),
-        path("objections/<int:pk>/decide/", admin_views.decide_objection, name="decide_objection"),
-        path("correct/<int:page_id>/", admin_views.correct_publicity, name="correct"),
+        path(
+            "objections/<int:pk>/decide/",
+            forbid_with_403(admin_views.decide_objection),
+            name="decide_objection",
+        ),
+        path(
+            "correct/<int:page_id>/", forbid_with_403(admin_views.correct_publicity), name="correct"
+        ),
+        path(
+            "roster/<int:page_id>/",
+            forbid_with_403(admin_views.import_roster),
+            name="import_roster",
+        ),
         path(
             "objections/<int:pk>/attachment/",
             admin_views.objection_attachment,

@@ -166,3 +166,25 @@ def ensure_role_groups() -> dict[str, object]:
         group.permissions.add(*wanted)
         groups[role] = group
     return groups
+
+
+def forbid_with_403(view):
+    """Answer a PermissionDenied raised by an admin action view with a real 403 page that says
+    why, instead of Wagtail's redirect to the dashboard: a direct POST without the right is
+    refused, visibly, and nothing changes."""
+    import functools
+
+    from django.core.exceptions import PermissionDenied
+    from django.template.response import TemplateResponse
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as error:
+            message = str(error) or "您没有执行此操作的权限。"
+            return TemplateResponse(
+                request, "website/admin/forbidden.html", {"message": message}, status=403
+            )
+
+    return wrapped

@@ -153,8 +153,8 @@ def test_editor_sets_status_in_admin(admin_client, running):
                                          attachment=SimpleUploadedFile("a.pdf", PDF))  # fmt: skip
     listing = admin_client.get(reverse("wagtailsnippets_publicity_objection:list"))
     assert objection.confirmation_number in listing.content.decode()
-    url = reverse("wagtailsnippets_publicity_objection:edit", args=[objection.pk])
-    response = admin_client.post(url, {"status": "成立", "notes": "经核查属实。"})
+    url = reverse("publicity_admin:decide_objection", args=[objection.pk])
+    response = admin_client.post(url, {"to_status": "成立", "reason": "经核查属实。"})
     assert response.status_code == 302, response.content.decode()[:2000]
     entry.refresh_from_db()
     assert entry.excluded
