@@ -85,6 +85,10 @@ def submit(document: ApprovalDocument, user) -> ApprovalDocument:
     """经办 submits a checked draft for approval by a second person."""
     if not can_prepare(user, document):
         raise NotAllowed(f"您没有{document.authority}的经办权限。")
+    try:  # the clearest refusal first: someone already holds this title
+        duplicates.check(document.persons.all(), exclude_document_id=document.pk)
+    except duplicates.DuplicateError as error:
+        raise ProcessError(str(error)) from error
     issuing.check_issuable(document)
     with transaction.atomic():
         doc = ApprovalDocument.objects.select_for_update().get(pk=document.pk)
