@@ -28,20 +28,25 @@ pytestmark = pytest.mark.django_db
 # --- builders (small on purpose; the coordinator may move them to tests/factories.py) ---------
 
 
-def make_user(username, *roles, authority=None, full_name=("", "")):
-    """A staff user in the default group of each role, the group bound to `authority`."""
+def make_user(username, *roles, authority=None, full_name="", bind="user"):
+    """A staff user in the default group of each role, acting for `authority`: bound as a user
+    (default), or through the group itself (``bind="group"``: everyone in the group then acts
+    for that authority). `full_name` goes into first_name, as a Chinese name is written."""
     from django.contrib.auth import get_user_model
 
     groups = ensure_role_groups()
     user = get_user_model().objects.create_user(
-        username, f"{username}@example.cn", "pw-123456", last_name=full_name[0],
-        first_name=full_name[1],
-    )  # fmt: skip
+        username, f"{username}@example.cn", "pw-123456", first_name=full_name
+    )
     for role in roles:
         group = groups[role]
         user.groups.add(group)
-        if authority is not None:
+        if authority is None:
+            continue
+        if bind == "group":
             AuthorityRole.objects.get_or_create(group=group, authority=authority, role=role)
+        else:
+            AuthorityRole.objects.get_or_create(user=user, authority=authority, role=role)
     return user
 
 
@@ -60,12 +65,12 @@ def other_authority(authority):
 
 @pytest.fixture
 def clerk(authority):
-    return make_user("clerk", Role.PREPARE, authority=authority, full_name=("李", "经办"))
+    return make_user("clerk", Role.PREPARE, authority=authority, full_name="李经办", bind="group")
 
 
 @pytest.fixture
 def issuer(authority):
-    return make_user("issuer", Role.ISSUE, authority=authority, full_name=("王", "签发"))
+    return make_user("issuer", Role.ISSUE, authority=authority, full_name="王签发")
 
 
 # --- roles ----------------------------------------------------------------------------------
