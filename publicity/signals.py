@@ -7,7 +7,8 @@ def on_page_published(sender, instance, **kwargs) -> None:
     from .integrity import record_published
     from .models import PublicityPage
 
-    if isinstance(instance, PublicityPage):
+    # Wagtail sends page_published for a revision merely scheduled, too: only a live page counts.
+    if isinstance(instance, PublicityPage) and instance.live:
         record_published(instance)
 
 
