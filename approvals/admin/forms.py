@@ -80,11 +80,14 @@ class FromRosterForm(RosterUploadForm):
         help_text="印在证书上的评审委员会；留空则用发文机关名称。",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, authorities=None, **kwargs):
         from website.models import Authority
 
         super().__init__(*args, **kwargs)
-        self.fields["authority"].queryset = Authority.objects.all()
+        # Only the authorities the user prepares documents for (website.roles).
+        self.fields["authority"].queryset = (
+            authorities if authorities is not None else Authority.objects.all()
+        )
         self.fields["file"].help_text += "“是否通过”为“是”的行列入名单。"
         self.fields["only_valid"].label = "只用有效行"
         self.fields[

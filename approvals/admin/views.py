@@ -281,7 +281,7 @@ class FromRosterView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", FromRosterForm())
+        context.setdefault("form", self._form())
         context.setdefault("result", None)
         context.setdefault("token", "")
         return context
@@ -289,7 +289,7 @@ class FromRosterView(WagtailAdminTemplateMixin, TemplateView):
     def post(self, request):
         if request.POST.get("token"):
             return self._create_pending(request, request.POST["token"])
-        form = FromRosterForm(request.POST, request.FILES)
+        form = self._form(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         upload = form.cleaned_data["file"]
@@ -323,6 +323,9 @@ class FromRosterView(WagtailAdminTemplateMixin, TemplateView):
         context = self.get_context_data(form=form, result=result, token=token)
         return self.render_to_response(context, status=400)
 
+    def _form(self, *args):
+        return FromRosterForm(*args, authorities=authorities_for(self.request.user, Role.PREPARE))
+
     def _create_pending(self, request, token: str):
         pending = request.session.get(ROSTER_SESSION_KEY, {})
         item = pending.pop(token, None)
@@ -339,7 +342,7 @@ class FromRosterView(WagtailAdminTemplateMixin, TemplateView):
             review_committee=item["review_committee"],
         )
         rows = roster.rows_from_session(item["rows"])
-        return self._create(request, header, rows, item["errors"], FromRosterForm())
+        return self._create(request, header, rows, item["errors"], self._form())
 
     def _create(self, request, header, rows, skipped: int, form):
         if not has_role(request.user, Role.PREPARE, header.authority):
