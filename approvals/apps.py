@@ -18,7 +18,17 @@ class ApprovalsConfig(AppConfig):
             groups=[pagecache.CONTENT_GROUP, pagecache.VERIFY_GROUP],
         )
 
+        from django.db.models.signals import post_save
+
         from website.roles import Role, register_role_permissions
+
+        from . import signals
+
+        post_save.connect(
+            signals.on_signing_key_saved,
+            sender=self.get_model("SigningKey"),
+            dispatch_uid="approvals.key_audit",
+        )
 
         # Default groups (website.roles.ensure_role_groups); the authority scope comes from
         # AuthorityRole bindings, the two-person rule from approvals.issuing.process.

@@ -80,6 +80,26 @@ def register_approval_log_actions(actions):
                 f"理由：{log_entry.data.get('reason', '')}"
             )
 
+    @actions.register_action("approvals.key_create")
+    class KeyCreateFormatter(LogFormatter):
+        label = "启用签章密钥"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return (
+                f"为{data.get('authority')}启用新签章密钥 {data.get('key_id')}（此前的密钥已停用）；"
+                f"服务器账户：{data.get('operator') or '未知'}"
+            )
+
+    @actions.register_action("approvals.key_change")
+    class KeyChangeFormatter(LogFormatter):
+        label = "签章密钥变更"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            state = "启用" if data.get("is_active") else "停用"
+            return f"签章密钥 {data.get('key_id')}（{data.get('authority')}）：{state}"
+
     @actions.register_action("approvals.request_reject")
     class RequestRejectFormatter(LogFormatter):
         label = "驳回申请"

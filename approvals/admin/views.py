@@ -21,6 +21,7 @@ from approvals.issuing import creation, process, revocation
 from approvals.issuing import issue as issuing
 from approvals.models import ApprovalDocument, Certificate, DocumentStatus, RevocationRequest
 from publicity import roster
+from website.admin_display import BeijingInspectMixin
 from website.models import Authority
 from website.roles import Role, authorities_for, display_name, has_role
 
@@ -92,7 +93,7 @@ class DocumentDeleteView(DeleteView):
         return super().dispatch(request, *args, **kwargs)
 
 
-class DocumentInspectView(InspectView):
+class DocumentInspectView(BeijingInspectMixin, InspectView):
     """Status, number, PDF, progress (refreshing while issuing) and the next action."""
 
     template_name = "approvals/admin/document_inspect.html"
@@ -432,7 +433,7 @@ class DecideRequestView(WagtailAdminTemplateMixin, TemplateView):
         return redirect("certificates:inspect", item.certificate_id)
 
 
-class CertificateInspectView(InspectView):
+class CertificateInspectView(BeijingInspectMixin, InspectView):
     """The certificate's fields, then its revocation/reinstatement requests with the buttons
     the user may use (a second person's 批准/驳回; 申请撤销 or 申请恢复)."""
 

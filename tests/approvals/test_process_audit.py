@@ -1,0 +1,42 @@
+"""Audit trail: key changes are logged; admin pages show times in Beijing time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import ModelLogEntry
+
+from approvals.issuing.issue import issue_approval
+from approvals.models import SigningKey
+
+from .helpers import make_document
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_signing_key_is_in_the_log(signing_key, admin_client):
+    call_command("create_signing_key", "--authority", signing_key.authority.slug)
+    new = SigningKey.objects.get(authority=signing_key.authority, is_active=True)
+    entry = ModelLogEntry.objects.for_instance(new).get(action="approvals.key_create")
+    assert entry.data["key_id"] == new.key_id
+    history = admin_client.get(f"/admin/signing_keys/history/{new.pk}/")
+    if history.status_code == 200:  # the read-only key viewset may not offer a history page
+        assert "启用新签章密钥" in history.content.decode()
+
+
+def test_admin_pages_show_beijing_time(admin_client, authority, signing_key, time_machine):
+    # 2024-09-01 17:30 UTC is 2024-09-02 01:30 in Beijing: the date itself differs.
+    time_machine.move_to(dt.datetime(2024, 9, 1, 17, 30, tzinfo=dt.UTC), tick=False)
+    document = issue_approval(make_document(authority, 1))
+    certificate = document.certificates.get()
+    html = admin_client.get(f"/admin/approvals/documents/inspect/{document.pk}/").content.decode()
+    assert "2024-09-02 01:30" in html and "北京时间" in html
+    html = admin_client.get(
+        f"/admin/approvals/certificates/inspect/{certificate.pk}/"
+    ).content.decode()
+    assert "2024-09-02 01:30（北京时间）" in html
+    i = html.find("2024年9月1日 17:30")
+    assert i == -1, html[i - 600 : i + 100]
+    assert "撤销时间" in html and ">None<" not in html
