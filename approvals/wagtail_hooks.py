@@ -135,6 +135,16 @@ class ApprovalDocumentViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     panels = DOCUMENT_PANELS
+    list_export = [
+        "number", "title", "authority", "date", "status", "submitted_by", "submitted_at",
+        "issued_by", "issued_at", "progress_total",
+    ]  # fmt: skip
+    export_headings = {
+        "number": "文号", "title": "标题", "authority": "发文机关", "date": "成文日期",
+        "status": "状态", "submitted_by": "提交人", "submitted_at": "提交时间（北京时间）",
+        "issued_by": "签发人", "issued_at": "签发时间（北京时间）", "progress_total": "证书数",
+    }  # fmt: skip
+    export_filename = "审批文件"
     edit_view_class = admin_views.DocumentEditView
     delete_view_class = admin_views.DocumentDeleteView
     index_view_class = admin_views.DocumentIndexView
@@ -224,6 +234,17 @@ class CertificateViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     history_view_class = CertificateHistoryView
+    index_view_class = admin_views.CertificateIndexView
+    list_export = [
+        "number", "name", "qualification", "level", "document", "status", "created_at",
+        "revoked_at", "revoked_reason", "revoked_by",
+    ]  # fmt: skip
+    export_headings = {
+        "number": "证书编号", "name": "姓名", "qualification": "资格名称", "level": "级别",
+        "document": "审批文件", "status": "状态", "created_at": "签发时间（北京时间）",
+        "revoked_at": "撤销时间（北京时间）", "revoked_reason": "撤销原因", "revoked_by": "撤销人",
+    }  # fmt: skip
+    export_filename = "电子证书"
     inspect_view_class = admin_views.CertificateInspectView
     form_fields = ["revoked_reason"]
     inspect_view_fields = [

@@ -21,7 +21,7 @@ from approvals.issuing import creation, process, revocation
 from approvals.issuing import issue as issuing
 from approvals.models import ApprovalDocument, Certificate, DocumentStatus, RevocationRequest
 from publicity import roster
-from website.admin_display import BeijingInspectMixin
+from website.admin_display import BeijingExportMixin, BeijingInspectMixin
 from website.models import Authority
 from website.roles import Role, authorities_for, display_name, has_role
 
@@ -31,7 +31,7 @@ def _require(request, permission: str) -> None:
         raise PermissionDenied
 
 
-class DocumentIndexView(IndexView):
+class DocumentIndexView(BeijingExportMixin, IndexView):
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
@@ -464,3 +464,7 @@ class CertificateInspectView(BeijingInspectMixin, InspectView):
             history_url=reverse("certificates:history", args=[certificate.pk]),
         )
         return context
+
+
+class CertificateIndexView(BeijingExportMixin, IndexView):
+    """The certificate list; its CSV/XLSX export in Beijing time."""

@@ -40,3 +40,42 @@ def test_admin_pages_show_beijing_time(admin_client, authority, signing_key, tim
     i = html.find("2024年9月1日 17:30")
     assert i == -1, html[i - 600 : i + 100]
     assert "撤销时间" in html and ">None<" not in html
+
+
+def test_the_issue_command_never_approves(authority, signing_key):
+    from django.core.management.base import CommandError
+
+    from approvals.issuing import issue as issuing
+    from approvals.models import DocumentStatus
+
+    document = make_document(authority, 1)
+    with pytest.raises(CommandError, match="另一位有签发权限的人员审核签发"):
+        call_command("issue_approval", str(document.pk))
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.DRAFT and document.number is None
+    # An approved document whose certificates were interrupted: the command completes it.
+    issuing.prepare(document)
+    call_command("issue_approval", str(document.pk))
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.ISSUED
+
+
+def test_exports_are_in_beijing_time(admin_client, authority, signing_key, time_machine):
+    time_machine.move_to(dt.datetime(2024, 9, 1, 17, 30, tzinfo=dt.UTC), tick=False)
+    document = issue_approval(make_document(authority, 1))
+    csv_text = b"".join(
+        admin_client.get("/admin/approvals/certificates/", {"export": "csv"}).streaming_content
+    ).decode("utf-8-sig")
+    assert "签发时间（北京时间）" in csv_text and "2024-09-02 01:30" in csv_text
+    assert "17:30" not in csv_text
+    xlsx = admin_client.get("/admin/approvals/documents/", {"export": "xlsx"})
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    content = b"".join(xlsx.streaming_content) if xlsx.streaming else xlsx.content
+    sheet = load_workbook(BytesIO(content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    issued_at = rows[1][rows[0].index("签发时间（北京时间）")]
+    assert issued_at == dt.datetime(2024, 9, 2, 1, 30)
+    assert rows[1][0] == document.number
