@@ -424,6 +424,25 @@ class PublicityEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.unit}）"
 
+    #: What the roster says about a person: locked once the publicity is public.
+    ROSTER_FIELDS = (
+        "name", "gender", "ethnicity", "unit", "series", "specialty", "level",
+        "qualification", "review_type",
+    )  # fmt: skip
+
+    def clean(self):
+        super().clean()
+        if not self.pk or not self.publicity_id:
+            return
+        if self.publicity.public_since() is None:
+            return
+        stored = PublicityEntry.objects.filter(pk=self.pk).values(*self.ROSTER_FIELDS).first()
+        if stored and any(stored[name] != getattr(self, name) for name in self.ROSTER_FIELDS):
+            raise ValidationError(
+                "公示已发布，名单已锁定，不能直接修改；请办理“更正”后重新导入名单"
+                "（公示期自更正之日起重新计算）。"
+            )
+
     @property
     def specialty_label(self) -> str:
         return "·".join(part for part in (self.series, self.specialty) if part)

@@ -308,9 +308,10 @@ def check_importable(page: PublicityPage, rows: list[RosterRow], file_sha256: st
     """
     from wagtail.models import PageLogEntry
 
-    if page.public_since() is not None or page.live:
+    if (page.public_since() is not None or page.live) and not _corrected_since_import(page):
         raise RosterLocked(
-            "公示已发布，名单已锁定，不能再导入；如名单有误，请撤下后新建公示，或办理更正。"
+            "公示已发布，名单已锁定，不能再导入；如名单有误，请先办理“更正”"
+            "（记录原因，公示期自更正之日起重新计算），再导入更正后的名单。"
         )
     if file_sha256:
         other = (
@@ -340,6 +341,21 @@ def check_importable(page: PublicityPage, rows: list[RosterRow], file_sha256: st
             if theirs == hashes:
                 title = PublicityPage.objects.get(pk=publicity_id).title
                 raise RosterLocked(f"名单人员与公示“{title}”完全相同，一份名单只能用于一次公示。")
+
+
+def _corrected_since_import(page: PublicityPage) -> bool:
+    """A recorded 更正 after the last import opens the roster for one corrected import."""
+    from wagtail.models import PageLogEntry
+
+    correction = page.corrections.order_by("-corrected_at").first()
+    if correction is None or not page.live:
+        return False
+    last_import = (
+        PageLogEntry.objects.filter(page_id=page.pk, action="publicity.roster_import")
+        .order_by("-timestamp")
+        .first()
+    )
+    return last_import is None or last_import.timestamp < correction.corrected_at
 
 
 @transaction.atomic

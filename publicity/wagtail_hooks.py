@@ -5,6 +5,8 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import Button
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -13,6 +15,31 @@ from website.roles import forbid_with_403
 
 from . import admin_views, integrity
 from .models import CalendarDay, Objection, PublicityEntry, PublicityPage
+
+
+class NoDeletePolicy(ModelPermissionPolicy):
+    """Objections are records: never deleted in the admin (their outcome changes only by a
+    recorded decision)."""
+
+    denied = frozenset({"delete"})
+
+    def user_has_permission(self, user, action):
+        if action in self.denied:
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class RosterEntryPolicy(NoDeletePolicy):
+    """Roster entries come only from a roster import (or a correction and a new import)."""
+
+    denied = frozenset({"add", "delete"})
+
+
+register_permission_policy(Objection, NoDeletePolicy(Objection))
+register_permission_policy(PublicityEntry, RosterEntryPolicy(PublicityEntry))
 
 
 class CalendarDayViewSet(SnippetViewSet):

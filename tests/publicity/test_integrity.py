@@ -231,3 +231,53 @@ def test_reversing_needs_a_recorded_decision_by_someone_allowed(upheld, authorit
     assert entry.user_display_name == "周复核"
     page = client_for(handler).get(url).content.decode()
     assert "复核：材料属实" in page and "孙处理" in page
+
+
+def test_a_live_roster_row_cannot_be_edited_or_deleted(admin_client, make_publicity):
+    page = make_publicity(start=D(2023, 11, 1), now=at(2023, 11, 1, 8))
+    entry = page.entries.first()
+    url = reverse("wagtailsnippets_publicity_publicityentry:edit", args=[entry.pk])
+    data = {
+        "name": "换了名字", "gender": entry.gender, "unit": entry.unit, "series": entry.series,
+        "specialty": entry.specialty, "level": entry.level,
+        "qualification": entry.qualification, "review_type": entry.review_type,
+    }  # fmt: skip
+    response = admin_client.post(url, data)
+    assert response.status_code == 200 and "名单已锁定" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.name != "换了名字"
+    delete = reverse("wagtailsnippets_publicity_publicityentry:delete", args=[entry.pk])
+    admin_client.post(delete)
+    assert page.entries.filter(pk=entry.pk).exists()
+
+
+def test_an_objection_cannot_be_deleted(admin_client, upheld):
+    url = reverse("wagtailsnippets_publicity_objection:delete", args=[upheld.pk])
+    admin_client.post(url)
+    assert Objection.objects.filter(pk=upheld.pk).exists()
+    upheld.entry.refresh_from_db()
+    assert upheld.entry.excluded
+
+
+def test_after_a_correction_one_corrected_roster_may_be_imported(make_publicity, admin_client):
+    from publicity import roster
+    from publicity.roster import RosterRow
+
+    page = make_publicity(start=D(2023, 11, 1), now=at(2023, 11, 1, 8))
+    entry = page.entries.first()
+    row = RosterRow(
+        row_number=2, sort_order=0, name=entry.name, gender=entry.gender, ethnicity="",
+        unit="更正后的单位", series=entry.series, specialty=entry.specialty, level=entry.level,
+        qualification=entry.qualification, review_type=entry.review_type,
+        id_hash=entry.id_hash, id_masked=entry.id_masked,
+    )  # fmt: skip
+    with pytest.raises(roster.RosterLocked):
+        roster.import_rows(page, [row])
+    with time_machine.travel(at(2023, 11, 3, 10), tick=False):
+        integrity.correct(page, "工作单位有误", admin_client.user)
+        page.refresh_from_db()
+        roster.import_rows(page, [row], user=admin_client.user)
+        entry.refresh_from_db()
+        assert entry.unit == "更正后的单位"
+    with time_machine.travel(at(2023, 11, 3, 11), tick=False), pytest.raises(roster.RosterLocked):
+        roster.import_rows(page, [row])  # one import per correction
