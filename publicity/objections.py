@@ -86,7 +86,7 @@ def notify_authority(objection: Objection) -> int:
         logger.warning("异议 %s：发文机关未填写联系邮箱，未发送通知", objection.confirmation_number)
         return 0
     admin_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "wagtailsnippets_publicity_objection:edit", args=[objection.pk]
+        "publicity_admin:decide_objection", args=[objection.pk]
     )
     body = "\n".join(
         [

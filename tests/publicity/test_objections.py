@@ -47,6 +47,8 @@ def test_objection_is_filed_with_a_receipt_and_an_email(
     assert mail.outbox[0].to == ["93749288@qq.com"]
     assert objection.confirmation_number in mail.outbox[0].body
     assert entry.name in mail.outbox[0].body
+    # The link leads to where a decision is recorded (处理), not to a bare edit form.
+    assert f"/admin/publicity/objections/{objection.pk}/decide/" in mail.outbox[0].body
 
 
 def test_contact_is_required(client, running):
