@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -13,6 +14,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from approvals.admin import views as admin_views
+from approvals.admin.forms import DocumentForm
 from approvals.admin.panels import DOCUMENT_PANELS
 from approvals.issuing import revocation
 from approvals.models import (
@@ -134,7 +136,7 @@ class ApprovalDocumentViewSet(ModelViewSet):
     search_backend_name = None
     inspect_view_enabled = True
     copy_view_enabled = False
-    panels = DOCUMENT_PANELS
+    edit_handler = ObjectList(DOCUMENT_PANELS, base_form_class=DocumentForm)
     list_export = [
         "number", "title", "authority", "date", "status", "submitted_by", "submitted_at",
         "issued_by", "issued_at", "progress_total",

@@ -44,6 +44,17 @@ class ApprovedPersonForm(WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
+class DocumentForm(WagtailAdminModelForm):
+    """The document form offers only the authorities the user prepares documents for."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None and "authority" in self.fields:
+            from website.roles import Role, authorities_for
+
+            self.fields["authority"].queryset = authorities_for(self.for_user, Role.PREPARE)
+
+
 class RevokeForm(forms.Form):
     reason = forms.CharField(
         label="撤销原因", widget=forms.Textarea(attrs={"rows": 3}), max_length=500

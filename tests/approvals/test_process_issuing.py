@@ -324,3 +324,33 @@ def test_concurrent_approvals_of_one_document_one_wins():
     document.refresh_from_db()
     assert document.status == DocumentStatus.ISSUING and document.sequence == 1
     assert ModelLogEntry.objects.filter(action="approvals.approve").count() == 1
+
+
+def test_the_document_form_accepts_only_the_clerks_authorities(clerk, authority, other_authority):
+    from .helpers import id_number
+
+    def data(authority_pk):
+        return {
+            "authority": authority_pk, "title": "关于李华同志取得工程师资格的通知",
+            "addressees": "区属各企业", "review_committee": "", "date": "2024-09-01",
+            "supersedes": "", "body": "经评审，下列同志取得任职资格。",
+            "persons-TOTAL_FORMS": "1", "persons-INITIAL_FORMS": "0",
+            "persons-MIN_NUM_FORMS": "0", "persons-MAX_NUM_FORMS": "1000",
+            "persons-0-name": "李华", "persons-0-id_number": id_number(7),
+            "persons-0-unit": "新疆某某公司", "persons-0-series": "工程系列",
+            "persons-0-specialty": "建筑工程", "persons-0-qualification": "工程师",
+            "persons-0-level": "中级", "persons-0-review_type": "评审", "persons-0-ORDER": "1",
+        }  # fmt: skip
+
+    client = client_for(clerk)
+    response = client.post("/admin/approvals/documents/new/", data(other_authority.pk))
+    assert response.status_code == 200 and not ApprovalDocument.objects.exists()
+    response = client.post("/admin/approvals/documents/new/", data(authority.pk))
+    assert response.status_code == 302
+    document = ApprovalDocument.objects.get()
+    assert document.authority == authority
+    # Creating made the clerk a preparer (from the log).
+    assert clerk.pk in process.preparer_ids(document)
+    roster_form = client.get("/admin/approvals/documents/from-roster/").content.decode()
+    assert f'<option value="{other_authority.pk}"' not in roster_form
+    assert f'<option value="{authority.pk}"' in roster_form
