@@ -202,6 +202,8 @@ class PublicityPage(Page):
     # The schedule (go live / expiry) follows the start date and working days; a separate
     # publishing panel would only let the two disagree.
     settings_panels = []
+    # A copy was never public: it must not inherit the original's go-live and take-down.
+    exclude_fields_in_copy = ["went_live_at", "taken_down_at"]
     # base_form_class is publicity.integrity.PublicityPageForm, set in PublicityConfig.ready
     # (that module imports this one).
 

@@ -281,3 +281,13 @@ def test_after_a_correction_one_corrected_roster_may_be_imported(make_publicity,
         assert entry.unit == "更正后的单位"
     with time_machine.travel(at(2023, 11, 3, 11), tick=False), pytest.raises(roster.RosterLocked):
         roster.import_rows(page, [row])  # one import per correction
+
+
+def test_a_copy_was_never_public(make_publicity):
+    page = make_publicity(start=D(2023, 11, 1), now=at(2023, 11, 1, 8))
+    assert page.went_live_at is not None
+    copy = page.copy(
+        update_attrs={"slug": "copy-of-publicity", "title": "复制的公示"}, keep_live=False
+    )
+    copy = PublicityPage.objects.get(pk=copy.pk)
+    assert copy.went_live_at is None and copy.public_since() is None

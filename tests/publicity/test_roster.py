@@ -224,8 +224,10 @@ def test_import_into_a_live_page_is_refused_and_its_list_unchanged(admin_client,
 def test_import_into_an_ended_page_is_refused(make_publicity):
     import datetime
 
-    page = make_publicity(start=datetime.date(2023, 11, 1), people=[])
-    page.unpublish()
+    from .conftest import at
+
+    page = make_publicity(start=datetime.date(2023, 11, 1), now=at(2023, 11, 1, 8), people=[])
+    page.unpublish(set_expired=True)  # what publish_scheduled does at the end
     page.refresh_from_db()
     with pytest.raises(roster.RosterLocked):
         roster.import_rows(page, roster.parse_roster(csv_bytes(CLEAN)).rows)
