@@ -350,6 +350,14 @@ class PublicityPage(Page):
 
         return serve_publicity(self, request, objection=objection)
 
+    def with_content_json(self, content):
+        """A revision never carries the go-live and take-down times: publishing an edit (or an
+        old revision) keeps the recorded ones, so a gap cannot be healed nor a start moved."""
+        page = super().with_content_json(content)
+        page.went_live_at = self.went_live_at
+        page.taken_down_at = self.taken_down_at
+        return page
+
     def public_since(self) -> datetime.datetime | None:
         """When the names went public (pages published before this was recorded: first
         publish); None while they never were. See publicity.integrity."""

@@ -96,6 +96,22 @@ def test_a_live_publicitys_dates_are_locked(admin_client, make_publicity):
         assert _edit_and_publish(admin_client, page, title="新标题").status_code == 302
     page.refresh_from_db()
     assert page.start_date == D(2023, 11, 24) and page.working_days == 5
+    # Publishing the edit kept the recorded go-live (revisions do not carry it).
+    assert page.went_live_at == at(2023, 11, 24, 0, 1)
+
+
+def test_republishing_does_not_heal_a_take_down(make_publicity):
+    page = make_publicity(start=D(2023, 11, 1), now=at(2023, 10, 25))
+    with time_machine.travel(at(2023, 11, 1, 0, 1), tick=False):
+        call_command("publish_scheduled")
+    with time_machine.travel(at(2023, 11, 3), tick=False):
+        PublicityPage.objects.get(pk=page.pk).unpublish()
+    with time_machine.travel(at(2023, 11, 3, 1), tick=False):
+        page = PublicityPage.objects.get(pk=page.pk)
+        page.get_latest_revision().publish()
+    page.refresh_from_db()
+    assert page.live and page.taken_down_at == at(2023, 11, 3)
+    assert page.went_live_at == at(2023, 11, 1, 0, 1)
 
 
 def test_names_published_after_the_start_cannot_become_a_document(make_publicity):
