@@ -112,7 +112,11 @@ def objection_attachment(request: HttpRequest, pk: int):
         "publicity.change_objection"
     ):
         raise PermissionDenied
-    objection = get_object_or_404(Objection, pk=pk)
+    objection = get_object_or_404(Objection.objects.select_related("entry__publicity"), pk=pk)
+    from .objections import can_decide
+
+    if not can_decide(request.user, objection):  # only the authority's objection handlers
+        raise PermissionDenied
     if not objection.attachment:
         raise Http404("该异议没有附件")
     handle = objection.attachment.open("rb")

@@ -11,7 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from search.kinds import SearchKind
-from website.roles import forbid_with_403
+from website.roles import Role, authorities_for, forbid_with_403
 
 from . import admin_views, integrity
 from .models import CalendarDay, Objection, PublicityEntry, PublicityPage
@@ -82,6 +82,14 @@ class ObjectionViewSet(SnippetViewSet):
     list_filter = ["status"]
     search_fields = ["confirmation_number", "contact", "facts"]
 
+    def get_queryset(self, request):
+        """Objections are personal data: each handler sees only their authorities' ones."""
+        queryset = Objection.objects.select_related("entry__publicity")
+        if request.user.is_superuser:
+            return queryset
+        authorities = authorities_for(request.user, Role.OBJECTIONS)
+        return queryset.filter(entry__publicity__authority__in=authorities)
+
 
 class PublicityEntryViewSet(SnippetViewSet):
     model = PublicityEntry
@@ -121,7 +129,7 @@ def register_admin_urls():
         ),
         path(
             "objections/<int:pk>/attachment/",
-            admin_views.objection_attachment,
+            forbid_with_403(admin_views.objection_attachment),
             name="objection_attachment",
         ),
     ]

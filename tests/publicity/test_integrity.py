@@ -307,3 +307,21 @@ def test_a_copy_was_never_public(make_publicity):
     )
     copy = PublicityPage.objects.get(pk=copy.pk)
     assert copy.went_live_at is None and copy.public_since() is None
+
+
+def test_objections_are_seen_only_by_their_authoritys_handlers(upheld, authority):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from website.models import Authority
+
+    upheld.attachment = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")
+    upheld.save()
+    other = Authority.objects.exclude(pk=authority.pk).first()
+    foreign = client_for(make_user("foreign-h", Role.OBJECTIONS, other))
+    own = client_for(make_user("own-h", Role.OBJECTIONS, authority))
+    listing = reverse("wagtailsnippets_publicity_objection:list")
+    assert upheld.confirmation_number not in foreign.get(listing).content.decode()
+    assert upheld.confirmation_number in own.get(listing).content.decode()
+    attachment = reverse("publicity_admin:objection_attachment", args=[upheld.pk])
+    assert foreign.get(attachment).status_code == 403
+    assert own.get(attachment).status_code == 200
