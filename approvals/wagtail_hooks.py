@@ -82,6 +82,17 @@ def register_approval_log_actions(actions):
                 f"理由：{log_entry.data.get('reason', '')}"
             )
 
+    @actions.register_action("approvals.duplicate_override")
+    class OverrideFormatter(LogFormatter):
+        label = "确认重复发证"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return (
+                f"确认{data.get('person')}可重复发证（{data.get('existing')}），"
+                f"理由：{data.get('reason')}"
+            )
+
     @actions.register_action("approvals.key_create")
     class KeyCreateFormatter(LogFormatter):
         label = "启用签章密钥"
@@ -160,6 +171,11 @@ class ApprovalDocumentViewSet(ModelViewSet):
             ),
             path(
                 "reject/<int:pk>/", forbid_with_403(admin_views.RejectView.as_view()), name="reject"
+            ),
+            path(
+                "override/<int:pk>/<int:person_pk>/",
+                forbid_with_403(admin_views.OverrideDuplicateView.as_view()),
+                name="override_duplicate",
             ),
             path(
                 "from-publicity/",

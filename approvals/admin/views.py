@@ -17,7 +17,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import Button, HeaderButton
 
 from approvals.admin.forms import FromPublicityForm, FromRosterForm, RejectForm, RevokeForm
-from approvals.issuing import creation, process, revocation
+from approvals.issuing import creation, duplicates, process, revocation
 from approvals.issuing import issue as issuing
 from approvals.models import ApprovalDocument, Certificate, DocumentStatus, RevocationRequest
 from publicity import roster
@@ -114,6 +114,13 @@ class DocumentInspectView(BeijingInspectMixin, InspectView):
             and has_role(user, Role.ISSUE, doc.authority_id),
             refreshing=doc.status == DocumentStatus.ISSUING and not doc.issue_error,
             issued_by_name=display_name(doc.issued_by) if doc.issued_by_id else "",
+            conflicts=duplicates.conflicts(doc.persons.all(), exclude_document_id=doc.pk)
+            if doc.status in (DocumentStatus.DRAFT, DocumentStatus.SUBMITTED)
+            else [],
+            can_override=process.can_override(user, doc),
+            overrides=doc.persons.exclude(duplicate_override_reason="").select_related(
+                "duplicate_override_by"
+            ),
             submitted_by_name=display_name(doc.submitted_by) if doc.submitted_by_id else "",
         )
         return context
@@ -202,6 +209,26 @@ class IssueView(WagtailAdminTemplateMixin, TemplateView):
             messages.success(request, f"已签发：{doc.number}，共 {doc.progress_total} 份证书。")
         else:
             messages.info(request, f"已分配文号 {doc.number}，证书正在后台生成。")
+        return redirect("approval_documents:inspect", pk)
+
+
+class OverrideDuplicateView(WagtailAdminTemplateMixin, TemplateView):
+    """确认重复发证 (POST only): a 签发 who did not prepare the document records why."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, person_pk):
+        document = get_object_or_404(ApprovalDocument, pk=pk)
+        try:
+            person = process.override_duplicate(
+                document, person_pk, request.user, request.POST.get("reason", "")
+            )
+        except process.NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except process.ProcessError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"已记录{person.name}重复发证的理由。")
         return redirect("approval_documents:inspect", pk)
 
 

@@ -24,6 +24,8 @@ class Conflict:
     qualification: str
     level: str
     detail: str  # what they already hold, e.g. 已持有有效证书 TOUTUNHE-2024-000001
+    person_id: int | None = None  # the ApprovedPerson row, when the persons are rows
+    overridable: bool = True  # twice in one list is never right
 
     def message(self) -> str:
         return f"{self.name}（{self.qualification}，{self.level}）{self.detail}，不能重复发证"
@@ -57,18 +59,24 @@ def conflicts(persons, *, exclude_document_id: int | None = None) -> list[Confli
     seen: set[tuple[str, str, str]] = set()
     for person in persons:
         key = (person.id_hash, person.qualification, person.level)
-        if key in held:
-            found.append(Conflict(person.name, person.qualification, person.level, held[key]))
-        elif key in seen:
+        person_id = person.pk if isinstance(person, ApprovedPerson) else None
+        if key in seen:
             found.append(
-                Conflict(person.name, person.qualification, person.level, "在本名单中重复出现")
+                Conflict(
+                    person.name, person.qualification, person.level, "在本名单中重复出现",
+                    person_id, overridable=False,
+                )
+            )  # fmt: skip
+        elif key in held and not getattr(person, "duplicate_override_reason", ""):
+            found.append(
+                Conflict(person.name, person.qualification, person.level, held[key], person_id)
             )
         seen.add(key)
     return found
 
 
 def check(persons, *, exclude_document_id: int | None = None) -> None:
-    """Raise DuplicateError listing every conflict."""
+    """Raise DuplicateError listing every conflict (a recorded override lifts one)."""
     found = conflicts(persons, exclude_document_id=exclude_document_id)
     if found:
         raise DuplicateError("；".join(conflict.message() for conflict in found) + "。")

@@ -145,3 +145,46 @@ def approve(document: ApprovalDocument, user) -> ApprovalDocument:
         doc = issuing.prepare(doc, user)
         _log(doc, "approvals.approve", user, number=doc.number)
     return doc
+
+
+def can_override(user, document: ApprovalDocument) -> bool:
+    """May `user` record that a person's second certificate is right? (签发, not a preparer,
+    before issuing.)"""
+    return (
+        document.status in (DocumentStatus.DRAFT, DocumentStatus.SUBMITTED)
+        and has_role(user, Role.ISSUE, document.authority_id)
+        and user.pk not in preparer_ids(document)
+    )
+
+
+def override_duplicate(document: ApprovalDocument, person_id: int, user, reason: str):
+    """Record, with a reason, that this person may get a second valid certificate for the same
+    qualification and level (e.g. a re-issue the bureau decided on). Logged on the document."""
+    from approvals.models import ApprovedPerson
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ProcessError("请填写允许重复发证的理由。")
+    if not has_role(user, Role.ISSUE, document.authority_id) or user.pk in preparer_ids(document):
+        raise NotAllowed("只有未经办本文件的签发人员可以确认重复发证。")
+    with transaction.atomic():
+        doc = ApprovalDocument.objects.select_for_update().get(pk=document.pk)
+        if doc.status not in (DocumentStatus.DRAFT, DocumentStatus.SUBMITTED):
+            raise ProcessError(f"文件状态为“{doc.get_status_display()}”，不能再确认。")
+        person = ApprovedPerson.objects.get(pk=person_id, document=doc)
+        conflict = next(
+            (c for c in duplicates.conflicts([person], exclude_document_id=doc.pk)), None
+        )
+        if conflict is None or not conflict.overridable:
+            raise ProcessError(f"{person.name}没有可确认的重复证书。")
+        person.duplicate_override_reason = reason
+        person.duplicate_override_by = user
+        person.duplicate_override_at = timezone.now()
+        person.save(
+            update_fields=[
+                "duplicate_override_reason", "duplicate_override_by", "duplicate_override_at",
+            ]
+        )  # fmt: skip
+        _log(doc, "approvals.duplicate_override", user, person=person.name,
+             existing=conflict.detail, reason=reason)  # fmt: skip
+    return person

@@ -308,6 +308,21 @@ class ApprovedPerson(Orderable):
     certificate_number = models.CharField(
         "证书编号", max_length=40, unique=True, null=True, blank=True, editable=False
     )
+    # A second valid certificate for the same qualification and level is refused unless a
+    # person with 签发 rights records why it is right (approvals.issuing.process).
+    duplicate_override_reason = models.TextField("重复发证理由", blank=True, editable=False)
+    duplicate_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="重复发证确认人",
+    )
+    duplicate_override_at = models.DateTimeField(
+        "重复发证确认时间", null=True, blank=True, editable=False
+    )
 
     # Edited inline through approvals.admin.panels.PERSON_PANELS (with the ID-number field).
 

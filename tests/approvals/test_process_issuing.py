@@ -354,3 +354,29 @@ def test_the_document_form_accepts_only_the_clerks_authorities(clerk, authority,
     roster_form = client.get("/admin/approvals/documents/from-roster/").content.decode()
     assert f'<option value="{other_authority.pk}"' not in roster_form
     assert f'<option value="{authority.pk}"' in roster_form
+
+
+def test_a_recorded_override_by_an_issuer_allows_a_second_certificate(
+    clerk, issuer, authority, signing_key
+):
+    first = issue_approval(make_document(authority, 1))
+    number = first.certificates.get().number
+    second = make_document(authority, 1, title="重新发证")
+    person = second.persons.get()
+    url = f"/admin/approvals/documents/override/{second.pk}/{person.pk}/"
+    # The clerk cannot override (403); the issuer must give a reason.
+    assert client_for(clerk).post(url, {"reason": "我说可以"}).status_code == 403
+    with pytest.raises(process.ProcessError, match="理由"):
+        process.override_duplicate(second, person.pk, issuer, " ")
+    html = client_for(issuer).get(f"/admin/approvals/documents/inspect/{second.pk}/")
+    assert number in html.content.decode() and 'data-action="override"' in html.content.decode()
+    assert (
+        client_for(issuer).post(url, {"reason": "原证书遗失，经局务会研究补发"}).status_code == 302
+    )
+    person.refresh_from_db()
+    assert person.duplicate_override_by == issuer
+    entry = ModelLogEntry.objects.get(action="approvals.duplicate_override")
+    assert entry.data["existing"] == f"已持有有效证书 {number}" and entry.user == issuer
+    # Now the clerk may submit, and the issuer (who only confirmed, never prepared) approves.
+    process.submit(second, clerk)
+    assert process.approve(second, issuer).status == DocumentStatus.ISSUING
