@@ -29,6 +29,35 @@ class ApprovalsConfig(AppConfig):
             groups=[pagecache.CONTENT_GROUP, pagecache.VERIFY_GROUP],
         )
 
+        from website.roles import Role, register_role_permissions
+
+        from . import signals
+
+        post_save.connect(
+            signals.on_signing_key_saved,
+            sender=self.get_model("SigningKey"),
+            dispatch_uid="approvals.key_audit",
+        )
+
+        # Default groups (website.roles.ensure_role_groups); the authority scope comes from
+        # AuthorityRole bindings, the two-person rule from approvals.issuing.process.
+        register_role_permissions(
+            Role.PREPARE,
+            [
+                "approvals.add_approvaldocument",
+                "approvals.change_approvaldocument",
+                "approvals.delete_approvaldocument",
+                "approvals.view_approvaldocument",
+                "approvals.view_certificate",
+            ],
+        )
+        register_role_permissions(
+            Role.ISSUE, ["approvals.view_approvaldocument", "approvals.view_certificate"]
+        )
+        register_role_permissions(
+            Role.REVOKE, ["approvals.view_certificate", "approvals.view_approvaldocument"]
+        )
+
 
 def _round_notice_urls(document) -> list[str]:
     """The notice of the publicity a document came from (it lists the document)."""

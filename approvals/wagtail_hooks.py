@@ -5,14 +5,18 @@ from __future__ import annotations
 from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from approvals.admin import views as admin_views
+from approvals.admin.forms import DocumentForm
 from approvals.admin.panels import DOCUMENT_PANELS
+from approvals.issuing import revocation
 from approvals.models import (
     PUBLIC_DOCUMENT_STATUSES,
     ApprovalDocument,
@@ -21,11 +25,31 @@ from approvals.models import (
     DocumentStatus,
 )
 from search.kinds import DocumentSource, SearchKind
+from website.roles import forbid_with_403
 
 
 @hooks.register("register_log_actions")
 def register_approval_log_actions(actions):
-    actions.register_action("approvals.issue", "签发", "已签发审批文件")
+    actions.register_action("approvals.issue", "签发完成", "已签发审批文件，证书全部生成")
+    actions.register_action("approvals.create_from_publicity", "从公示起草", "已从公示起草审批文件")
+    actions.register_action(
+        "approvals.create_from_roster", "从名单文件起草", "已从名单文件起草审批文件"
+    )
+    actions.register_action("approvals.submit", "提交签发", "经办人员已提交签发")
+
+    @actions.register_action("approvals.approve")
+    class ApproveFormatter(LogFormatter):
+        label = "审核签发"
+
+        def format_message(self, log_entry):
+            return f"已审核签发，文号 {log_entry.data.get('number', '')}"
+
+    @actions.register_action("approvals.reject")
+    class RejectFormatter(LogFormatter):
+        label = "退回"
+
+        def format_message(self, log_entry):
+            return f"已退回经办人员，原因：{log_entry.data.get('reason', '')}"
 
     @actions.register_action("approvals.revoke")
     class RevokeFormatter(LogFormatter):
@@ -44,6 +68,68 @@ def register_approval_log_actions(actions):
                 f"已吊销签章密钥（泄露起始时间 {data.get('compromised_from', '')}），"
                 f"原因：{data.get('reason', '')}"
             )
+
+    @actions.register_action("approvals.revoke_request")
+    class RevokeRequestFormatter(LogFormatter):
+        label = "申请撤销"
+
+        def format_message(self, log_entry):
+            return f"已申请撤销证书，理由：{log_entry.data.get('reason', '')}"
+
+    @actions.register_action("approvals.reinstate_request")
+    class ReinstateRequestFormatter(LogFormatter):
+        label = "申请恢复"
+
+        def format_message(self, log_entry):
+            return f"已申请恢复证书，理由：{log_entry.data.get('reason', '')}"
+
+    @actions.register_action("approvals.reinstate")
+    class ReinstateFormatter(LogFormatter):
+        label = "恢复证书"
+
+        def format_message(self, log_entry):
+            return (
+                f"已恢复证书（原撤销原因：{log_entry.data.get('revoked_reason', '')}），"
+                f"理由：{log_entry.data.get('reason', '')}"
+            )
+
+    @actions.register_action("approvals.duplicate_override")
+    class OverrideFormatter(LogFormatter):
+        label = "确认重复发证"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return (
+                f"确认{data.get('person')}可重复发证（{data.get('existing')}），"
+                f"理由：{data.get('reason')}"
+            )
+
+    @actions.register_action("approvals.key_create")
+    class KeyCreateFormatter(LogFormatter):
+        label = "启用签章密钥"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return (
+                f"为{data.get('authority')}启用新签章密钥 {data.get('key_id')}（此前的密钥已停用）；"
+                f"服务器账户：{data.get('operator') or '未知'}"
+            )
+
+    @actions.register_action("approvals.key_change")
+    class KeyChangeFormatter(LogFormatter):
+        label = "签章密钥变更"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            state = "启用" if data.get("is_active") else "停用"
+            return f"签章密钥 {data.get('key_id')}（{data.get('authority')}）：{state}"
+
+    @actions.register_action("approvals.request_reject")
+    class RequestRejectFormatter(LogFormatter):
+        label = "驳回申请"
+
+        def format_message(self, log_entry):
+            return f"已驳回撤销/恢复申请：{log_entry.data.get('note', '')}"
 
 
 class ProgressColumn(Column):
@@ -72,7 +158,17 @@ class ApprovalDocumentViewSet(ModelViewSet):
     search_backend_name = None
     inspect_view_enabled = True
     copy_view_enabled = False
-    panels = DOCUMENT_PANELS
+    edit_handler = ObjectList(DOCUMENT_PANELS, base_form_class=DocumentForm)
+    list_export = [
+        "number", "title", "authority", "date", "status", "submitted_by", "submitted_at",
+        "issued_by", "issued_at", "progress_total",
+    ]  # fmt: skip
+    export_headings = {
+        "number": "文号", "title": "标题", "authority": "发文机关", "date": "成文日期",
+        "status": "状态", "submitted_by": "提交人", "submitted_at": "提交时间（北京时间）",
+        "issued_by": "签发人", "issued_at": "签发时间（北京时间）", "progress_total": "证书数",
+    }  # fmt: skip
+    export_filename = "审批文件"
     edit_view_class = admin_views.DocumentEditView
     delete_view_class = admin_views.DocumentDeleteView
     index_view_class = admin_views.DocumentIndexView
@@ -80,9 +176,28 @@ class ApprovalDocumentViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("issue/<int:pk>/", admin_views.IssueView.as_view(), name="issue"),
-            path("from-publicity/", admin_views.FromPublicityView.as_view(), name="from_publicity"),
-            path("from-roster/", admin_views.FromRosterView.as_view(), name="from_roster"),
+            path("issue/<int:pk>/", forbid_with_403(admin_views.IssueView.as_view()), name="issue"),
+            path(
+                "submit/<int:pk>/", forbid_with_403(admin_views.SubmitView.as_view()), name="submit"
+            ),
+            path(
+                "reject/<int:pk>/", forbid_with_403(admin_views.RejectView.as_view()), name="reject"
+            ),
+            path(
+                "override/<int:pk>/<int:person_pk>/",
+                forbid_with_403(admin_views.OverrideDuplicateView.as_view()),
+                name="override_duplicate",
+            ),
+            path(
+                "from-publicity/",
+                forbid_with_403(admin_views.FromPublicityView.as_view()),
+                name="from_publicity",
+            ),
+            path(
+                "from-roster/",
+                forbid_with_403(admin_views.FromRosterView.as_view()),
+                name="from_roster",
+            ),
         ]
 
 
@@ -102,6 +217,13 @@ class CertificatePermissionPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
+class CertificateHistoryView(HistoryView):
+    """A certificate's history (issue, revocation requests, revocation, reinstatement) for whoever
+    may see the certificate: there is no add/change/delete to ask for."""
+
+    any_permission_required = ["view"]
+
+
 register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate), exact_class=True)
 
 
@@ -109,8 +231,16 @@ class RevokeColumn(Column):
     def get_value(self, instance):
         if instance.is_revoked:
             return format_html("已撤销（{}）", instance.revoked_reason)
-        url = reverse("certificates:revoke", args=[instance.pk])
-        return format_html('<a href="{}">撤销</a>', url)
+        return "有效"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        if request is not None and revocation.can_request(request.user, instance):
+            label = "申请恢复" if instance.is_revoked else "申请撤销"
+            url = reverse("certificates:revoke", args=[instance.pk])
+            context["value"] = format_html('{} <a href="{}">{}</a>', context["value"], url, label)
+        return context
 
 
 class CertificateViewSet(ModelViewSet):
@@ -132,6 +262,19 @@ class CertificateViewSet(ModelViewSet):
     search_backend_name = None
     inspect_view_enabled = True
     copy_view_enabled = False
+    history_view_class = CertificateHistoryView
+    index_view_class = admin_views.CertificateIndexView
+    list_export = [
+        "number", "name", "qualification", "level", "document", "status", "created_at",
+        "revoked_at", "revoked_reason", "revoked_by",
+    ]  # fmt: skip
+    export_headings = {
+        "number": "证书编号", "name": "姓名", "qualification": "资格名称", "level": "级别",
+        "document": "审批文件", "status": "状态", "created_at": "签发时间（北京时间）",
+        "revoked_at": "撤销时间（北京时间）", "revoked_reason": "撤销原因", "revoked_by": "撤销人",
+    }  # fmt: skip
+    export_filename = "电子证书"
+    inspect_view_class = admin_views.CertificateInspectView
     form_fields = ["revoked_reason"]
     inspect_view_fields = [
         "number", "name", "gender", "id_masked", "unit", "series", "specialty",
@@ -144,7 +287,14 @@ class CertificateViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("revoke/<int:pk>/", admin_views.RevokeView.as_view(), name="revoke"),
+            path(
+                "revoke/<int:pk>/", forbid_with_403(admin_views.RevokeView.as_view()), name="revoke"
+            ),
+            path(
+                "requests/<int:pk>/",
+                forbid_with_403(admin_views.DecideRequestView.as_view()),
+                name="decide",
+            ),
         ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import secrets
 
@@ -13,8 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from . import roster
-from .forms import RosterUploadForm
-from .models import Objection, PublicityPage
+from .forms import CorrectionForm, DecisionForm, RosterUploadForm
+from .models import Objection, ObjectionStatus, PublicityPage
 
 SESSION_KEY = "publicity_roster_pending"
 
@@ -40,7 +41,16 @@ def import_roster(request: HttpRequest, page_id: int):
         if not item or item["page"] != page.pk:
             messages.error(request, "导入已过期，请重新上传文件。")
             return redirect("publicity_admin:import_roster", page.pk)
-        summary = roster.import_rows(page, roster.rows_from_session(item["rows"]))
+        try:
+            summary = roster.import_rows(
+                page,
+                roster.rows_from_session(item["rows"]),
+                user=request.user,
+                file_sha256=item.get("sha256", ""),
+            )
+        except roster.RosterLocked as error:
+            messages.error(request, str(error))
+            return redirect(edit_url)
         _report(request, summary, skipped=item["errors"])
         return redirect(edit_url)
 
@@ -48,6 +58,7 @@ def import_roster(request: HttpRequest, page_id: int):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = form.uploaded_bytes()
+        sha256 = hashlib.sha256(data).hexdigest()
         try:
             result = roster.parse_roster(
                 data,
@@ -62,9 +73,15 @@ def import_roster(request: HttpRequest, page_id: int):
                 if not result.rows:
                     form.add_error("file", "文件中没有“是否通过”为“是”的有效行，未导入任何数据。")
                 else:
-                    summary = roster.import_rows(page, result.rows)
-                    _report(request, summary, skipped=len(result.errors))
-                    return redirect(edit_url)
+                    try:
+                        summary = roster.import_rows(
+                            page, result.rows, user=request.user, file_sha256=sha256
+                        )
+                    except roster.RosterLocked as error:
+                        form.add_error("file", str(error))
+                    else:
+                        _report(request, summary, skipped=len(result.errors))
+                        return redirect(edit_url)
             else:
                 token = secrets.token_urlsafe(16)
                 pending = request.session.get(SESSION_KEY, {})
@@ -73,6 +90,7 @@ def import_roster(request: HttpRequest, page_id: int):
                     "page": page.pk,
                     "rows": roster.rows_to_session(result.rows),
                     "errors": len(result.errors),
+                    "sha256": sha256,
                 }}  # fmt: skip
                 request.session[SESSION_KEY] = pending
                 context.update({"result": result, "token": token})
@@ -94,7 +112,11 @@ def objection_attachment(request: HttpRequest, pk: int):
         "publicity.change_objection"
     ):
         raise PermissionDenied
-    objection = get_object_or_404(Objection, pk=pk)
+    objection = get_object_or_404(Objection.objects.select_related("entry__publicity"), pk=pk)
+    from .decisions import can_decide
+
+    if not can_decide(request.user, objection):  # only the authority's objection handlers
+        raise PermissionDenied
     if not objection.attachment:
         raise Http404("该异议没有附件")
     handle = objection.attachment.open("rb")
@@ -105,3 +127,56 @@ def objection_attachment(request: HttpRequest, pk: int):
         filename=objection.attachment.name.rsplit("/", 1)[-1],
         content_type=content_type,
     )
+
+
+def decide_objection(request: HttpRequest, pk: int):
+    """处理异议: a recorded decision (from → to, reason) by someone allowed for the authority."""
+    from .decisions import DecisionError, DecisionNotAllowed, can_decide, decide
+
+    objection = get_object_or_404(Objection.objects.select_related("entry__publicity"), pk=pk)
+    if not can_decide(request.user, objection):
+        raise PermissionDenied
+    choices = [(v, label) for v, label in ObjectionStatus.choices if v != objection.status]
+    form = DecisionForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decide(objection, form.cleaned_data["to_status"], form.cleaned_data["reason"],
+                   request.user)  # fmt: skip
+        except DecisionNotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except DecisionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已记录异议 {objection.confirmation_number} 的处理决定。")
+            return redirect("publicity_admin:decide_objection", pk)
+    context = {
+        "objection": objection,
+        "form": form,
+        "decisions": objection.decisions.select_related("decided_by"),
+    }
+    status = 400 if form.errors else 200
+    return TemplateResponse(
+        request, "publicity/admin/decide_objection.html", context, status=status
+    )
+
+
+def correct_publicity(request: HttpRequest, page_id: int):
+    """更正 a live publicity: the reason is recorded and the period restarts from today."""
+    from .integrity import CorrectionError, correct
+
+    page = _editable_page(request, page_id)
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = correct(page, form.cleaned_data["reason"], request.user)
+        except CorrectionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"已更正，公示期重新计算：{correction.new_start}至{correction.new_end}。",
+            )
+            return redirect("wagtailadmin_pages:edit", page.pk)
+    context = {"page": page, "form": form, "corrections": page.corrections.all()}
+    status = 400 if form.errors else 200
+    return TemplateResponse(request, "publicity/admin/correct.html", context, status=status)

@@ -32,6 +32,44 @@ class PublicityConfig(AppConfig):
             _announce_publicity, sender=publicity_page, dispatch_uid="publicity:announce"
         )
 
+        from website.roles import Role, register_role_permissions
+
+        from . import signals
+        from .integrity import PublicityPageForm
+
+        # Refuses a backdated start and date changes once public (publicity.integrity); the
+        # scheduler's own publish at the start goes through the model, not this form.
+        self.get_model("PublicityPage").base_form_class = PublicityPageForm
+
+        # The real go-live and take-down moments (publicity.integrity).
+        page_published.connect(signals.on_page_published, dispatch_uid="publicity.went_live")
+        page_unpublished.connect(signals.on_page_unpublished, dispatch_uid="publicity.taken_down")
+        register_role_permissions(
+            Role.OBJECTIONS,
+            [
+                "publicity.view_objection",
+                "publicity.change_objection",
+                "publicity.view_publicityentry",
+            ],
+        )
+        register_role_permissions(
+            Role.CALENDAR,
+            [
+                # publicity.permissions.CalendarPermissionPolicy asks for this one permission.
+                "publicity.maintain_calendar",
+                "publicity.add_calendaryear",
+                "publicity.change_calendaryear",
+                "publicity.view_calendaryear",
+                "publicity.add_calendarday",
+                "publicity.change_calendarday",
+                "publicity.delete_calendarday",
+                "publicity.view_calendarday",
+            ],
+        )
+        register_role_permissions(
+            Role.PREPARE, ["publicity.view_publicityentry", "publicity.change_publicityentry"]
+        )
+
 
 def _purge_notice(sender, instance, **kwargs) -> None:
     """A notice lists the publicities of its round: one published or ended changes it."""

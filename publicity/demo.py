@@ -217,6 +217,13 @@ def load(log: Callable[[str], None]) -> None:
         },
         ended_people(),
     )
+    # Demo history: this publicity ran in 2023, scheduled the day before its start. Publishing
+    # it now records now as its go-live (publicity.integrity); set the time it stands for, so
+    # the approval step may use it as a publicity that was public for its whole period.
+    PublicityPage.objects.filter(pk=ended.pk, went_live_at__gt=ended.starts_at).update(
+        went_live_at=ended.starts_at - datetime.timedelta(hours=8)
+    )
+    ended.refresh_from_db()
     if ended.live and ended.has_ended:
         # What publish_scheduled does at expiry: off the public site, kept for the approval step.
         ended.unpublish(set_expired=True)

@@ -109,3 +109,25 @@ class ObjectionStatusForm(forms.Form):
         max_length=120,
         error_messages={"required": "请填写提交异议时留下的联系方式。"},
     )
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label="更正原因",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="如 名单中某人工作单位有误。更正后公示期自今日起重新计算。",
+    )
+
+
+class DecisionForm(forms.Form):
+    to_status = forms.ChoiceField(label="处理结果")
+    reason = forms.CharField(
+        label="理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        # The statuses other than the current one (given by the view: the models import this
+        # module).
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = list(choices)

@@ -296,6 +296,11 @@ class PublicityPage(RoutablePageMixin, Page):
         validators=[MinValueValidator(5, "公示期不得少于5个工作日。"), MaxValueValidator(60)],
     )
     end_date = models.DateField("公示结束日期", null=True, editable=False)
+    # The real moments the names became public and stopped being public (set from Wagtail's
+    # page_published / page_unpublished signals, see publicity.integrity); a document may be
+    # made only when went_live_at <= start and taken_down_at (if any) >= end.
+    went_live_at = models.DateTimeField("实际发布时间", null=True, blank=True, editable=False)
+    taken_down_at = models.DateTimeField("实际撤下时间", null=True, blank=True, editable=False)
     intro = RichTextField("说明", blank=True, features=["bold", "italic", "link", "ol", "ul"])
     objection_contact = models.TextField(
         "异议受理方式", help_text="受理异议的单位、电话、地址或邮箱，显示在公示页面上。"
@@ -319,6 +324,10 @@ class PublicityPage(RoutablePageMixin, Page):
     # The schedule (go live / expiry) follows the start date and working days; a separate
     # publishing panel would only let the two disagree.
     settings_panels = []
+    # A copy was never public: it must not inherit the original's go-live and take-down.
+    exclude_fields_in_copy = ["went_live_at", "taken_down_at"]
+    # base_form_class is publicity.integrity.PublicityPageForm, set in PublicityConfig.ready
+    # (that module imports this one).
 
     search_fields = Page.search_fields + [
         index.SearchField("review_committee"),
@@ -568,6 +577,28 @@ class PublicityPage(RoutablePageMixin, Page):
         """Where objections to this publicity are filed (``<page url>objection/``)."""
         return self.get_url(request) + self.reverse_subpage("objection")
 
+    def with_content_json(self, content):
+        """A revision never carries the go-live and take-down times: publishing an edit (or an
+        old revision) keeps the recorded ones, so a gap cannot be healed nor a start moved."""
+        page = super().with_content_json(content)
+        page.went_live_at = self.went_live_at
+        page.taken_down_at = self.taken_down_at
+        return page
+
+    def public_since(self) -> datetime.datetime | None:
+        """When the names went public (pages published before this was recorded: first
+        publish); None while they never were. See publicity.integrity."""
+        if self.went_live_at:
+            return self.went_live_at
+        if self.live or self.expired:
+            return self.first_published_at
+        return None
+
+    @cached_property
+    def latest_correction(self):
+        """The last recorded 更正 (the public page says the period was restarted)."""
+        return self.corrections.order_by("-corrected_at", "-pk").first() if self.pk else None
+
     @cached_property
     def specialties(self) -> list[str]:
         return sorted(set(self.entries.values_list("specialty", flat=True)) - {""})
@@ -607,7 +638,8 @@ class PublicityEntry(PersonFields):
         FieldPanel("level"),
         FieldPanel("qualification"),
         FieldPanel("review_type"),
-        FieldPanel("excluded"),
+        # Set only by objection decisions (publicity.decisions.decide): never ticked by hand.
+        FieldPanel("excluded", read_only=True),
     ]
 
     class Meta:
@@ -622,6 +654,12 @@ class PublicityEntry(PersonFields):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.unit}）"
+
+    #: What the roster says about a person: locked once the publicity is public.
+    ROSTER_FIELDS = (
+        "name", "gender", "ethnicity", "unit", "series", "specialty", "level",
+        "qualification", "review_type",
+    )  # fmt: skip
 
     def printing_problems(self) -> list[str]:
         """Fields holding a character no PDF font has (the name must print on the approval
@@ -643,6 +681,19 @@ class PublicityEntry(PersonFields):
         problems = self.printing_problems()
         if problems:
             raise ValidationError("；".join(problems) + "。")
+        self._refuse_change_once_public()
+
+    def _refuse_change_once_public(self) -> None:
+        if not self.pk or not self.publicity_id:
+            return
+        if self.publicity.public_since() is None:
+            return
+        stored = PublicityEntry.objects.filter(pk=self.pk).values(*self.ROSTER_FIELDS).first()
+        if stored and any(stored[name] != getattr(self, name) for name in self.ROSTER_FIELDS):
+            raise ValidationError(
+                "公示已发布，名单已锁定，不能直接修改；请办理“更正”后重新导入名单"
+                "（公示期自更正之日起重新计算）。"
+            )
 
     @property
     def specialty_label(self) -> str:
@@ -693,13 +744,15 @@ class Objection(models.Model):
     )
     created = models.DateTimeField("提交时间", auto_now_add=True)
 
+    # The status changes only through a recorded decision (publicity.decisions.decide, the
+    # 处理 view): an edit form cannot move it, nor reverse an upheld objection silently.
     panels = [
         FieldPanel("entry", read_only=True),
         FieldPanel("real_name", read_only=True),
         FieldPanel("contact", read_only=True),
         FieldPanel("facts", read_only=True),
-        FieldPanel("status"),
-        FieldPanel("notes"),
+        FieldPanel("status", read_only=True),
+        FieldPanel("notes", read_only=True),
     ]
 
     class Meta:
@@ -742,3 +795,54 @@ def update_exclusion(entry: PublicityEntry) -> None:
     if entry.excluded != upheld:
         entry.excluded = upheld
         entry.save(update_fields=["excluded"])
+
+
+class ObjectionDecision(models.Model):
+    """异议处理决定: a recorded change of an objection's status, from → to, by whom and why."""
+
+    objection = models.ForeignKey(
+        Objection, on_delete=models.CASCADE, related_name="decisions", verbose_name="异议"
+    )
+    from_status = models.CharField("原状态", max_length=4, choices=ObjectionStatus.choices)
+    to_status = models.CharField("新状态", max_length=4, choices=ObjectionStatus.choices)
+    reason = models.TextField("理由")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="处理人",
+    )
+    decided_at = models.DateTimeField("处理时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "异议处理决定"
+        verbose_name_plural = "异议处理决定"
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.objection.confirmation_number}：{self.from_status} → {self.to_status}"
+
+
+class PublicityCorrection(models.Model):
+    """更正: a recorded correction of a live publicity that restarts its full period."""
+
+    page = models.ForeignKey(
+        PublicityPage, on_delete=models.CASCADE, related_name="corrections", verbose_name="公示"
+    )
+    reason = models.TextField("更正原因")
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="更正人"
+    )
+    corrected_at = models.DateTimeField("更正时间", auto_now_add=True)
+    old_start = models.DateField("原开始日期")
+    old_end = models.DateField("原结束日期")
+    new_start = models.DateField("新开始日期")
+    new_end = models.DateField("新结束日期")
+
+    class Meta:
+        verbose_name = "公示更正"
+        verbose_name_plural = "公示更正"
+        ordering = ["-corrected_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.page.title} 更正（{cn_date(self.new_start)}至{cn_date(self.new_end)}）"

@@ -85,7 +85,7 @@ def notify_authority(objection: Objection) -> int:
         logger.warning("异议 %s：发文机关未填写联系邮箱，未发送通知", objection.confirmation_number)
         return 0
     admin_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "wagtailsnippets_publicity_objection:edit", args=[objection.pk]
+        "publicity_admin:decide_objection", args=[objection.pk]
     )
     body = "\n".join(
         [
@@ -110,6 +110,13 @@ def notify_authority(objection: Objection) -> int:
     )
 
 
+def _objection_model() -> type[Objection]:
+    """The Objection model, looked up when called: the models module imports this one."""
+    from django.apps import apps
+
+    return apps.get_model("publicity", "Objection")
+
+
 def _normalised(text: str) -> str:
     return " ".join((text or "").split())
 
@@ -119,6 +126,7 @@ def find_duplicate(entry, contact: str, facts: str, now=None) -> Objection | Non
     aside) within DUPLICATE_WINDOW, or None."""
     from django.utils import timezone
 
+    Objection = _objection_model()
     now = now or timezone.now()
     recent = Objection.objects.filter(
         entry=entry, contact=contact.strip(), created__gte=now - DUPLICATE_WINDOW
@@ -139,6 +147,7 @@ def lookup_limited(request: HttpRequest) -> bool:
 def find_by_receipt(receipt: str, contact: str) -> Objection | None:
     """The objection with this receipt number whose contact matches (spacing and case aside);
     None for a wrong number or a wrong contact alike, so neither can be probed alone."""
+    Objection = _objection_model()
     receipt = (receipt or "").strip().upper()
     if not receipt:
         return None

@@ -303,12 +303,81 @@ class ImportSummary:
     updated: int
 
 
+class RosterLocked(ValueError):
+    """The roster cannot go into this publicity (Chinese message)."""
+
+
+def check_importable(page: PublicityPage, rows: list[RosterRow], file_sha256: str = "") -> None:
+    """A roster goes into one publicity that is not yet public.
+
+    Refused: a page that is or was public (its roster is locked), the same file already imported
+    into another publicity, or the same set of people as another publicity's list.
+    """
+    from wagtail.models import PageLogEntry
+
+    if (page.public_since() is not None or page.live) and not _corrected_since_import(page):
+        raise RosterLocked(
+            "公示已发布，名单已锁定，不能再导入；如名单有误，请先办理“更正”"
+            "（记录原因，公示期自更正之日起重新计算），再导入更正后的名单。"
+        )
+    if file_sha256:
+        other = (
+            PageLogEntry.objects.filter(action="publicity.roster_import", data__sha256=file_sha256)
+            .exclude(page_id=page.pk)
+            .select_related("page")
+            .first()
+        )
+        if other is not None:
+            raise RosterLocked(
+                f"该名单文件已导入公示“{other.page.title}”，一份名单只能用于一次公示。"
+            )
+    hashes = {row.id_hash for row in rows}
+    if hashes:
+        others = (
+            PublicityEntry.objects.filter(id_hash__in=hashes)
+            .exclude(publicity=page)
+            .values_list("publicity_id", flat=True)
+            .distinct()
+        )
+        for publicity_id in others:
+            theirs = set(
+                PublicityEntry.objects.filter(publicity_id=publicity_id).values_list(
+                    "id_hash", flat=True
+                )
+            )
+            if theirs == hashes:
+                title = PublicityPage.objects.get(pk=publicity_id).title
+                raise RosterLocked(f"名单人员与公示“{title}”完全相同，一份名单只能用于一次公示。")
+
+
+def _corrected_since_import(page: PublicityPage) -> bool:
+    """A recorded 更正 after the last import opens the roster for one corrected import."""
+    from wagtail.models import PageLogEntry
+
+    correction = page.corrections.order_by("-corrected_at").first()
+    if correction is None or not page.live:
+        return False
+    last_import = (
+        PageLogEntry.objects.filter(page_id=page.pk, action="publicity.roster_import")
+        .order_by("-timestamp")
+        .first()
+    )
+    return last_import is None or last_import.timestamp < correction.corrected_at
+
+
 @transaction.atomic
-def import_rows(page: PublicityPage, rows: list[RosterRow]) -> ImportSummary:
+def import_rows(
+    page: PublicityPage, rows: list[RosterRow], *, user=None, file_sha256: str = ""
+) -> ImportSummary:
     """Create or update entries keyed by (publicity, id_hash): a re-import never duplicates.
 
-    `excluded` is left alone: an upheld objection outlives a corrected roster.
+    `excluded` is left alone: an upheld objection outlives a corrected roster. Raises
+    RosterLocked (see ``check_importable``); each import is in the page's log.
     """
+    from wagtail.log_actions import log
+
+    page = PublicityPage.objects.select_for_update().get(pk=page.pk)
+    check_importable(page, rows, file_sha256)
     existing = {entry.id_hash: entry for entry in page.entries.all()}
     to_create, to_update = [], []
     # What a re-import refreshes: the entry's own columns and its person fields but the key.
@@ -334,6 +403,12 @@ def import_rows(page: PublicityPage, rows: list[RosterRow]) -> ImportSummary:
     # the purge waits for the commit like the reindex.
     pagecache.purge_page(page)
     transaction.on_commit(lambda: reindex(page))
+    log(
+        instance=page,
+        action="publicity.roster_import",
+        user=user,
+        data={"sha256": file_sha256, "created": len(to_create), "updated": len(to_update)},
+    )
     return ImportSummary(created=len(to_create), updated=len(to_update))
 
 

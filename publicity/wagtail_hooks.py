@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import Button, HeaderButton
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
@@ -17,8 +18,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from notices.rounds import RoundItem
 from search.kinds import SearchKind
+from website.roles import Role, authorities_for, forbid_with_403
 
-from . import admin_views, calendar_admin, workdays
+from . import admin_views, calendar_admin, integrity, workdays
 from .models import CalendarDay, CalendarYear, Objection, PublicityEntry, PublicityPage
 from .outcomes import publicity_outcome
 from .permissions import CalendarPermissionPolicy
@@ -89,6 +91,31 @@ class CalendarDayDeleteView(ConfirmedYearGuard, SnippetDeleteView):
     pass
 
 
+class NoDeletePolicy(ModelPermissionPolicy):
+    """Objections are records: never deleted in the admin (their outcome changes only by a
+    recorded decision)."""
+
+    denied = frozenset({"delete"})
+
+    def user_has_permission(self, user, action):
+        if action in self.denied:
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class RosterEntryPolicy(NoDeletePolicy):
+    """Roster entries come only from a roster import (or a correction and a new import)."""
+
+    denied = frozenset({"add", "delete"})
+
+
+register_permission_policy(Objection, NoDeletePolicy(Objection))
+register_permission_policy(PublicityEntry, RosterEntryPolicy(PublicityEntry))
+
+
 class CalendarDayViewSet(SnippetViewSet):
     model = CalendarDay
     edit_view_class = CalendarDayEditView
@@ -110,6 +137,12 @@ class AttachmentColumn(Column):
         return format_html('<a href="{}">下载</a>', url)
 
 
+class DecideColumn(Column):
+    def get_value(self, instance):
+        url = reverse("publicity_admin:decide_objection", args=[instance.pk])
+        return format_html('<a href="{}">处理</a>', url)
+
+
 class ObjectionViewSet(SnippetViewSet):
     model = Objection
     icon = "warning"
@@ -120,9 +153,18 @@ class ObjectionViewSet(SnippetViewSet):
         "status",
         "created",
         AttachmentColumn("attachment", label="证明材料"),
+        DecideColumn("decide", label="处理"),
     ]
     list_filter = ["status"]
     search_fields = ["confirmation_number", "contact", "facts"]
+
+    def get_queryset(self, request):
+        """Objections are personal data: each handler sees only their authorities' ones."""
+        queryset = Objection.objects.select_related("entry__publicity")
+        if request.user.is_superuser:
+            return queryset
+        authorities = authorities_for(request.user, Role.OBJECTIONS)
+        return queryset.filter(entry__publicity__authority__in=authorities)
 
 
 class PublicityEntryViewSet(SnippetViewSet):
@@ -148,10 +190,22 @@ register_snippet(PublicityGroup)
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     urls = [
-        path("roster/<int:page_id>/", admin_views.import_roster, name="import_roster"),
+        path(
+            "objections/<int:pk>/decide/",
+            forbid_with_403(admin_views.decide_objection),
+            name="decide_objection",
+        ),
+        path(
+            "correct/<int:page_id>/", forbid_with_403(admin_views.correct_publicity), name="correct"
+        ),
+        path(
+            "roster/<int:page_id>/",
+            forbid_with_403(admin_views.import_roster),
+            name="import_roster",
+        ),
         path(
             "objections/<int:pk>/attachment/",
-            admin_views.objection_attachment,
+            forbid_with_403(admin_views.objection_attachment),
             name="objection_attachment",
         ),
         path("calendar/import/", calendar_admin.import_notice, name="calendar_import"),
@@ -165,12 +219,53 @@ def register_admin_urls():
 @hooks.register("register_page_header_buttons")
 def roster_button(page, user, view_name, next_url=None):
     if page.specific_class is PublicityPage and page.permissions_for_user(user).can_edit():
-        yield Button(
-            "导入名单",
-            reverse("publicity_admin:import_roster", args=[page.pk]),
-            icon_name="upload",
-            priority=70,
-        )
+        if integrity.public_since(page.specific) is None:
+            yield Button(
+                "导入名单",
+                reverse("publicity_admin:import_roster", args=[page.pk]),
+                icon_name="upload",
+                priority=70,
+            )
+        elif page.live:
+            # Public: dates and roster are locked; a change is a recorded correction.
+            yield Button(
+                "更正",
+                reverse("publicity_admin:correct", args=[page.pk]),
+                icon_name="edit",
+                priority=70,
+            )
+
+
+@hooks.register("register_log_actions")
+def register_publicity_log_actions(actions):
+    from wagtail.log_actions import LogFormatter
+
+    @actions.register_action("publicity.roster_import")
+    class RosterImportFormatter(LogFormatter):
+        label = "导入名单"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return (
+                f"已导入公示名单：新增 {data.get('created', 0)} 人，更新 {data.get('updated', 0)} 人"
+                f"（文件 SHA-256 {data.get('sha256', '')[:12]}）"
+            )
+
+    @actions.register_action("publicity.objection_decision")
+    class DecisionFormatter(LogFormatter):
+        label = "异议处理决定"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return f"异议状态：{data.get('from')} → {data.get('to')}，理由：{data.get('reason')}"
+
+    @actions.register_action("publicity.correct")
+    class CorrectionFormatter(LogFormatter):
+        label = "更正公示"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return f"已更正：{data.get('old')} → {data.get('new')}，原因：{data.get('reason')}"
 
 
 def unprintable_entries(page) -> list[str]:

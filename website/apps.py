@@ -17,3 +17,12 @@ class WebsiteConfig(AppConfig):
 
         # Every app's post_migrate, not only ours: permissions are created app by app.
         post_migrate.connect(localise_builtin_names, dispatch_uid="website:localise_builtin_names")
+        # The role groups follow every migrate: after each app's, so that app's permissions
+        # (created by its own post_migrate handler) join them.
+        post_migrate.connect(_ensure_role_groups, dispatch_uid="website.ensure_role_groups")
+
+
+def _ensure_role_groups(sender, **kwargs) -> None:
+    from website.roles import ensure_role_groups
+
+    ensure_role_groups()

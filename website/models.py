@@ -199,3 +199,7 @@ class Specialty(Orderable):
 
     def __str__(self) -> str:
         return f"{self.series.name}·{self.name}"
+
+
+# Per-authority roles live in their own module; imported here so Django finds the model.
+from .roles import AuthorityRole  # noqa: E402, F401

@@ -59,6 +59,17 @@ class ApprovedPersonForm(WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
+class DocumentForm(WagtailAdminModelForm):
+    """The document form offers only the authorities the user prepares documents for."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None and "authority" in self.fields:
+            from website.roles import Role, authorities_for
+
+            self.fields["authority"].queryset = authorities_for(self.for_user, Role.PREPARE)
+
+
 class RevokeForm(forms.Form):
     reason = forms.CharField(
         label="撤销原因", widget=forms.Textarea(attrs={"rows": 3}), max_length=500
@@ -95,11 +106,14 @@ class FromRosterForm(RosterUploadForm):
         help_text="印在证书上的评审委员会；留空则用发文机关名称。",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, authorities=None, **kwargs):
         from website.models import Authority
 
         super().__init__(*args, **kwargs)
-        self.fields["authority"].queryset = Authority.objects.all()
+        # Only the authorities the user prepares documents for (website.roles).
+        self.fields["authority"].queryset = (
+            authorities if authorities is not None else Authority.objects.all()
+        )
         self.fields["file"].help_text += "“是否通过”为“是”的行列入名单。"
         self.fields["only_valid"].label = "只用有效行"
         self.fields[
@@ -131,3 +145,9 @@ class RevokeKeyForm(forms.Form):
     )
     reason = forms.ChoiceField(label="吊销原因", choices=REVOCATION_REASONS)
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="退回原因", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )

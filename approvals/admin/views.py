@@ -16,14 +16,27 @@ from wagtail.admin.views.generic import DeleteView, EditView, IndexView, Inspect
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import Button, HeaderButton
 
-from approvals.admin.forms import FromPublicityForm, FromRosterForm, RevokeForm, RevokeKeyForm
-from approvals.issuing import creation
+from approvals.admin.forms import (
+    FromPublicityForm,
+    FromRosterForm,
+    RejectForm,
+    RevokeForm,
+    RevokeKeyForm,
+)
+from approvals.issuing import creation, duplicates, process, revocation
 from approvals.issuing import issue as issuing
-from approvals.issuing.revocation import RevocationError, revoke_certificate
 from approvals.issuing.titles import issued_title
-from approvals.models import ApprovalDocument, Certificate, DocumentStatus, SigningKey
+from approvals.models import (
+    ApprovalDocument,
+    Certificate,
+    DocumentStatus,
+    RevocationRequest,
+    SigningKey,
+)
 from publicity import roster
+from website.admin_display import BeijingExportMixin, BeijingInspectMixin
 from website.models import Authority
+from website.roles import Role, authorities_for, display_name, has_role
 
 
 def _require(request, permission: str) -> None:
@@ -31,7 +44,7 @@ def _require(request, permission: str) -> None:
         raise PermissionDenied
 
 
-class DocumentIndexView(IndexView):
+class DocumentIndexView(BeijingExportMixin, IndexView):
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
@@ -54,10 +67,13 @@ class DocumentIndexView(IndexView):
 
 
 class DocumentEditView(EditView):
-    """Only drafts are editable; an issued document never changes (a correction supersedes it)."""
+    """Only drafts are editable, by a 经办 of the document's authority; an issued document never
+    changes (a correction supersedes it)."""
 
     def dispatch(self, request, *args, **kwargs):
         self.object = self.get_object()
+        if not process.can_prepare(request.user, self.object):
+            raise PermissionDenied
         if not self.object.is_editable:
             messages.warning(
                 request, "文件已进入签发流程或已签发，不能再修改；如需更正请新建替代文件。"
@@ -70,8 +86,8 @@ class DocumentEditView(EditView):
         buttons = list(super().header_more_buttons)
         buttons.append(
             Button(
-                "签发",
-                url=reverse("approval_documents:issue", args=[self.object.pk]),
+                "提交签发",
+                url=reverse("approval_documents:inspect", args=[self.object.pk]),
                 icon_name="success",
                 priority=5,
             )
@@ -82,13 +98,15 @@ class DocumentEditView(EditView):
 class DocumentDeleteView(DeleteView):
     def dispatch(self, request, *args, **kwargs):
         self.object = self.get_object()
+        if not process.can_prepare(request.user, self.object):
+            raise PermissionDenied
         if not self.object.is_editable:
             messages.error(request, "只能删除草稿。")
             return redirect("approval_documents:inspect", self.object.pk)
         return super().dispatch(request, *args, **kwargs)
 
 
-class DocumentInspectView(InspectView):
+class DocumentInspectView(BeijingInspectMixin, InspectView):
     """Status, number, PDF, progress (refreshing while issuing) and the next action."""
 
     template_name = "approvals/admin/document_inspect.html"
@@ -96,25 +114,71 @@ class DocumentInspectView(InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         doc = self.object
+        user = self.request.user
         context.update(
             document=doc,
             persons=doc.persons.select_related("certificate").order_by("sort_order", "pk"),
+            left_out=creation.left_out(doc),
             issue_url=reverse("approval_documents:issue", args=[doc.pk]),
+            submit_url=reverse("approval_documents:submit", args=[doc.pk]),
+            can_submit=process.can_submit(user, doc),
+            can_decide=process.can_decide(user, doc),
+            can_resume=doc.status == DocumentStatus.ISSUING
+            and has_role(user, Role.ISSUE, doc.authority_id),
             refreshing=doc.status == DocumentStatus.ISSUING and not doc.issue_error,
+            issued_by_name=display_name(doc.issued_by) if doc.issued_by_id else "",
+            conflicts=duplicates.conflicts(doc.persons.all(), exclude_document_id=doc.pk)
+            if doc.status in (DocumentStatus.DRAFT, DocumentStatus.SUBMITTED)
+            else [],
+            can_override=process.can_override(user, doc),
+            overrides=doc.persons.exclude(duplicate_override_reason="").select_related(
+                "duplicate_override_by"
+            ),
+            submitted_by_name=display_name(doc.submitted_by) if doc.submitted_by_id else "",
         )
         return context
 
 
+class SubmitView(WagtailAdminTemplateMixin, TemplateView):
+    """提交签发 (POST only): a 经办 of the authority hands the draft to a second person."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        document = get_object_or_404(ApprovalDocument, pk=pk)
+        try:
+            process.submit(document, request.user)
+        except process.NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except (process.ProcessError, issuing.IssuingError) as error:
+            messages.error(request, f"未能提交：{error}")
+        else:
+            messages.success(request, "已提交签发，须由另一位有签发权限的人员审核签发。")
+        return redirect("approval_documents:inspect", pk)
+
+
 class IssueView(WagtailAdminTemplateMixin, TemplateView):
-    """签发: a confirmation page; POST allocates the numbers and queues the work."""
+    """签发: the second person's confirmation page (approve or send back); POST allocates the
+    numbers and queues the work. Only a 签发 of the authority who did not prepare the document
+    sees it; anyone else gets 403, with or without the button."""
 
     template_name = "approvals/admin/issue_confirm.html"
     page_title = "签发审批文件"
     header_icon = "success"
 
     def dispatch(self, request, pk):
-        _require(request, "approvals.change_approvaldocument")
         self.document = get_object_or_404(ApprovalDocument, pk=pk)
+        if self.document.status == DocumentStatus.ISSUING:
+            # Resuming an interrupted run: the approval has been given already.
+            if not has_role(request.user, Role.ISSUE, self.document.authority_id):
+                raise PermissionDenied
+        elif self.document.status != DocumentStatus.SUBMITTED:
+            if not has_role(request.user, Role.ISSUE, self.document.authority_id):
+                raise PermissionDenied
+            messages.warning(request, "文件须先由经办人员提交签发。")
+            return redirect("approval_documents:inspect", pk)
+        elif not process.can_decide(request.user, self.document):
+            raise PermissionDenied
         return super().dispatch(request, pk)
 
     def get_page_subtitle(self):
@@ -133,6 +197,9 @@ class IssueView(WagtailAdminTemplateMixin, TemplateView):
             problem=problem,
             person_count=len(persons),
             printed_title=issued_title(self.document.title, persons),
+            left_out=creation.left_out(self.document),
+            reject_form=RejectForm(),
+            reject_url=reverse("approval_documents:reject", args=[self.document.pk]),
             inspect_url=reverse("approval_documents:inspect", args=[self.document.pk]),
         )
         return context
@@ -141,11 +208,15 @@ class IssueView(WagtailAdminTemplateMixin, TemplateView):
         from approvals.issuing.tasks import issue_approval_task
 
         try:
-            issuing.check_issuable(self.document)
-            doc = issuing.prepare(self.document, request.user)
-        except issuing.IssuingError as error:
+            if self.document.status == DocumentStatus.ISSUING:
+                doc = self.document
+            else:
+                doc = process.approve(self.document, request.user)
+        except process.NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except (process.ProcessError, issuing.IssuingError) as error:
             messages.error(request, str(error))
-            return redirect("approval_documents:issue", pk)
+            return redirect("approval_documents:inspect", pk)
         # The work runs in the queue worker (immediately in tests); the request returns at once.
         issue_approval_task.enqueue(doc.pk, request.user.pk)
         doc.refresh_from_db()
@@ -153,6 +224,46 @@ class IssueView(WagtailAdminTemplateMixin, TemplateView):
             messages.success(request, f"已签发：{doc.number}，共 {doc.progress_total} 份证书。")
         else:
             messages.info(request, f"已分配文号 {doc.number}，证书正在后台生成。")
+        return redirect("approval_documents:inspect", pk)
+
+
+class OverrideDuplicateView(WagtailAdminTemplateMixin, TemplateView):
+    """确认重复发证 (POST only): a 签发 who did not prepare the document records why."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, person_pk):
+        document = get_object_or_404(ApprovalDocument, pk=pk)
+        try:
+            person = process.override_duplicate(
+                document, person_pk, request.user, request.POST.get("reason", "")
+            )
+        except process.NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except process.ProcessError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"已记录{person.name}重复发证的理由。")
+        return redirect("approval_documents:inspect", pk)
+
+
+class RejectView(WagtailAdminTemplateMixin, TemplateView):
+    """退回 (POST only): the second person sends the document back to draft, with a reason."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        document = get_object_or_404(ApprovalDocument, pk=pk)
+        form = RejectForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        try:
+            process.reject(document, request.user, reason)
+        except process.NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except process.ProcessError as error:
+            messages.error(request, str(error))
+            return redirect("approval_documents:issue", pk)
+        messages.success(request, "已退回经办人员修改。")
         return redirect("approval_documents:inspect", pk)
 
 
@@ -165,7 +276,8 @@ class FromPublicityView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         _require(request, "approvals.add_approvaldocument")
-        self.pages = creation.ended_publicity_pages()
+        allowed = set(authorities_for(request.user, Role.PREPARE).values_list("pk", flat=True))
+        self.pages = [p for p in creation.ended_publicity_pages() if p.authority_id in allowed]
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -179,13 +291,13 @@ class FromPublicityView(WagtailAdminTemplateMixin, TemplateView):
         if form.is_valid():
             page = next(p for p in self.pages if p.pk == form.cleaned_data["publicity"])
             try:
-                document = creation.create_from_publicity(page)
+                document = creation.create_from_publicity(page, user=request.user)
             except creation.CreationError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(
                     request,
-                    f"已从公示起草审批文件，共 {document.persons.count()} 人，请核对后签发。",
+                    f"已从公示起草审批文件，共 {document.persons.count()} 人，请核对后提交签发。",
                 )
                 return redirect("approval_documents:edit", document.pk)
         return self.render_to_response(self.get_context_data(form=form))
@@ -212,7 +324,7 @@ class FromRosterView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", FromRosterForm())
+        context.setdefault("form", self._form())
         context.setdefault("result", None)
         context.setdefault("token", "")
         return context
@@ -220,7 +332,7 @@ class FromRosterView(WagtailAdminTemplateMixin, TemplateView):
     def post(self, request):
         if request.POST.get("token"):
             return self._create_pending(request, request.POST["token"])
-        form = FromRosterForm(request.POST, request.FILES)
+        form = self._form(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         upload = form.cleaned_data["file"]
@@ -254,6 +366,9 @@ class FromRosterView(WagtailAdminTemplateMixin, TemplateView):
         context = self.get_context_data(form=form, result=result, token=token)
         return self.render_to_response(context, status=400)
 
+    def _form(self, *args):
+        return FromRosterForm(*args, authorities=authorities_for(self.request.user, Role.PREPARE))
+
     def _create_pending(self, request, token: str):
         pending = request.session.get(ROSTER_SESSION_KEY, {})
         item = pending.pop(token, None)
@@ -270,32 +385,40 @@ class FromRosterView(WagtailAdminTemplateMixin, TemplateView):
             review_committee=item["review_committee"],
         )
         rows = roster.rows_from_session(item["rows"])
-        return self._create(request, header, rows, item["errors"], FromRosterForm())
+        return self._create(request, header, rows, item["errors"], self._form())
 
     def _create(self, request, header, rows, skipped: int, form):
+        if not has_role(request.user, Role.PREPARE, header.authority):
+            raise PermissionDenied
         try:
-            document = creation.create_from_rows(header, rows)
+            document = creation.create_from_rows(header, rows, user=request.user)
         except creation.CreationError as error:
             form.add_error(None, str(error))
             return self.render_to_response(self.get_context_data(form=form), status=400)
         text = f"已从名单文件起草审批文件，共 {len(rows)} 人"
         if skipped:
             text += f"，跳过有误的 {skipped} 行"
-        messages.success(request, text + "，请核对后签发。")
+        messages.success(request, text + "，请核对后提交签发。")
         return redirect("approval_documents:edit", document.pk)
 
 
 class RevokeView(WagtailAdminTemplateMixin, TemplateView):
-    """撤销证书 with a reason (audit-logged)."""
+    """申请撤销 (or 申请恢复 a revoked certificate) with a reason; a second person decides."""
 
     template_name = "approvals/admin/revoke.html"
     page_title = "撤销证书"
     header_icon = "warning"
 
     def dispatch(self, request, pk):
-        _require(request, "approvals.change_certificate")
-        self.certificate = get_object_or_404(Certificate.objects.public(), pk=pk)
+        self.certificate = get_object_or_404(
+            Certificate.objects.public().select_related("document"), pk=pk
+        )
+        if not revocation.can_request(request.user, self.certificate):
+            raise PermissionDenied
         return super().dispatch(request, pk)
+
+    def get_page_title(self):
+        return "申请恢复证书" if self.certificate.is_revoked else "申请撤销证书"
 
     def get_page_subtitle(self):
         return str(self.certificate)
@@ -304,17 +427,27 @@ class RevokeView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", RevokeForm())
         context["certificate"] = self.certificate
+        context["pending"] = self.certificate.revocation_requests.filter(status="pending").first()
         return context
 
     def post(self, request, pk):
         form = RevokeForm(request.POST)
         if form.is_valid():
+            reason = form.cleaned_data["reason"]
             try:
-                revoke_certificate(self.certificate, form.cleaned_data["reason"], request.user)
-            except RevocationError as error:
+                if self.certificate.is_revoked:
+                    revocation.request_reinstatement(self.certificate, reason, request.user)
+                else:
+                    revocation.request_revocation(self.certificate, reason, request.user)
+            except revocation.NotAllowed as error:
+                raise PermissionDenied(str(error)) from error
+            except revocation.RevocationError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"已撤销证书 {self.certificate.number}。")
+                messages.success(
+                    request,
+                    f"已提交证书 {self.certificate.number} 的申请，须由另一位撤销审核人员批准。",
+                )
                 return redirect("certificates:inspect", pk)
         return self.render_to_response(self.get_context_data(form=form))
 
@@ -362,3 +495,63 @@ class RevokeKeyView(WagtailAdminTemplateMixin, TemplateView):
                 messages.success(request, f"已吊销签章密钥 {self.key.key_id}。")
                 return redirect("signing_keys:inspect", pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class DecideRequestView(WagtailAdminTemplateMixin, TemplateView):
+    """批准或驳回 a revocation/reinstatement request (POST only; 撤销 role, not the requester)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        item = get_object_or_404(RevocationRequest.objects.select_related("certificate"), pk=pk)
+        approve = request.POST.get("decision") == "approve"
+        note = request.POST.get("note", "")
+        try:
+            if approve:
+                revocation.approve_request(item, request.user, note)
+            else:
+                revocation.reject_request(item, request.user, note)
+        except revocation.NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except revocation.RevocationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "已批准。" if approve else "已驳回。")
+        return redirect("certificates:inspect", item.certificate_id)
+
+
+class CertificateInspectView(BeijingInspectMixin, InspectView):
+    """The certificate's fields, then its revocation/reinstatement requests with the buttons
+    the user may use (a second person's 批准/驳回; 申请撤销 or 申请恢复)."""
+
+    template_name = "approvals/admin/certificate_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        certificate = self.object
+        user = self.request.user
+        requests = list(
+            certificate.revocation_requests.select_related("requested_by", "decided_by")
+        )
+        context.update(
+            certificate=certificate,
+            requests=[
+                {
+                    "item": item,
+                    "requested_by": display_name(item.requested_by),
+                    "decided_by": display_name(item.decided_by) if item.decided_by else "",
+                    "can_decide": revocation.can_decide(user, item),
+                    "decide_url": reverse("certificates:decide", args=[item.pk]),
+                }
+                for item in requests
+            ],
+            can_request=revocation.can_request(user, certificate)
+            and not any(r.status == "pending" for r in requests),
+            request_url=reverse("certificates:revoke", args=[certificate.pk]),
+            history_url=reverse("certificates:history", args=[certificate.pk]),
+        )
+        return context
+
+
+class CertificateIndexView(BeijingExportMixin, IndexView):
+    """The certificate list; its CSV/XLSX export in Beijing time."""

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from approvals.issuing import duplicates
 from approvals.issuing.titles import default_title, issued_title
-from approvals.models import ApprovalDocument, ApprovedPerson
-from publicity import roster
+from approvals.models import ApprovalDocument, ApprovedPerson, DocumentStatus
+from publicity import integrity, roster
+from publicity.models import Objection, ObjectionStatus
 from website.pdf.fonts import missing_characters
 from website.people import copy_person
 
@@ -29,20 +31,60 @@ DEFAULT_BODY = (
     "经{committee}评审，并经公示无异议，下列同志取得相应专业技术职务任职资格，"
     "资格取得时间自本文件成文之日起计算。\n\n特此通知。"
 )
+# A roster file is not a publicity: the text says only what happened (no 「经公示」).
+ROSTER_BODY = (
+    "经{committee}评审通过，下列同志取得相应专业技术职务任职资格，"
+    "资格取得时间自本文件成文之日起计算。\n\n特此通知。"
+)
 
 
-def create_from_publicity(publicity, *, date: dt.date | None = None) -> ApprovalDocument:
-    """A draft document listing the publicity's approved entries (no pending objection).
+def _log(document, action: str, user, **data) -> None:
+    from wagtail.log_actions import log
 
-    Refused while the publicity runs: objections may still come in.
+    log(instance=document, action=action, user=user, data=data)
+
+
+def documents_from(publicity):
+    """Documents made from `publicity` that still count: not superseded by a correction."""
+    return ApprovalDocument.objects.filter(source_publicity=publicity).exclude(
+        status=DocumentStatus.SUPERSEDED
+    )
+
+
+def create_from_publicity(
+    publicity, *, date: dt.date | None = None, user=None, supersedes=None
+) -> ApprovalDocument:
+    """A draft document listing the publicity's approved entries.
+
+    Refused unless the names were public for the whole period (see
+    ``publicity.integrity.document_problems``: ended, live from before its start to its end, no
+    open objection), when the publicity already yielded a document (other than the one a
+    correction `supersedes`), or when someone on it already holds a valid certificate for the
+    same qualification and level.
     """
-    if not publicity.has_ended:
-        raise CreationError(f"公示“{publicity.title}”尚未结束，期满后才能据此起草审批文件。")
+    problems = integrity.document_problems(publicity)
+    if problems:
+        raise CreationError(f"公示“{publicity.title}”不能据此起草审批文件：" + "；".join(problems))
     entries = list(publicity.approved_entries())
     if not entries:
         raise CreationError(f"公示“{publicity.title}”没有可审批的人员。")
+    try:
+        duplicates.check(entries)
+    except duplicates.DuplicateError as error:
+        raise CreationError(str(error)) from error
     committee = getattr(publicity, "review_committee", "") or publicity.authority.name
     with transaction.atomic():
+        # Lock the publicity's row: two editors creating at once get one document.
+        type(publicity).objects.select_for_update().filter(pk=publicity.pk).exists()
+        existing = documents_from(publicity)
+        if supersedes is not None:
+            existing = existing.exclude(pk=supersedes.pk)
+        earlier = existing.first()
+        if earlier is not None:
+            raise CreationError(
+                f"公示“{publicity.title}”已起草审批文件“{earlier}”；一次公示只能形成一份审批文件"
+                "（如需更正，请对已签发文件新建替代文件）。"
+            )
         document = ApprovalDocument.objects.create(
             authority=publicity.authority,
             title=default_title(entries),
@@ -51,11 +93,42 @@ def create_from_publicity(publicity, *, date: dt.date | None = None) -> Approval
             date=date or dt.date.today(),
             review_committee=committee,
             source_publicity=publicity,
+            supersedes=supersedes,
         )
         ApprovedPerson.objects.bulk_create(
             [person_from_entry(document, entry, i) for i, entry in enumerate(entries)]
         )
+        _log(document, "approvals.create_from_publicity", user, publicity=publicity.pk)
     return document
+
+
+def left_out(document: ApprovalDocument) -> list[tuple[str, str]]:
+    """Who of the source publicity is not on the document, and why: (name, reason)."""
+    publicity = document.source_publicity
+    if publicity is None:
+        return []
+    publicity = publicity.specific
+    listed = set(document.persons.values_list("id_hash", flat=True))
+    result = []
+    for entry in publicity.entries.prefetch_related("objections").order_by("sort_order", "pk"):
+        if entry.id_hash in listed:
+            continue
+        objections = list(entry.objections.all())
+        upheld = [o for o in objections if o.status == ObjectionStatus.UPHELD]
+        open_ = [o for o in objections if o.status in Objection.OPEN_STATUSES]
+        if entry.excluded and upheld:
+            notes = "；".join(o.notes for o in upheld if o.notes)
+            reason = f"异议成立（{upheld[0].confirmation_number}）" + (
+                f"：{notes}" if notes else ""
+            )
+        elif entry.excluded:
+            reason = "已排除"
+        elif open_:
+            reason = f"异议待处理（{open_[0].confirmation_number}）"
+        else:
+            reason = "未列入（起草后从名单中删除）"
+        result.append((entry.name, reason))
+    return result
 
 
 def person_from_entry(document: ApprovalDocument, entry, sort_order: int) -> ApprovedPerson:
@@ -64,10 +137,21 @@ def person_from_entry(document: ApprovalDocument, entry, sort_order: int) -> App
 
 
 def ended_publicity_pages():
-    """Publicity pages whose period has ended, newest first (for the admin's choice)."""
+    """Publicity pages whose period has ended and that have not yielded a document yet,
+    newest first (for the admin's choice)."""
     from publicity.models import PublicityPage
 
-    return list(PublicityPage.objects.ended().select_related("authority").order_by("-end_date"))
+    used = documents_from_any()
+    pages = PublicityPage.objects.ended().select_related("authority").order_by("-end_date")
+    return list(pages.exclude(pk__in=used))
+
+
+def documents_from_any():
+    return (
+        ApprovalDocument.objects.exclude(status=DocumentStatus.SUPERSEDED)
+        .filter(source_publicity__isnull=False)
+        .values("source_publicity_id")
+    )
 
 
 # --- from a roster file ----------------------------------------------------------------------
@@ -130,23 +214,34 @@ def check_roster(
     return result
 
 
-def create_from_rows(header: DocumentHeader, rows: list[roster.RosterRow]) -> ApprovalDocument:
-    """A draft document listing `rows` (already checked by ``check_roster``), in file order."""
+def create_from_rows(
+    header: DocumentHeader, rows: list[roster.RosterRow], *, user=None
+) -> ApprovalDocument:
+    """A draft document listing `rows` (already checked by ``check_roster``), in file order.
+
+    Its body says the persons passed review, not that they were publicised; it goes through the
+    same submit → second-person approval as any document.
+    """
     if not rows:
         raise CreationError("名单中没有“是否通过”为“是”的有效行，未创建审批文件。")
+    try:
+        duplicates.check(rows)
+    except duplicates.DuplicateError as error:
+        raise CreationError(str(error)) from error
     committee = header.review_committee.strip() or header.authority.name
     with transaction.atomic():
         document = ApprovalDocument.objects.create(
             authority=header.authority,
             title=issued_title(header.title, rows),
             addressees=header.addressees,
-            body=DEFAULT_BODY.format(committee=committee),
+            body=ROSTER_BODY.format(committee=committee),
             date=header.date,
             review_committee=header.review_committee.strip(),
         )
         ApprovedPerson.objects.bulk_create(
             [person_from_row(document, row, i) for i, row in enumerate(rows)]
         )
+        _log(document, "approvals.create_from_roster", user, persons=len(rows))
     return document
 
 

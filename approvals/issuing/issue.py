@@ -150,7 +150,11 @@ def check_issuable(document: ApprovalDocument) -> None:
     from approvals.pdf.approval_document import check_approval_document
     from approvals.pdf.certificate import check_certificate
 
-    if document.status not in (DocumentStatus.DRAFT, DocumentStatus.ISSUING):
+    if document.status not in (
+        DocumentStatus.DRAFT,
+        DocumentStatus.SUBMITTED,
+        DocumentStatus.ISSUING,
+    ):
         raise IssuingError(f"文件状态为“{document.get_status_display()}”，不能签发。")
     persons = list(document.persons.all())
     if not persons:
@@ -190,7 +194,9 @@ def prepare(document: ApprovalDocument, user=None) -> ApprovalDocument:
 
     with transaction.atomic():
         doc = ApprovalDocument.objects.select_for_update().get(pk=document.pk)
-        if doc.status == DocumentStatus.DRAFT:
+        # The admin reaches this only through approvals.issuing.process.approve (submitted,
+        # second person); a draft is accepted for the operator's command and the demo data.
+        if doc.status in (DocumentStatus.DRAFT, DocumentStatus.SUBMITTED):
             year = doc.date.year
             authority = doc.authority
             persons = list(doc.persons.order_by("sort_order", "pk"))

@@ -31,6 +31,9 @@ __all__ = [
 
 class DocumentStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
+    # Submitted by its preparer (经办); a second person with 签发 rights for the authority
+    # approves (→ issuing) or rejects it (→ draft, with a reason). See approvals.issuing.process.
+    SUBMITTED = "submitted", "待签发"
     # Numbers are allocated and certificates are being produced; not public yet. A failed or
     # killed run stays here and the next run resumes it (see approvals.issuing.issue).
     ISSUING = "issuing", "签发中"
@@ -150,6 +153,17 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
         related_name="+",
         verbose_name="签发人",
     )
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="提交人",
+    )
+    rejection_reason = models.TextField("退回原因", blank=True, editable=False)
     progress_done = models.PositiveIntegerField("已生成证书", default=0)
     progress_total = models.PositiveIntegerField("证书总数", default=0)
     issue_error = models.TextField("签发错误", blank=True)
@@ -265,6 +279,21 @@ class ApprovedPerson(PersonFields, Orderable):
     )
     certificate_number = models.CharField(
         "证书编号", max_length=40, unique=True, null=True, blank=True, editable=False
+    )
+    # A second valid certificate for the same qualification and level is refused unless a
+    # person with 签发 rights records why it is right (approvals.issuing.process).
+    duplicate_override_reason = models.TextField("重复发证理由", blank=True, editable=False)
+    duplicate_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="重复发证确认人",
+    )
+    duplicate_override_at = models.DateTimeField(
+        "重复发证确认时间", null=True, blank=True, editable=False
     )
 
     # Edited inline through approvals.admin.panels.PERSON_PANELS (with the ID-number field).

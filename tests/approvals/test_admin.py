@@ -87,23 +87,50 @@ def test_bad_id_number_is_a_clear_error_and_nothing_saved(admin_client, authorit
     assert not ApprovalDocument.objects.exists()
 
 
-def test_issue_confirmation_then_issue(admin_client, authority, signing_key):
+@pytest.fixture
+def issuer_client(django_user_model):
+    """A second superuser: the one who approves what the first submitted."""
+    from django.test import Client
+
+    user = django_user_model.objects.create_superuser(
+        "issuer", "issuer@example.cn", "pw-issuer-123", first_name="签发", last_name="张"
+    )
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+def test_issue_confirmation_then_issue(admin_client, issuer_client, authority, signing_key):
     document = make_document(authority, 2)
     url = f"/admin/approvals/documents/issue/{document.pk}/"
-    response = admin_client.get(url)
+    # Not submitted yet: the issuer is sent back to the document.
+    assert issuer_client.get(url).status_code == 302
+    response = admin_client.post(f"/admin/approvals/documents/submit/{document.pk}/")
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.SUBMITTED
+    # The one who submitted may not approve, even as a superuser.
+    assert admin_client.get(url).status_code == 403
+    assert admin_client.post(url).status_code == 403
+    response = issuer_client.get(url)
     assert "确认签发" in response.content.decode()
     document.refresh_from_db()
-    assert document.status == DocumentStatus.DRAFT  # GET changes nothing
+    assert document.status == DocumentStatus.SUBMITTED  # GET changes nothing
 
-    response = admin_client.post(url)
+    response = issuer_client.post(url)
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.status == DocumentStatus.ISSUED
+    assert document.issued_by == issuer_client.user
     assert ModelLogEntry.objects.filter(action="approvals.issue").exists()
+    assert ModelLogEntry.objects.get(action="approvals.submit").user == admin_client.user
+    assert ModelLogEntry.objects.get(action="approvals.approve").user == issuer_client.user
 
     inspect = admin_client.get(f"/admin/approvals/documents/inspect/{document.pk}/")
     html = inspect.content.decode()
     assert "2 / 2" in html and document.number in html
+    assert "签发人：张签发" in html or "签发人：签发 张" in html  # the full name, not the login
 
     # Read-only once issued: the edit view sends the editor back to the inspect view.
     edit = admin_client.get(f"/admin/approvals/documents/edit/{document.pk}/")
@@ -116,11 +143,18 @@ def test_issue_confirmation_then_issue(admin_client, authority, signing_key):
 def test_issue_refused_with_message_for_missing_glyph(admin_client, authority, signing_key):
     document = make_document(authority, 1)
     document.persons.update(name="王\ue000")  # private use: no font has it
+    # Submitting checks the glyphs already: refused with the character named.
+    response = admin_client.post(f"/admin/approvals/documents/submit/{document.pk}/", follow=True)
+    assert "未能提交" in response.content.decode() and "U+E000" in response.content.decode()
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.DRAFT
+    # A document submitted before the name changed: the approver sees why it cannot be issued.
+    ApprovalDocument.objects.filter(pk=document.pk).update(status=DocumentStatus.SUBMITTED)
     html = admin_client.get(f"/admin/approvals/documents/issue/{document.pk}/").content.decode()
     assert "不能签发" in html and "U+E000" in html
     admin_client.post(f"/admin/approvals/documents/issue/{document.pk}/")
     document.refresh_from_db()
-    assert document.status == DocumentStatus.DRAFT and document.number is None
+    assert document.status == DocumentStatus.SUBMITTED and document.number is None
 
 
 def test_progress_shown_while_issuing(admin_client, authority, signing_key):
@@ -132,7 +166,7 @@ def test_progress_shown_while_issuing(admin_client, authority, signing_key):
     assert "0 / 3" in html and "继续签发" in html and 'http-equiv="refresh"' in html
 
 
-def test_certificate_list_search_and_revoke(admin_client, authority, signing_key):
+def test_certificate_list_search_and_revoke(admin_client, issuer_client, authority, signing_key):
     issue_approval(make_document(authority, 3))
     listing = admin_client.get("/admin/approvals/certificates/", {"q": "李华"})
     html = listing.content.decode()
@@ -148,10 +182,23 @@ def test_certificate_list_search_and_revoke(admin_client, authority, signing_key
     response = admin_client.post(url, {"reason": "材料造假"})
     assert response.status_code == 302
     certificate.refresh_from_db()
+    assert not certificate.is_revoked  # a request only: a second person decides
+    item = certificate.revocation_requests.get()
+    decide = f"/admin/approvals/certificates/requests/{item.pk}/"
+    assert admin_client.post(decide, {"decision": "approve"}).status_code == 403
+    certificate.refresh_from_db()
+    assert not certificate.is_revoked
+    inspect = issuer_client.get(f"/admin/approvals/certificates/inspect/{certificate.pk}/")
+    assert "批准" in inspect.content.decode()
+    assert issuer_client.post(decide, {"decision": "approve"}).status_code == 302
+    certificate.refresh_from_db()
     assert certificate.is_revoked and certificate.revoked_reason == "材料造假"
-    assert certificate.revoked_by == admin_client.user
+    assert certificate.revoked_by == issuer_client.user
     entry = ModelLogEntry.objects.get(action="approvals.revoke")
     assert entry.data["reason"] == "材料造假"
+    # The certificate's own history page answers the superuser.
+    history = admin_client.get(f"/admin/approvals/certificates/history/{certificate.pk}/")
+    assert history.status_code == 200 and "撤销证书" in history.content.decode()
     # No edit form for certificates.
     assert admin_client.get(
         f"/admin/approvals/certificates/edit/{certificate.pk}/"
@@ -170,6 +217,11 @@ def test_from_publicity_requires_ended_period(admin_client, authority, time_mach
         publicity=publicity, sort_order=9, name="排除者", unit="单位", id_number=id_number(9),
         excluded=True,
     )  # fmt: skip
+    # Public since the day before the start (the real go-live time recorded on publishing).
+    type(publicity).objects.filter(pk=publicity.pk).update(
+        went_live_at=dt.datetime(2023, 10, 31, 16, tzinfo=dt.UTC)
+    )
+    publicity.refresh_from_db()
     time_machine.move_to(dt.datetime(2023, 11, 3, 12, tzinfo=dt.UTC))
     with pytest.raises(CreationError, match="尚未结束"):
         create_from_publicity(publicity)
@@ -206,6 +258,8 @@ def test_issue_confirmation_shows_the_title_and_count_that_will_be_printed(
 ):
     document = make_document(authority, 3, title="关于王小明等49名同志取得工程师资格的通知")
     document.persons.filter(sort_order=0).delete()  # 王小明 removed from the draft
+    # Submitted by its 经办 (another user): the superuser is the second person who confirms.
+    ApprovalDocument.objects.filter(pk=document.pk).update(status=DocumentStatus.SUBMITTED)
     html = admin_client.get(f"/admin/approvals/documents/issue/{document.pk}/").content.decode()
     assert "关于李华等2名同志取得工程师资格的通知" in html
     assert "名单人数：2 人" in html

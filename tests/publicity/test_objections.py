@@ -53,6 +53,8 @@ def test_objection_is_filed_with_a_receipt_and_an_email(
     assert mail.outbox[0].to == ["93749288@qq.com"]
     assert objection.confirmation_number in mail.outbox[0].body
     assert entry.name in mail.outbox[0].body
+    # The link leads to where a decision is recorded (处理), not to a bare edit form.
+    assert f"/admin/publicity/objections/{objection.pk}/decide/" in mail.outbox[0].body
 
 
 def test_contact_is_required(client, running):
@@ -159,8 +161,8 @@ def test_editor_sets_status_in_admin(admin_client, running):
     objection = ObjectionFactory(entry=entry, attachment=SimpleUploadedFile("a.pdf", PDF))
     listing = admin_client.get(reverse("wagtailsnippets_publicity_objection:list"))
     assert objection.confirmation_number in listing.content.decode()
-    url = reverse("wagtailsnippets_publicity_objection:edit", args=[objection.pk])
-    response = admin_client.post(url, {"status": "成立", "notes": "经核查属实。"})
+    url = reverse("publicity_admin:decide_objection", args=[objection.pk])
+    response = admin_client.post(url, {"to_status": "成立", "reason": "经核查属实。"})
     assert response.status_code == 302, response.content.decode()[:2000]
     entry.refresh_from_db()
     assert entry.excluded
@@ -214,7 +216,7 @@ def one_per_client(client, running, settings):
     """Post an objection as (REMOTE_ADDR, X-Forwarded-For); one allowed per client."""
     settings.PUBLICITY_OBJECTION_RATE = (1, 3600)
     settings.TRUSTED_PROXIES = ["10.9.9.9"]
-    data = {"entry": running.entries.first().pk, "contact": "x", "facts": "y"}
+    data = {"entry": running.entries.first().pk, "real_name": "李四", "contact": "x", "facts": "y"}
 
     def send(remote: str, forwarded: str = ""):
         extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}

@@ -149,23 +149,20 @@ def test_publish_scheduled_goes_live_and_expires_then_re_editing_works(
         assert page.title in listing.content.decode()
 
 
-def test_rescheduling_after_expiry_runs_again(admin_client, make_publicity):
+def test_rescheduling_after_expiry_is_refused_once_names_were_public(admin_client, make_publicity):
+    """The names of an ended run were public: its dates stay as they were (a new run is a new
+    publicity; a live one is changed only by a recorded correction)."""
     page = make_publicity(start=D(2023, 11, 1), now=at(2023, 10, 25))
     with time_machine.travel(at(2023, 11, 20), tick=False):
         call_command("publish_scheduled")
+        page.refresh_from_db()
+        assert page.went_live_at is not None
         response = _edit_and_publish(admin_client, page, start_date="2023-11-27")
-        assert response.status_code == 302
-        # The ended run was expired first, so the new run waits as an upcoming publicity.
-        assert page.revisions.filter(approved_go_live_at=at(2023, 11, 27, 0)).exists()
+        assert response.status_code == 200
+        assert "开始日期和公示工作日数已锁定" in response.content.decode()
         page.refresh_from_db()
-        assert not page.live and page.end_date == D(2023, 12, 1)
-        assert admin_client.get(page.url).status_code == 404
-    with time_machine.travel(at(2023, 11, 27, 0, 1), tick=False):
-        call_command("publish_scheduled")
-        page.refresh_from_db()
-        assert page.live and not page.has_ended
-        assert page.end_date == D(2023, 12, 1)
-        assert page.expire_at == at(2023, 12, 2, 0)
+        assert page.start_date == D(2023, 11, 1) and page.end_date == D(2023, 11, 7)
+        assert not page.revisions.filter(approved_go_live_at=at(2023, 11, 27, 0)).exists()
 
 
 def test_request_time_guard_without_the_scheduler(

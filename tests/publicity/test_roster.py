@@ -103,7 +103,7 @@ def _upload(admin_client, page, data, name="花名册.csv", **extra):
 
 
 def test_admin_import_clean_then_reimport_does_not_duplicate(admin_client, make_publicity):
-    page = make_publicity(people=[])
+    page = make_publicity(people=[], publish=False, live=False)
     response = _upload(admin_client, page, csv_bytes(CLEAN))
     assert response.status_code == 302
     assert page.entries.count() == 3
@@ -117,7 +117,7 @@ def test_admin_import_clean_then_reimport_does_not_duplicate(admin_client, make_
 
 
 def test_admin_import_with_bad_rows_imports_nothing_until_asked(admin_client, make_publicity):
-    page = make_publicity(people=[])
+    page = make_publicity(people=[], publish=False, live=False)
     rows = [CLEAN[0], person(6, "")]
     response = _upload(admin_client, page, csv_bytes(rows))
     content = response.content.decode()
@@ -139,14 +139,14 @@ def test_admin_import_with_bad_rows_imports_nothing_until_asked(admin_client, ma
 
 
 def test_admin_import_only_valid_rows_checkbox(admin_client, make_publicity):
-    page = make_publicity(people=[])
+    page = make_publicity(people=[], publish=False, live=False)
     response = _upload(admin_client, page, csv_bytes([CLEAN[0], person(6, "")]), only_valid="on")
     assert response.status_code == 302
     assert page.entries.count() == 1
 
 
 def test_admin_import_refuses_a_non_spreadsheet(admin_client, make_publicity):
-    page = make_publicity(people=[])
+    page = make_publicity(people=[], publish=False, live=False)
     response = _upload(admin_client, page, b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, name="照片.csv")
     assert response.status_code == 400
     assert "不是 XLSX 或 CSV 表格" in response.content.decode()
@@ -156,7 +156,7 @@ def test_admin_import_refuses_a_non_spreadsheet(admin_client, make_publicity):
 def test_admin_import_honours_a_raised_size_cap(admin_client, make_publicity, settings):
     # A file larger than the default 5 MB but under the configured cap is read whole.
     settings.PUBLICITY_ROSTER_MAX_BYTES = 6 * 1024 * 1024
-    page = make_publicity(people=[])
+    page = make_publicity(people=[], publish=False, live=False)
     head, *rows = csv_bytes(CLEAN).split(b"\r\n", 2)
     padded = b"\r\n".join([head, rows[0], b"\r\n" * (5 * 1024 * 1024 // 2 + 10), rows[1]])
     response = _upload(admin_client, page, padded)
@@ -165,7 +165,7 @@ def test_admin_import_honours_a_raised_size_cap(admin_client, make_publicity, se
 
 
 def test_import_keeps_excluded_flag(make_publicity):
-    page = make_publicity(people=[])
+    page = make_publicity(people=[], publish=False, live=False)
     result = roster.parse_roster(csv_bytes(CLEAN))
     roster.import_rows(page, result.rows)
     page.entries.filter(name="王建国").update(excluded=True)
@@ -175,7 +175,7 @@ def test_import_keeps_excluded_flag(make_publicity):
 
 
 def test_header_button_links_to_import(admin_client, make_publicity):
-    page = make_publicity(people=[])
+    page = make_publicity(people=[], publish=False, live=False)
     response = admin_client.get(reverse("wagtailadmin_explore", args=[page.get_parent().pk]))
     assert response.status_code == 200
     from publicity.wagtail_hooks import roster_button
@@ -184,32 +184,54 @@ def test_header_button_links_to_import(admin_client, make_publicity):
     assert buttons[0].url == reverse("publicity_admin:import_roster", args=[page.pk])
 
 
-def test_import_into_a_live_page_purges_its_cached_list_and_reindexes(
-    client, make_publicity, settings, monkeypatch, django_capture_on_commit_callbacks
-):
-    """bulk_create sends no signals: the import itself purges the page cache."""
+def test_import_into_a_live_page_is_refused_and_its_list_unchanged(admin_client, make_publicity):
+    """Once public, the roster is locked: no import, by the domain function or the admin."""
     import datetime
-
-    import time_machine
-    from django.core.cache import caches
-
-    from pagecache import cache as page_cache
 
     from .conftest import at
 
-    reindexed = []
-    monkeypatch.setattr(roster, "reindex", reindexed.append)
-    settings.PAGE_CACHE_ENABLED = True
-    caches["pages"].clear()
     page = make_publicity(start=datetime.date(2023, 11, 1), now=at(2023, 11, 1, 8), people=[])
-    page_cache._pending.batch = None
-    with time_machine.travel(at(2023, 11, 2), tick=False):
-        assert "王建国" not in client.get(page.url).content.decode()
-        assert client.get(page.url)["X-Page-Cache"] == "hit"
-        with django_capture_on_commit_callbacks(execute=True):
-            roster.import_rows(page, roster.parse_roster(csv_bytes(CLEAN)).rows)
-        response = client.get(page.url)
-        assert response["X-Page-Cache"] == "miss"
-        assert "王建国" in response.content.decode()
-    assert [p.pk for p in reindexed] == [page.pk]  # names searchable (after the commit)
-    caches["pages"].clear()
+    assert page.live and page.went_live_at is not None
+    with pytest.raises(roster.RosterLocked, match="名单已锁定"):
+        roster.import_rows(page, roster.parse_roster(csv_bytes(CLEAN)).rows)
+    response = _upload(admin_client, page, csv_bytes(CLEAN))
+    assert response.status_code == 400 and "名单已锁定" in response.content.decode()
+    assert page.entries.count() == 0
+    # The header offers 更正 instead of 导入名单.
+    from publicity.wagtail_hooks import roster_button
+
+    labels = [button.label for button in roster_button(page, admin_client.user, "edit")]
+    assert labels == ["更正"]
+
+
+def test_import_into_an_ended_page_is_refused(make_publicity):
+    import datetime
+
+    from .conftest import at
+
+    page = make_publicity(start=datetime.date(2023, 11, 1), now=at(2023, 11, 1, 8), people=[])
+    page.unpublish(set_expired=True)  # what publish_scheduled does at the end
+    page.refresh_from_db()
+    with pytest.raises(roster.RosterLocked):
+        roster.import_rows(page, roster.parse_roster(csv_bytes(CLEAN)).rows)
+
+
+def test_one_roster_goes_into_one_publicity(admin_client, make_publicity):
+    first = make_publicity(people=[], publish=False, live=False)
+    second = make_publicity(people=[], publish=False, live=False)
+    assert _upload(admin_client, first, csv_bytes(CLEAN)).status_code == 302
+    # The same file again, into another publicity: refused, naming the first.
+    response = _upload(admin_client, second, csv_bytes(CLEAN))
+    assert response.status_code == 400
+    assert f"该名单文件已导入公示“{first.title}”" in response.content.decode()
+    # The same people in another file (XLSX): refused too.
+    response = _upload(admin_client, second, xlsx_bytes(CLEAN), name="花名册.xlsx")
+    assert response.status_code == 400
+    assert f"名单人员与公示“{first.title}”完全相同" in response.content.decode()
+    assert second.entries.count() == 0
+    # Each import is in the page's log with the file's hash and the actor.
+    from wagtail.models import PageLogEntry
+
+    entry = PageLogEntry.objects.get(page=first, action="publicity.roster_import")
+    assert entry.user == admin_client.user and len(entry.data["sha256"]) == 64
+    assert entry.data["created"] == 3
