@@ -141,18 +141,21 @@ def test_posted_answers(client, site):
     assert response.status_code == 405
 
 
-def test_an_ended_publicity_is_gone_before_and_after_the_scheduler(client, site):
+def test_an_ended_publicity_is_a_record_before_and_after_the_scheduler(client, site):
     from django.core.management import call_command
 
     publicity = site["publicity"]
     with time_machine.travel(AFTER, tick=False):
-        for url in (publicity.url, publicity.objection_url()):
-            response = client.get(url)
-            assert (response.status_code, response["Content-Type"]) == (410, HTML), url
+        # The publicity's address stays a public record (200, no names); its objection form is
+        # gone for good (410).
+        response = client.get(publicity.url)
+        assert (response.status_code, response["Content-Type"]) == (200, HTML)
+        response = client.get(publicity.objection_url())
+        assert (response.status_code, response["Content-Type"]) == (410, HTML)
         call_command("publish_scheduled")
         publicity.refresh_from_db()
         assert not publicity.live
         response = client.get(publicity.url)
-        assert (response.status_code, response["Content-Type"]) == (410, HTML)
+        assert (response.status_code, response["Content-Type"]) == (200, HTML)
         # The objection form's address of an unpublished publicity is not found (as before).
         assert client.get(publicity.objection_url()).status_code == 404
