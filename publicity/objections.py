@@ -8,6 +8,7 @@ import datetime
 import logging
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.conf import settings
 from django.core.mail import send_mail
 from django.http import HttpRequest
@@ -110,6 +111,11 @@ def notify_authority(objection: Objection) -> int:
     )
 
 
+def _objections():
+    # By name: the models import this module (filing, notification), not the other way round.
+    return apps.get_model("publicity", "Objection").objects
+
+
 def _normalised(text: str) -> str:
     return " ".join((text or "").split())
 
@@ -120,9 +126,11 @@ def find_duplicate(entry, contact: str, facts: str, now=None) -> Objection | Non
     from django.utils import timezone
 
     now = now or timezone.now()
-    recent = Objection.objects.filter(
-        entry=entry, contact=contact.strip(), created__gte=now - DUPLICATE_WINDOW
-    ).order_by("created")
+    recent = (
+        _objections()
+        .filter(entry=entry, contact=contact.strip(), created__gte=now - DUPLICATE_WINDOW)
+        .order_by("created")
+    )
     wanted = _normalised(facts)
     return next((o for o in recent if _normalised(o.facts) == wanted), None)
 
@@ -143,9 +151,7 @@ def find_by_receipt(receipt: str, contact: str) -> Objection | None:
     if not receipt:
         return None
     objection = (
-        Objection.objects.filter(confirmation_number=receipt)
-        .select_related("entry__publicity")
-        .first()
+        _objections().filter(confirmation_number=receipt).select_related("entry__publicity").first()
     )
     if objection is None:
         return None

@@ -23,7 +23,7 @@ def issued(authority, signing_key):
 def test_text_appended_after_the_signature_is_tampering(client, issued):
     data = certificate_pdf(issued.certificates.get()) + b"\n% appended text\n"
     result = verification.verify_upload(data)
-    assert result.verdict == verification.TAMPERED
+    assert result.verdict == verification.Verdict.TAMPERED
     assert "签名后文件内容被改动" in result.message
     assert result.certificate is None  # a changed file is not shown beside the record
     html = client.post(

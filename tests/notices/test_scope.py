@@ -54,7 +54,7 @@ def test_data_migration_gives_old_notices_their_scope(seeds):
     old = seeds["2024"]
     NoticePage.objects.filter(pk=seeds["2025"].pk).update(all_series=False)
     old.series.set([Series.objects.get(name="工程系列")])
-    migration = importlib.import_module("notices.migrations.0003_notice_scope_from_text")
+    migration = importlib.import_module("notices.migrations.0004_notice_scope_from_text")
     migration.forwards(apps, None)
     assert NoticePage.objects.get(pk=seeds["2025"].pk).all_series
     names = set(NoticePage.objects.get(pk=old.pk).series.values_list("name", flat=True))

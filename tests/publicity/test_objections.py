@@ -214,7 +214,7 @@ def one_per_client(client, running, settings):
     """Post an objection as (REMOTE_ADDR, X-Forwarded-For); one allowed per client."""
     settings.PUBLICITY_OBJECTION_RATE = (1, 3600)
     settings.TRUSTED_PROXIES = ["10.9.9.9"]
-    data = {"entry": running.entries.first().pk, "contact": "x", "facts": "y"}
+    data = {"entry": running.entries.first().pk, "real_name": "李四", "contact": "x", "facts": "y"}
 
     def send(remote: str, forwarded: str = ""):
         extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
