@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from website.pdf.fonts import check_coverage, register_font
+from website.uploads import clean_text, spreadsheet_safe
 
 from .blocks import table_data
 
@@ -162,6 +163,7 @@ def render_pdf(page) -> bytes:
 
 def _docx_text(paragraph, text: str) -> None:
     """Runs of text with placeholders as underlined blanks."""
+    text = clean_text(text)
     position = 0
     for match in PLACEHOLDER.finditer(text):
         paragraph.add_run(text[position : match.start()])
@@ -191,7 +193,7 @@ def render_docx(page) -> bytes:
         section.page_width, section.page_height = section.page_height, section.page_width
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(page.title)
+    run = heading.add_run(clean_text(page.title))
     run.bold = True
     run.font.size = Pt(18)
     for block in page.body:
@@ -207,7 +209,7 @@ def render_docx(page) -> bytes:
             for r, (table_row, row) in enumerate(zip(table.rows, data, strict=True)):
                 for cell, value in zip(table_row.cells, row, strict=True):
                     if value:
-                        run = cell.paragraphs[0].add_run(value)
+                        run = cell.paragraphs[0].add_run(clean_text(value))
                         run.bold = bool(header and r == 0)
             continue
         paragraph = document.add_paragraph()
@@ -225,6 +227,14 @@ def render_docx(page) -> bytes:
     return buffer.getvalue()
 
 
+def _sheet_row(values) -> list:
+    """Cells as text a spreadsheet never evaluates: no control characters, no formula start."""
+    return [
+        spreadsheet_safe(clean_text(value, multiline=True)) if isinstance(value, str) else value
+        for value in values
+    ]
+
+
 def render_xlsx(page) -> bytes:
     """Spreadsheet of the template's first table (a roster): title, header, rows to fill in."""
     from openpyxl import Workbook
@@ -237,23 +247,23 @@ def render_xlsx(page) -> bytes:
     tables = [b for b in page.body if b.block_type == "table"]
     header, rows = table_data(tables[0].value) if tables else ([], [])
     width = max(len(header), len(rows[0]) if rows else 1)
-    sheet.append([page.title])
+    sheet.append(_sheet_row([page.title]))
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
     for block in page.body:
         if block.block_type == "signature":
-            sheet.append([str(block.value)])
+            sheet.append(_sheet_row([str(block.value)]))
         if block.block_type == "table":
             break
     thin = Side(style="thin")
     first_table_row = sheet.max_row + 1
     if header:
-        sheet.append(header)
+        sheet.append(_sheet_row(header))
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append(_sheet_row(row))
     for row in sheet.iter_rows(min_row=first_table_row, max_row=sheet.max_row, max_col=width):
         for cell in row:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
