@@ -7,6 +7,13 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self) -> None:
         import pagecache
+        from website import health
+
+        from .crypto.crl import verify_kek
+
+        # /healthz: the KEK must decrypt the CA's key (no CA yet is healthy: it is created on
+        # first use).
+        health.register("keys", verify_kek)
 
         # An issued document appears on the approvals index; a revocation changes what
         # verification by number says (the "verify" group).
