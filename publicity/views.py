@@ -21,7 +21,6 @@ from . import objections, workdays
 from .forms import ObjectionForm
 from .models import Objection, PublicityPage
 from .panels import period_details
-from .tasks import enqueue_objection_notice
 
 # Ended publicity answers 410 Gone: the names were withdrawn on purpose and will not return.
 ENDED_STATUS = 410
@@ -127,7 +126,7 @@ def _file_objection(form: ObjectionForm) -> Objection:
     objection.save()
     # Mailed by the task worker after the commit: the receipt never waits for (or fails with)
     # the mail server.
-    transaction.on_commit(lambda: enqueue_objection_notice(objection.pk))
+    transaction.on_commit(lambda: objections.enqueue_objection_notice(objection.pk))
     return objection
 
 

@@ -202,7 +202,7 @@ def test_smtp_down_objection_is_accepted_and_the_mail_retried(
 ):
     from django_tasks_db.models import DBTaskResult
 
-    from publicity.tasks import notify_objection_task
+    from publicity.objections import notify_objection_task
 
     with time_machine.travel(DURING, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
