@@ -9,6 +9,7 @@ class ApprovalsConfig(AppConfig):
         import pagecache
         from website import health
 
+        from . import checks  # noqa: F401  (registers the KEK deployment check)
         from .crypto.crl import verify_kek
 
         # /healthz: the KEK must decrypt the CA's key (no CA yet is healthy: it is created on
