@@ -232,12 +232,14 @@ def _read_csv(text: str) -> list[list[str]]:
 def _read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    invalid = "文件不是有效的 XLSX 表格，请用 Excel 或 WPS 另存为 .xlsx。"
     try:
         # Member count, real decompressed size, no DOCTYPE/ENTITY: before openpyxl parses any XML.
         uploads.inspect_zip(data, kind="XLSX")
+    except uploads.DamagedZip as error:
+        raise RosterFileError(invalid) from error
     except uploads.UnsafeUpload as error:
         raise RosterFileError(str(error)) from error
-    invalid = "文件不是有效的 XLSX 表格，请用 Excel 或 WPS 另存为 .xlsx。"
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:

@@ -24,6 +24,10 @@ class UnsafeUpload(ValueError):
     """A file refused before parsing; the message is Chinese and names the limit."""
 
 
+class DamagedZip(UnsafeUpload):
+    """Not a readable zip at all (callers may word this in their own terms)."""
+
+
 def clean_text(value: str, *, multiline: bool = True) -> str:
     """The text without control and bidirectional characters (tab/newline kept if multiline).
 
@@ -68,7 +72,7 @@ def inspect_zip(data: bytes, *, kind: str, limits: ZipLimits | None = None) -> N
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise UnsafeUpload(f"文件不是有效的 {kind} 文件（压缩包已损坏）。") from error
+        raise DamagedZip(f"文件不是有效的 {kind} 文件（压缩包已损坏）。") from error
     with archive:
         members = archive.infolist()
         if len(members) > limits.max_members:
@@ -112,7 +116,7 @@ def inspect_zip(data: bytes, *, kind: str, limits: ZipLimits | None = None) -> N
                             )
                         tail = chunk[-16:]
             except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as error:
-                raise UnsafeUpload(f"文件不是有效的 {kind} 文件（压缩包已损坏）。") from error
+                raise DamagedZip(f"文件不是有效的 {kind} 文件（压缩包已损坏）。") from error
             except RuntimeError as error:  # encrypted member
                 raise UnsafeUpload(f"{kind} 文件已加密，请先取消密码保护。") from error
 

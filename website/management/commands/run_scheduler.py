@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 # (command, every N seconds; 0 = every round). Apps' commands are named, never imported, so the
 # base layer knows nothing of them: refresh_crl re-signs the CA's revocation list daily,
 # resume_issuing picks up issuances whose worker died.
-DEFAULT_JOBS = [("publish_scheduled", 0), ("refresh_crl", 86400)]
+DEFAULT_JOBS = [("publish_scheduled", 0), ("refresh_crl", 86400), ("resume_issuing", 300)]
 
 
 class Command(BaseCommand):
