@@ -177,6 +177,8 @@ def run_worker():
                  "--queue-name", "*")  # fmt: skip
 
 
+# The real worker closes its database connection between tasks: these tests commit for real.
+@pytest.mark.django_db(transaction=True)
 def test_objection_mail_goes_through_the_queue_to_a_real_smtp_server(
     client, running, smtp, django_capture_on_commit_callbacks
 ):
@@ -197,6 +199,7 @@ def test_objection_mail_goes_through_the_queue_to_a_real_smtp_server(
     )
 
 
+@pytest.mark.django_db(transaction=True)
 def test_smtp_down_objection_is_accepted_and_the_mail_retried(
     client, running, smtp, django_capture_on_commit_callbacks
 ):

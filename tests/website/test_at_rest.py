@@ -120,3 +120,12 @@ def test_public_pages_allow_no_inline_script_the_admin_does(client, home_page, a
     admin = admin_client.get("/admin/")["Content-Security-Policy"]
     script = next(part for part in admin.split(";") if part.strip().startswith("script-src"))
     assert "'unsafe-inline'" in script
+
+
+def test_axes_address_is_an_ip_or_none(rf):
+    from website.login_throttle import axes_client_ip
+
+    assert axes_client_ip(rf.get("/", REMOTE_ADDR="203.0.113.9")) == "203.0.113.9"
+    request = rf.get("/")
+    request.META.pop("REMOTE_ADDR", None)
+    assert axes_client_ip(request) is None

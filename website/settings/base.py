@@ -90,7 +90,7 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # One client-address rule for the whole site (trusted proxies only).
-AXES_CLIENT_IP_CALLABLE = "website.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "website.login_throttle.axes_client_ip"
 AXES_LOCKOUT_TEMPLATE = "website/login_locked.html"
 AXES_VERBOSE = False
 
