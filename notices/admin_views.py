@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -13,6 +15,8 @@ from .forms import NoticeImportForm
 from .importer import NoticeImportError, parse_file
 from .importer.create import create_notice_page, resolve_authority
 from .models import NoticeIndexPage
+
+logger = logging.getLogger(__name__)
 
 
 class NoticeImportView(WagtailAdminTemplateMixin, FormView):
@@ -41,6 +45,15 @@ class NoticeImportView(WagtailAdminTemplateMixin, FormView):
             )
         except NoticeImportError as exc:
             form.add_error("file", str(exc))
+            return self.form_invalid(form)
+        except Exception:
+            # A hostile or broken file that a parser below chokes on (malformed XML in a DOCX…):
+            # the editor gets a message, the log gets the details, nobody gets a 500.
+            logger.exception("通知导入失败：%s", upload.name)
+            form.add_error(
+                "file",
+                "文件内容无法解析（可能已损坏），请在 Word 中另存为 .docx 或纯文本后再导入。",
+            )
             return self.form_invalid(form)
         messages.success(
             self.request,

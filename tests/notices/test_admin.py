@@ -263,3 +263,15 @@ def test_import_upload_of_a_hostile_docx_is_refused(admin_client, columns, build
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not NoticePage.objects.exists()
+
+
+def test_import_upload_of_a_docx_with_malformed_xml_is_a_form_error(admin_client, columns):
+    from tests.hostile_files import rewrite_zip
+
+    data = rewrite_zip(_docx_bytes(), {"word/document.xml": b"<w:document><w:body><w:p>"})
+    response = admin_client.post(
+        reverse("notices_import"), {"file": SimpleUploadedFile("n.docx", data), "authority": ""}
+    )
+    assert response.status_code == 200
+    assert "无法" in response.content.decode() or "损坏" in response.content.decode()
+    assert not NoticePage.objects.exists()
