@@ -28,3 +28,17 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Worker heartbeat files in memory, not on a possibly slow disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+
+def on_starting(server):
+    """Refuse to start on a wrong SIGNING_KEK (the deployment check `signing_keys`)."""
+    import django
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    django.setup()
+    try:
+        call_command("check", deploy=True, tags=["signing_keys"], stdout=open(os.devnull, "w"))
+    except SystemCheckError as error:
+        server.log.error("启动检查失败：%s", error)
+        raise SystemExit(f"启动检查失败，服务未启动：{error}") from error

@@ -732,7 +732,9 @@ class Objection(models.Model):
             upload = data["attachment"]
             objection.attachment.save(upload.name, upload, save=False)
         objection.save()
-        transaction.on_commit(lambda: objections.notify_authority(objection))
+        # Mailed by the task worker after the commit: the receipt never waits for (or fails
+        # with) the mail server.
+        transaction.on_commit(lambda: objections.enqueue_objection_notice(objection.pk))
         return objection
 
 

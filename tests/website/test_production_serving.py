@@ -83,7 +83,7 @@ def production_server(tmp_path_factory):
             if process.poll() is not None:
                 raise AssertionError(process.stderr.read().decode()) from None
             time.sleep(0.2)
-    yield {"port": port, "manifest": manifest, "static_root": var / "static"}
+    yield {"port": port, "manifest": manifest, "static_root": var / "static", "var": var}
     process.terminate()
     process.wait(timeout=30)
 
@@ -123,6 +123,34 @@ def test_static_files_are_served_compressed(production_server):
     assert status == 200
     assert headers.get("content-encoding") == "gzip"
     assert gzip.decompress(body) == (ROOT / "website/static/website/css/site.css").read_bytes()
+
+
+def test_public_media_is_served_by_the_production_app(production_server):
+    """WhiteNoise serves no media: website.media does, and only public files."""
+    media = production_server["var"] / "media" / "approvals"
+    media.mkdir(parents=True, exist_ok=True)
+    (media / "doc.pdf").write_bytes(b"%PDF-1.7 approval document")
+    (production_server["var"] / "db-secret.txt").write_text("outside media")
+    status, headers, body = fetch(production_server["port"], "/media/approvals/doc.pdf")
+    assert status == 200
+    assert body == b"%PDF-1.7 approval document"
+    assert headers["content-type"] == "application/pdf"
+    # This server's database is not migrated, so its 404 page itself fails: what matters is
+    # that traversal gets the not-found answer of any unknown path, never the file.
+    not_found = fetch(production_server["port"], "/media/approvals/none.pdf")[0]
+    assert not_found != 200
+    for path in ("/media/../db-secret.txt", "/media/%2e%2e/db-secret.txt"):
+        status, _, body = fetch(production_server["port"], path)
+        assert status == not_found and b"outside media" not in body
+
+
+def test_security_headers_in_production(production_server):
+    name = hashed_name(production_server["manifest"], "website/css/site.css")
+    status, headers, _ = fetch(production_server["port"], f"/static/{name}")
+    assert status == 200
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in headers["permissions-policy"]
 
 
 def test_check_deploy_passes_with_cache_and_frontend_cache_settings():
