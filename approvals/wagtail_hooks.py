@@ -70,6 +70,7 @@ class ApprovalDocumentViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path("issue/<int:pk>/", admin_views.IssueView.as_view(), name="issue"),
+            path("progress/<int:pk>/", admin_views.progress, name="progress"),
             path("from-publicity/", admin_views.FromPublicityView.as_view(), name="from_publicity"),
             path("from-roster/", admin_views.FromRosterView.as_view(), name="from_roster"),
         ]
@@ -190,3 +191,11 @@ def site_search_kind():
             superseded=lambda document: document.status == DocumentStatus.SUPERSEDED,
         ),
     )
+
+
+@hooks.register("construct_homepage_panels")
+def dashboard_panels(request, panels):
+    """Documents by state with live issuing progress, revocation requests, certificates."""
+    from approvals.dashboard import panels_for
+
+    panels.extend(panels_for(request.user))

@@ -199,3 +199,11 @@ def warn_about_the_calendar(request, page):
 def site_search_kind():
     """The 类型 公示 of the site search (/search/)."""
     return SearchKind("publicity", "公示", models=(PublicityPage,), authority_field="authority")
+
+
+@hooks.register("construct_homepage_panels")
+def dashboard_panels(request, panels):
+    """The bureau's desk: running publicities, open objections, missing calendar years."""
+    from .dashboard import panels_for
+
+    panels.extend(panels_for(request.user))

@@ -314,3 +314,19 @@ class RevokeView(WagtailAdminTemplateMixin, TemplateView):
                 messages.success(request, f"已撤销证书 {self.certificate.number}。")
                 return redirect("certificates:inspect", pk)
         return self.render_to_response(self.get_context_data(form=form))
+
+
+def progress(request, pk):
+    """签发进度 as JSON, polled by the dashboard while a document is being issued (the
+    worker saves progress after every batch of certificates)."""
+    from django.http import JsonResponse
+
+    from approvals.dashboard import progress_data
+
+    if not (
+        request.user.has_perm("approvals.view_approvaldocument")
+        or request.user.has_perm("approvals.change_approvaldocument")
+    ):
+        raise PermissionDenied
+    document = get_object_or_404(ApprovalDocument, pk=pk)
+    return JsonResponse(progress_data(document))
