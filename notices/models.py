@@ -209,6 +209,8 @@ class NoticePage(Page):
         index.SearchField("summary"),
         index.SearchField("body"),
         index.SearchField("document_number"),
+        # The admin page search uses autocomplete: without this field it never saw the 文号.
+        index.AutocompleteField("document_number"),
         index.SearchField("addressees"),
         index.FilterField("review_year"),
         index.FilterField("authority_id"),

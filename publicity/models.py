@@ -323,6 +323,8 @@ class PublicityPage(RoutablePageMixin, Page):
         index.SearchField("review_committee"),
         index.SearchField("intro"),
         index.SearchField("entry_names"),
+        # The admin page search (autocomplete) finds a publicity by a person's name.
+        index.AutocompleteField("entry_names"),
         index.FilterField("start_date"),
         index.FilterField("end_date"),
     ]
