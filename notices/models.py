@@ -20,6 +20,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from website.choices import Level
+from website.slugs import ReadableSlugFormMixin
 
 from .blocks import TEMPLATE_BLOCKS, NoticeContactBlock, SectionBlock
 from .timeline import phase_state
@@ -122,8 +123,12 @@ class NoticeIndexPage(Page):
         return context
 
 
-class NoticePageForm(WagtailAdminPageForm):
-    """Levels are stored as text (初级,中级) but edited as checkboxes."""
+class NoticePageForm(ReadableSlugFormMixin, WagtailAdminPageForm):
+    """Levels are stored as text (初级,中级) but edited as checkboxes; a new notice's address
+    reads 2025-toutunhe-zhicheng-pingshen (website.slugs)."""
+
+    def slug_year(self):
+        return self.cleaned_data.get("review_year")
 
     levels = forms.MultipleChoiceField(
         label="级别", choices=Level.choices, required=False, widget=forms.CheckboxSelectMultiple

@@ -124,6 +124,9 @@ TIME_ZONE = "Asia/Shanghai"
 LOCALE_PATHS = [BASE_DIR / "website" / "locale"]
 # Editors work in Beijing time; the account page offers no other zone.
 WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]
+# No autosave: on the "new page" form it silently created drafts nobody saved (then the real
+# first save failed on the draft's slug), and on an edit form it made revisions unasked.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 USE_I18N = True
 USE_TZ = True
 
