@@ -26,6 +26,8 @@ from search.kinds import DocumentSource, SearchKind
 @hooks.register("register_log_actions")
 def register_approval_log_actions(actions):
     actions.register_action("approvals.issue", "签发", "已签发审批文件")
+    actions.register_action("approvals.rotate_key", "轮换签章密钥", "已生成新签章密钥，旧密钥停用")
+    actions.register_action("approvals.refresh_crl", "更新吊销列表", "已重新签发证书吊销列表")
 
     @actions.register_action("approvals.revoke")
     class RevokeFormatter(LogFormatter):
