@@ -8,6 +8,7 @@ itself. ``ReadableSlugFormMixin`` replaces such a slug when the page is saved fo
 
 from __future__ import annotations
 
+import functools
 import re
 
 import jieba
@@ -23,10 +24,17 @@ MAX_WORDS = 3
 MAX_LENGTH = 50
 
 
+@functools.cache
+def _tokenizer() -> jieba.Tokenizer:
+    """jieba with its own dictionary only: the search app adds words to the global one, and a
+    slug must not depend on whether that happened first."""
+    return jieba.Tokenizer()
+
+
 def pinyin_words(text: str) -> list[str]:
     """The title's words as pinyin, one ASCII word per Chinese word, stop words and years out."""
     words = []
-    for word in jieba.cut(text):
+    for word in _tokenizer().cut(text):
         word = word.strip()
         if not word or word in STOP_WORDS or re.fullmatch(r"\d{4}", word):
             continue
