@@ -109,6 +109,9 @@ def revocation_request_counts() -> list[tuple[str, int]] | None:
 
 
 class DocumentsPanel(Component):
+    def __init__(self, can_add: bool = False):
+        self.can_add = can_add
+
     name = "approval_documents_dashboard"
     order = 56
     template_name = "approvals/admin/dashboard/documents_panel.html"
@@ -126,7 +129,8 @@ class DocumentsPanel(Component):
                 }
                 for doc in issuing
             ],
-            "add_url": reverse("approval_documents:from_publicity"),
+            # Only for those who may draft documents (the view refuses the others).
+            "add_url": reverse("approval_documents:from_publicity") if self.can_add else "",
         }
 
 
@@ -166,7 +170,7 @@ def panels_for(user) -> list[Component]:
     if user.has_perm("approvals.view_approvaldocument") or user.has_perm(
         "approvals.change_approvaldocument"
     ):
-        panels.append(DocumentsPanel())
+        panels.append(DocumentsPanel(can_add=user.has_perm("approvals.add_approvaldocument")))
     counts = revocation_request_counts() if user.has_perm("approvals.change_certificate") else None
     if counts is not None:
         panels.append(RevocationPanel(counts))

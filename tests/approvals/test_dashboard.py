@@ -97,3 +97,17 @@ def test_dashboard_panels_with_bounded_queries(
 
 def test_user_without_approval_permissions_sees_no_approval_panels(home_page):
     assert dashboard.panels_for(UserFactory()) == []
+
+
+def test_documents_panel_offers_drafting_only_to_those_allowed(authority):
+    from django.contrib.auth.models import Permission
+
+    viewer = UserFactory()
+    viewer.user_permissions.add(Permission.objects.get(codename="view_approvaldocument"))
+    viewer = type(viewer).objects.get(pk=viewer.pk)  # fresh permission cache
+    (panel,) = [p for p in dashboard.panels_for(viewer) if isinstance(p, dashboard.DocumentsPanel)]
+    assert panel.get_context_data()["add_url"] == ""
+    viewer.user_permissions.add(Permission.objects.get(codename="add_approvaldocument"))
+    viewer = type(viewer).objects.get(pk=viewer.pk)
+    (panel,) = [p for p in dashboard.panels_for(viewer) if isinstance(p, dashboard.DocumentsPanel)]
+    assert panel.get_context_data()["add_url"].endswith("/from-publicity/")
