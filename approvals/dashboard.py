@@ -109,12 +109,12 @@ def revocation_request_counts() -> list[tuple[str, int]] | None:
 
 
 class DocumentsPanel(Component):
-    def __init__(self, can_add: bool = False):
-        self.can_add = can_add
-
     name = "approval_documents_dashboard"
     order = 56
     template_name = "approvals/admin/dashboard/documents_panel.html"
+
+    def __init__(self, can_add: bool = False):
+        self.can_add = can_add
 
     def get_context_data(self, parent_context=None):
         issuing = issuing_documents()
