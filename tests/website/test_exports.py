@@ -49,3 +49,19 @@ def test_table_response_reads_back_in_both_formats():
         "",
     ]
     assert "filename*=UTF-8''" in response["Content-Disposition"]
+
+
+def test_log_lines_are_stamped_in_beijing_time():
+    import logging
+
+    from website.logformat import BeijingFormatter
+
+    record = logging.LogRecord("approvals", logging.INFO, __file__, 1, "已撤销证书", None, None)
+    record.created = datetime.datetime(2026, 3, 1, 18, 44, tzinfo=UTC).timestamp()
+    line = BeijingFormatter("%(asctime)s %(message)s").format(record)
+    assert line == "2026-03-02 02:44:00 已撤销证书"
+
+
+def test_the_console_log_uses_the_beijing_formatter(settings):
+    formatter = settings.LOGGING["handlers"]["console"]["formatter"]
+    assert settings.LOGGING["formatters"][formatter]["()"].endswith("BeijingFormatter")
