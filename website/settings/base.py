@@ -191,6 +191,9 @@ TIME_ZONE = "Asia/Shanghai"
 LOCALE_PATHS = [BASE_DIR / "website" / "locale"]
 # Editors work in Beijing time; the account page offers no other zone.
 WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]
+# No autosave: on the "new page" form it silently created drafts nobody saved (then the real
+# first save failed on the draft's slug), and on an edit form it made revisions unasked.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 USE_I18N = True
 USE_TZ = True
 
@@ -352,7 +355,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@zhicheng.exam
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "beijing": {
+            "()": "website.logformat.BeijingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "beijing"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Per-task and per-page chatter drowns what matters in the embedded run's output.
