@@ -6,7 +6,11 @@ from collections import OrderedDict
 
 from modelsearch.backends.base import BaseSearchResults, FilterFieldError
 from whoosh import sorting
-from whoosh.idsets import BitSet
+
+from .queries import Within
+
+#: Matches kept, ranked, by the first pass over a result set: the paginator's first pages.
+FIRST_FETCH = 50
 
 
 class WhooshSearchResults(BaseSearchResults):
@@ -26,46 +30,46 @@ class WhooshSearchResults(BaseSearchResults):
     def _searcher(self):
         return self.backend.store.searcher()
 
-    @staticmethod
-    def _filter_docs(searcher, filter_query):
-        """The documents passing the filter, cached on the searcher: a searcher sees a fixed
-        version of the index, and most searches share their filters (content type, live)."""
-        cache = searcher.__dict__.setdefault("_whoosh_jieba_filter_cache", {})
-        key = repr(filter_query)
-        docs = cache.get(key)
-        if docs is None:
-            if len(cache) > 64:
-                cache.clear()
-            docs = cache[key] = BitSet(
-                searcher.docs_for_query(filter_query), size=searcher.doc_count_all()
-            )
-        return docs
+    def _query(self):
+        """The text query restricted to the filter's documents, in one matcher (see
+        ``queries.Within``)."""
+        compiler = self.query_compiler
+        return Within(compiler.get_query(), compiler.get_filter())
 
-    def _hits(self):
-        """(searcher, [(score or sort key, docnum), ...]) for every match, in result order."""
-        if "hits" not in self._shared:
-            compiler = self.query_compiler
-            searcher = self._searcher()
-            allowed = self._filter_docs(searcher, compiler.get_filter())
-            if not allowed:
-                # Whoosh reads an empty allow-set as "no filter" and would return every match.
-                self._shared["hits"] = (searcher, [])
-                return self._shared["hits"]
-            results = searcher.search(
-                compiler.get_query(),
-                filter=allowed,
-                limit=None,
-                sortedby=compiler.get_sort(),
-                scored=compiler.order_by_relevance,
-            )
-            self._shared["hits"] = (searcher, list(results.top_n))
-        return self._shared["hits"]
+    def _hits(self, stop: int | None = None):
+        """(searcher, [(score or sort key, docnum), ...]) for at least the first ``stop``
+        matches (all with None), in result order.
+
+        Only the first ``max(stop, FIRST_FETCH)`` are kept and sorted (a heap); the count
+        comes from the same pass (``_do_count``), so a paginator's count and first page cost
+        one walk over the matches.
+        """
+        shared = self._shared
+        fetched = shared.get("limit", 0)
+        if "hits" in shared and (fetched is None or (stop is not None and stop <= fetched)):
+            return shared["searcher"], shared["hits"]
+        compiler = self.query_compiler
+        if "searcher" not in shared:
+            shared["searcher"] = self._searcher()
+        searcher = shared["searcher"]
+        limit = None if stop is None else max(stop, FIRST_FETCH)
+        results = searcher.search(
+            self._query(),
+            limit=limit,
+            sortedby=compiler.get_sort(),
+            scored=compiler.order_by_relevance,
+        )
+        shared["hits"] = list(results.top_n)
+        shared["limit"] = limit
+        if "count" not in shared and (limit is None or results.has_exact_length()):
+            shared["count"] = len(results)
+        return searcher, shared["hits"]
 
     def _do_search(self):
         compiler = self.query_compiler
         if self.stop is not None and self.stop <= self.start:
             return []
-        searcher, top = self._hits()
+        searcher, top = self._hits(self.stop)
         window = top[self.start : self.stop]
         if not window:
             return []
@@ -90,8 +94,15 @@ class WhooshSearchResults(BaseSearchResults):
         return ordered
 
     def _do_count(self):
-        _searcher, top = self._hits()
-        count = len(top) - self.start
+        shared = self._shared
+        if "count" not in shared:
+            # Counted with the first page's pass (the paginator counts first, then slices).
+            self._hits(FIRST_FETCH)
+        if "count" not in shared:
+            # Whoosh skipped blocks that could not reach the top: count without scoring.
+            searcher = shared["searcher"]
+            shared["count"] = sum(1 for _docnum in searcher.docs_for_query(self._query()))
+        count = shared["count"] - self.start
         if self.stop is not None:
             count = min(count, self.stop - self.start)
         return max(count, 0)
@@ -107,12 +118,8 @@ class WhooshSearchResults(BaseSearchResults):
             )
         column, _kind = compiler.mapping.filter_column(field)
         searcher = self._searcher()
-        allowed = self._filter_docs(searcher, compiler.get_filter())
-        if not allowed:
-            return OrderedDict()
         results = searcher.search(
-            compiler.get_query(),
-            filter=allowed,
+            self._query(),
             groupedby=sorting.FieldFacet(column, allow_overlap=True),
             limit=None,
             scored=False,

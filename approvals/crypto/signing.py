@@ -128,8 +128,29 @@ def sign_pdf(
         stamp_style = seal_stamp_style(text, seal_purpose)
     pdf_signer = signers.PdfSigner(meta, signer, stamp_style=stamp_style, new_field_spec=spec)
     out = io.BytesIO()
-    run_outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out))
-    return out.getvalue()
+    reserved = _reserved.get(signing_key.key_id)
+    run_outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out, bytes_reserved=reserved))
+    signed = out.getvalue()
+    if reserved is None:
+        _reserved[signing_key.key_id] = _contents_size(signed)
+    return signed
+
+
+# Room for the signature container, per key: pyHanko sizes it by building a dummy signature
+# first (half of its signing time); the size it chose on a key's first signature (its estimate
+# plus a margin) is reused for the key's later ones.
+_reserved: dict[str, int] = {}
+
+
+def _contents_size(signed: bytes) -> int | None:
+    """The hex length of the last signature's /Contents placeholder in ``signed``."""
+    start = signed.rfind(b"/Contents <")
+    if start < 0:
+        return None
+    start += len(b"/Contents <")
+    end = signed.find(b">", start)
+    size = end - start
+    return size if end > 0 and size > 0 and size % 2 == 0 else None
 
 
 def run_outside_event_loop(work):
