@@ -11,6 +11,8 @@ from .queries import Within
 
 #: Matches kept, ranked, by the first pass over a result set: the paginator's first pages.
 FIRST_FETCH = 50
+#: Queries whose first ranks a searcher keeps (a few kB each).
+RESULT_CACHE_SIZE = 256
 
 
 class WhooshSearchResults(BaseSearchResults):
@@ -53,16 +55,29 @@ class WhooshSearchResults(BaseSearchResults):
             shared["searcher"] = self._searcher()
         searcher = shared["searcher"]
         limit = None if stop is None else max(stop, FIRST_FETCH)
-        results = searcher.search(
-            self._query(),
-            limit=limit,
-            sortedby=compiler.get_sort(),
-            scored=compiler.order_by_relevance,
-        )
-        shared["hits"] = list(results.top_n)
+        query, sort = self._query(), compiler.get_sort()
+        # Like Solr's queryResultCache: the first ranks and the count of a query, kept on the
+        # searcher. A searcher reads one fixed version of the index (the store opens a new
+        # one when the index changes), so a kept answer is never stale.
+        cache = searcher.__dict__.setdefault("_whoosh_jieba_results", OrderedDict())
+        key = (repr(query), repr(sort), compiler.order_by_relevance, limit)
+        cached = cache.get(key) if limit is not None else None
+        if cached is None:
+            results = searcher.search(
+                query, limit=limit, sortedby=sort, scored=compiler.order_by_relevance
+            )
+            count = len(results) if limit is None or results.has_exact_length() else None
+            cached = (list(results.top_n), count)
+            if limit is not None:
+                cache[key] = cached
+                while len(cache) > RESULT_CACHE_SIZE:
+                    cache.popitem(last=False)
+        else:
+            cache.move_to_end(key)
+        shared["hits"] = cached[0]
         shared["limit"] = limit
-        if "count" not in shared and (limit is None or results.has_exact_length()):
-            shared["count"] = len(results)
+        if "count" not in shared and cached[1] is not None:
+            shared["count"] = cached[1]
         return searcher, shared["hits"]
 
     def _do_search(self):
