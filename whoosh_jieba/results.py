@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from modelsearch.backends.base import BaseSearchResults, FilterFieldError
-from whoosh import sorting
+from whoosh import collectors, sorting
 
 from .queries import Within
 
@@ -13,6 +13,18 @@ from .queries import Within
 FIRST_FETCH = 50
 #: Queries whose first ranks a searcher keeps (a few kB each).
 RESULT_CACHE_SIZE = 256
+
+
+def top_results(searcher, query, limit: int):
+    """The ``limit`` best-scored matches of ``query``, and the exact count of all of them, in
+    one pass: a heap of ``limit``, every match scored once, none sorted beyond the heap.
+
+    The collector never swaps in a pruned matcher (``replace=0``) nor skips blocks: Whoosh's
+    pruning stops at the last document that could still rank, and its count would stop there.
+    """
+    collector = collectors.TopCollector(limit=limit, usequality=False, replace=0)
+    searcher.search_with_collector(query, collector)
+    return collector.results()
 
 
 class WhooshSearchResults(BaseSearchResults):
@@ -63,9 +75,12 @@ class WhooshSearchResults(BaseSearchResults):
         key = (repr(query), repr(sort), compiler.order_by_relevance, limit)
         cached = cache.get(key) if limit is not None else None
         if cached is None:
-            results = searcher.search(
-                query, limit=limit, sortedby=sort, scored=compiler.order_by_relevance
-            )
+            if limit is not None and sort is None and compiler.order_by_relevance:
+                results = top_results(searcher, query, limit)
+            else:
+                results = searcher.search(
+                    query, limit=limit, sortedby=sort, scored=compiler.order_by_relevance
+                )
             count = len(results) if limit is None or results.has_exact_length() else None
             cached = (list(results.top_n), count)
             if limit is not None:

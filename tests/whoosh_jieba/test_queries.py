@@ -89,3 +89,21 @@ def test_within_equals_filter():
             assert _hits(searcher, Within(q, allowed), limit=None) == expected
             assert _hits(searcher, Within(q, allowed), limit=5) == expected[:5]
         assert not _hits(searcher, Within(wq.Term("ix_all__t", "公示"), wq.NullQuery), limit=None)
+
+
+def test_top_results_count_every_match():
+    """The first ranks and the count come from one pass, and the count is all matches even
+    where Whoosh's own top-N search stops counting early (it prunes once the heap is full)."""
+    from whoosh_jieba.results import top_results
+
+    ix = _index()
+    with ix.searcher(weighting=CachedLengthBM25F()) as searcher:
+        allowed = wq.Term("ix_ct", "page")
+        for word in ("职称评审", "乌鲁木齐", "公示"):
+            q = Within(wq.Or([wq.Term("ix_all__t", word), _phrases(word)[1]]), allowed)
+            everything = _hits(searcher, q, limit=None)
+            assert len(everything) > 5
+            results = top_results(searcher, q, 5)
+            assert results.has_exact_length()
+            assert len(results) == len(everything)
+            assert [(round(s, 12), d) for s, d in results.top_n] == everything[:5]
