@@ -226,6 +226,19 @@ def segment_docs(searcher, filter_query) -> list[int]:
     return docs
 
 
+def segment_doc_set(searcher, filter_query, docs: list[int]) -> frozenset[int]:
+    """``segment_docs`` as a set, kept beside it."""
+    reader = searcher.reader()
+    cache = reader.__dict__.setdefault("_whoosh_jieba_filter_sets", {})
+    key = repr(filter_query)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > 64:
+            cache.clear()
+        found = cache[key] = frozenset(docs)
+    return found
+
+
 class Within(wq.Query):
     """``query``'s matches that also match ``filter_query``, scored by ``query`` alone."""
 
@@ -258,4 +271,8 @@ class Within(wq.Query):
         scored = self.query.matcher(searcher, inner)
         if not scored.is_active():
             return matching.NullMatcher()
+        if len(docs) * 2 >= searcher.reader().doc_count_all():
+            # A filter letting most documents through: checking each match against a set
+            # costs less than stepping an intersection.
+            return FilterMatcher(scored, segment_doc_set(searcher, self.filter_query, docs))
         return _WithinMatcher(scored, matching.ListMatcher(docs))
