@@ -23,6 +23,7 @@ from pyhanko.pdf_utils.layout import BoxConstraints
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.general import SigningError
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -129,7 +130,26 @@ def sign_pdf(
     pdf_signer = signers.PdfSigner(meta, signer, stamp_style=stamp_style, new_field_spec=spec)
     out = io.BytesIO()
     reserved = _reserved.get(signing_key.key_id)
-    run_outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out, bytes_reserved=reserved))
+    try:
+        run_outside_event_loop(
+            lambda: pdf_signer.sign_pdf(writer, output=out, bytes_reserved=reserved)
+        )
+    except SigningError:
+        if reserved is None:
+            raise
+        # The signature outgrew the room kept from the first one: size it afresh.
+        _reserved.pop(signing_key.key_id, None)
+        return sign_pdf(
+            pdf_bytes,
+            signing_key,
+            field_name=field_name,
+            reason=reason,
+            location=location,
+            seal_text=seal_text,
+            seal_purpose=seal_purpose,
+            box=box,
+            page=page,
+        )
     signed = out.getvalue()
     if reserved is None:
         _reserved[signing_key.key_id] = _contents_size(signed)

@@ -136,3 +136,13 @@ def test_later_signatures_reuse_the_first_ones_room(signing_key, monkeypatch):
     second = sign_rendered(plain, signing_key, reason="测试")
     assert signing._contents_size(second) == room
     assert verify_pdf_bytes(second).verdict == Verdict.VALID
+
+
+def test_a_signature_outgrowing_the_kept_room_is_sized_afresh(signing_key):
+    from approvals.crypto import signing
+
+    signing._reserved[signing_key.key_id] = 64  # far too small for any CMS container
+    plain = render_certificate(pdf_samples.certificate(), draw_seal=False)
+    signed = sign_rendered(plain, signing_key, reason="测试")
+    assert verify_pdf_bytes(signed).verdict == Verdict.VALID
+    assert signing._reserved[signing_key.key_id] == signing._contents_size(signed) > 64
