@@ -14,8 +14,9 @@ from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, Plai
 from whoosh import query as wq
 from whoosh import sorting
 
-from .analyzer import char_tokens, covered_by_words, query_char_groups, query_words
+from .analyzer import char_tokens, covered_by_words, is_all_cjk, query_char_groups, query_words
 from .mapping import ALL_FIELD, WhooshMapping, clean_filter_value
+from .queries import KnownPhrase
 
 PUNCTUATION = re.compile(r"[^\w]+")
 
@@ -88,6 +89,15 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         chars = None
         if columns and not covered_by_words(word):
             chars = self._chars_query(columns[0][0], word, boost * 0.5)
+            if isinstance(chars, wq.Phrase) and is_all_cjk(word):
+                # A document whose word field holds the word has the substring too (jieba
+                # cut it from the same text): no need to read its positions.
+                chars = KnownPhrase(
+                    chars.fieldname,
+                    chars.words,
+                    known=(f"{columns[0][0]}__t", word),
+                    boost=chars.boost,
+                )
         if chars is not None:
             parts.append(chars)
         return wq.Or(parts) if len(parts) > 1 else parts[0]

@@ -48,6 +48,55 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch):
     assert (conf["workers"], conf["bind"], conf["accesslog"]) == (3, "0.0.0.0:9000", "-")
 
 
+def test_gunicorn_master_loads_shared_data_before_fork(monkeypatch, settings):
+    """when_ready (in the master, before the workers fork) loads jieba's dictionary, the PDF
+    font, the URL patterns and the project's templates, so workers share them."""
+    import gc
+    import logging
+
+    from django.template import engines
+    from django.template.loaders.cached import Loader as CachedLoader
+
+    from website.pdf import fonts
+    from whoosh_jieba import analyzer
+
+    conf = load_conf(monkeypatch)
+    monkeypatch.setattr(analyzer, "_jieba_ready", False)
+    monkeypatch.setattr(fonts, "_fonts", {})
+    settings.TEMPLATES = [
+        {
+            **settings.TEMPLATES[0],
+            "APP_DIRS": False,
+            "OPTIONS": {
+                **settings.TEMPLATES[0].get("OPTIONS", {}),
+                "loaders": [
+                    (
+                        "django.template.loaders.cached.Loader",
+                        [
+                            "django.template.loaders.filesystem.Loader",
+                            "django.template.loaders.app_directories.Loader",
+                        ],
+                    )
+                ],
+            },
+        }
+    ]
+    server = type("Server", (), {"log": logging.getLogger("gunicorn.test")})()
+    try:
+        conf["when_ready"](server)
+    finally:
+        gc.unfreeze()
+    assert analyzer._jieba_ready
+    assert set(fonts._fonts) == {face.name for face in fonts.ALL_FACES}
+    (loader,) = engines["django"].engine.template_loaders
+    assert isinstance(loader, CachedLoader)
+    assert "search/search.html" in loader.get_template_cache
+    monkeypatch.setenv("GUNICORN_WARM_UP", "0")
+    monkeypatch.setattr(analyzer, "_jieba_ready", False)
+    load_conf(monkeypatch)["when_ready"](server)
+    assert not analyzer._jieba_ready
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
