@@ -48,7 +48,12 @@ def running(make_publicity):
 
 def post_objection(client, page):
     entry = page.entries.first()
-    data = {"entry": entry.pk, "contact": "13800000000", "facts": "该同志的业绩材料与实际不符。"}
+    data = {
+        "entry": entry.pk,
+        "real_name": "李四",
+        "contact": "13800000000",
+        "facts": "该同志的业绩材料与实际不符。",
+    }
     return client.post(page.objection_url(), data)
 
 
