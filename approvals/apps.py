@@ -9,6 +9,14 @@ class ApprovalsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         import pagecache
+        from website import health
+
+        from . import checks  # noqa: F401  (registers the KEK deployment check)
+        from .crypto.crl import verify_kek
+
+        # /healthz: the KEK must decrypt the CA's key (no CA yet is healthy: it is created on
+        # first use).
+        health.register("keys", verify_kek)
 
         post_save.connect(
             _announce_document,

@@ -522,12 +522,9 @@ def verify_upload(data: bytes) -> Verification:
         return Verification(pdf.verdict, pdf.message, sha256=pdf.sha256, key_id=pdf.key_id)
     # The file as issued, or a later copy with archive time-stamps appended (refresh_timestamps):
     # either way it starts with the bytes whose hash was recorded at issue.
-    # Only whole revisions may follow the issued bytes: a file that does not end at an %%EOF
-    # marker had something else appended (that is tampering, see _signed_original).
-    if data.rstrip().endswith(b"%%EOF"):
-        hashes = ltv.revision_hashes(data)
-    else:
-        hashes = [hashlib.sha256(data).hexdigest()]
+    # Only a file that ends with a complete revision (%%EOF) can be a refreshed copy; bytes
+    # appended after the last revision are a change, judged below as such.
+    hashes = ltv.revision_hashes(data) if data.rstrip().endswith(b"%%EOF") else [pdf.sha256]
     certificate = public_certificates().filter(pdf_sha256__in=hashes).first()
     if certificate is not None:
         result = _judge_certificate(certificate, "")
@@ -563,19 +560,21 @@ def verify_upload(data: bytes) -> Verification:
     )
 
 
+EOF_MARKER = re.compile(rb"%%EOF[ \t]*(\r\n|\r|\n)?")
 BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
 
 
 def _signed_original(data: bytes) -> Certificate | ApprovalDocument | None:
     """The issued certificate or document whose file is a signed prefix of ``data``.
 
-    A signature covers its file up to the end of its byte range; whatever follows was added
-    later. An issued file ends at an ``%%EOF`` marker (its last revision may be validation data
-    after the last byte range). When such a prefix is exactly a file the platform issued,
-    ``data`` is that file with something appended.
+    A signature covers its file up to the end of its byte range, a revision ends at its
+    %%EOF; whatever follows was added later. When that prefix is exactly a file the platform
+    issued, ``data`` is that file with something appended.
     """
     ends = {int(m[3]) + int(m[4]) for m in BYTE_RANGE.finditer(data)}
-    ends |= {m.end() for m in re.finditer(rb"%%EOF[ \t]*(\r\n|\r|\n)?", data)}
+    # An issued B-LTA file ends with a validation-data revision after its last signature: its
+    # revisions' ends (%%EOF markers) are where the issued file may end, too.
+    ends |= {m.end() for m in EOF_MARKER.finditer(data)}
     for end in sorted(ends, reverse=True):
         if not 0 < end < len(data):
             continue

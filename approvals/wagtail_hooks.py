@@ -51,6 +51,9 @@ def register_approval_log_actions(actions):
         def format_message(self, log_entry):
             return f"已退回经办人员，原因：{log_entry.data.get('reason', '')}"
 
+    actions.register_action("approvals.rotate_key", "轮换签章密钥", "已生成新签章密钥，旧密钥停用")
+    actions.register_action("approvals.refresh_crl", "更新吊销列表", "已重新签发证书吊销列表")
+
     @actions.register_action("approvals.revoke")
     class RevokeFormatter(LogFormatter):
         label = "撤销证书"
@@ -154,7 +157,19 @@ class ApprovalDocumentViewSet(ModelViewSet):
         ProgressColumn("progress", label="证书进度"),
     ]
     list_filter = ["status", "authority", "year"]
-    search_fields = ["title", "number"]
+    search_fields = ["title", "number", "persons__name"]
+    list_export = [
+        "number",
+        "title",
+        "authority.name",
+        "date",
+        "get_status_display",
+        "progress_done",
+        "progress_total",
+        "issued_at",
+        "issue_error",
+    ]
+    export_filename = "approval-documents"
     search_backend_name = None
     inspect_view_enabled = True
     copy_view_enabled = False
@@ -198,6 +213,7 @@ class ApprovalDocumentViewSet(ModelViewSet):
                 forbid_with_403(admin_views.FromRosterView.as_view()),
                 name="from_roster",
             ),
+            path("progress/<int:pk>/", admin_views.progress, name="progress"),
         ]
 
 
@@ -243,6 +259,16 @@ class RevokeColumn(Column):
         return context
 
 
+class PdfColumn(Column):
+    """查看 / 下载 the signed PDF (permission-checked view streaming the private file)."""
+
+    def get_value(self, instance):
+        url = reverse("certificates:pdf", args=[instance.pk])
+        return format_html(
+            '<a href="{}" target="_blank">查看</a> · <a href="{}?download=1">下载</a>', url, url
+        )
+
+
 class CertificateViewSet(ModelViewSet):
     model = Certificate
     icon = "tick-inverse"
@@ -255,6 +281,7 @@ class CertificateViewSet(ModelViewSet):
         "qualification",
         "document",
         "status",
+        PdfColumn("pdf", label="证书 PDF"),
         RevokeColumn("revoke", label="操作"),
     ]
     list_filter = ["status", "level", "document__authority"]
@@ -282,6 +309,27 @@ class CertificateViewSet(ModelViewSet):
         "revoked_at", "revoked_reason", "revoked_by", "created_at",
     ]  # fmt: skip
 
+    # The issuance register (证书签发登记表): the XLSX/CSV export of this list, filtered as shown.
+    index_view_class = admin_views.CertificateIndexView
+    list_export = [
+        "document.number",
+        "document.date",
+        "number",
+        "name",
+        "get_gender_display",
+        "unit",
+        "series",
+        "specialty",
+        "get_level_display",
+        "qualification",
+        "date",
+        "get_status_display",
+        "created_at",
+        "revoked_at",
+        "revoked_reason",
+    ]
+    export_filename = "certificate-register"
+
     def get_queryset(self, request):
         return Certificate.objects.public().select_related("document")
 
@@ -295,6 +343,8 @@ class CertificateViewSet(ModelViewSet):
                 forbid_with_403(admin_views.DecideRequestView.as_view()),
                 name="decide",
             ),
+            path("statistics/", admin_views.StatisticsView.as_view(), name="statistics"),
+            path("pdf/<int:pk>/", admin_views.certificate_pdf, name="pdf"),
         ]
 
 
@@ -420,3 +470,11 @@ def api_schema():
     from approvals.views.documents_api import api_schema as schema
 
     return schema()
+
+
+@hooks.register("construct_homepage_panels")
+def dashboard_panels(request, panels):
+    """Documents by state with live issuing progress, revocation requests, certificates."""
+    from approvals.dashboard import panels_for
+
+    panels.extend(panels_for(request.user))

@@ -9,6 +9,7 @@ when asked; a notice already published is never duplicated.
 from __future__ import annotations
 
 import base64
+import logging
 import secrets
 
 from django.contrib import messages
@@ -31,6 +32,7 @@ from .importer.review import highlight, keep_only, review_facts
 from .models import NoticeIndexPage
 
 SESSION_KEY = "notice_import"
+logger = logging.getLogger(__name__)
 
 
 class NoticeImportView(WagtailAdminTemplateMixin, FormView):
@@ -62,6 +64,15 @@ class NoticeImportView(WagtailAdminTemplateMixin, FormView):
             parsed = parse_file(data, upload.name)
         except NoticeImportError as exc:
             form.add_error("file", str(exc))
+            return self.form_invalid(form)
+        except Exception:
+            # A hostile or broken file that a parser below chokes on (malformed XML in a DOCX…):
+            # the editor gets a message, the log gets the details, nobody gets a 500.
+            logger.exception("通知导入失败：%s", upload.name)
+            form.add_error(
+                "file",
+                "文件内容无法解析（可能已损坏），请在 Word 中另存为 .docx 或纯文本后再导入。",
+            )
             return self.form_invalid(form)
         token = secrets.token_urlsafe(16)
         # One pending import per editor: a new upload replaces the previous one.

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from website.pdf.fonts import check_coverage, markup, register_font
+from website.uploads import clean_text, spreadsheet_safe
 
 from .blocks import table_data, table_layout
 
@@ -162,6 +163,7 @@ def render_pdf(page) -> bytes:
 
 def _docx_text(paragraph, text: str) -> None:
     """Runs of text with placeholders as underlined blanks."""
+    text = clean_text(text)
     position = 0
     for match in PLACEHOLDER.finditer(text):
         paragraph.add_run(text[position : match.start()])
@@ -197,7 +199,7 @@ def render_docx(page) -> bytes:
     text_width = section.page_width - section.left_margin - section.right_margin
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(page.title)
+    run = heading.add_run(clean_text(page.title))
     run.bold = True
     run.font.size = Pt(18)
     for block in page.body:
@@ -218,7 +220,7 @@ def render_docx(page) -> bytes:
                 for cell, value, width in zip(table_row.cells, row, widths, strict=True):
                     cell.width = width
                     if value:
-                        run = cell.paragraphs[0].add_run(value)
+                        run = cell.paragraphs[0].add_run(clean_text(value))
                         run.bold = bool(layout.header and r == 0)
             for r, first, last in layout.merges():
                 table.cell(r, first).merge(table.cell(r, last))
@@ -238,6 +240,14 @@ def render_docx(page) -> bytes:
     return buffer.getvalue()
 
 
+def _sheet_row(values) -> list:
+    """Cells as text a spreadsheet never evaluates: no control characters, no formula start."""
+    return [
+        spreadsheet_safe(clean_text(value, multiline=True)) if isinstance(value, str) else value
+        for value in values
+    ]
+
+
 def render_xlsx(page) -> bytes:
     """Spreadsheet of the template's first table (a roster): title, header, rows to fill in."""
     from openpyxl import Workbook
@@ -251,19 +261,19 @@ def render_xlsx(page) -> bytes:
     layout = table_layout(tables[0].value) if tables else None
     header = layout.header if layout else []
     width = layout.width if layout else 1
-    sheet.append([page.title])
+    sheet.append(_sheet_row([page.title]))
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
     for block in page.body:
         if block.block_type == "signature":
-            sheet.append([str(block.value)])
+            sheet.append(_sheet_row([str(block.value)]))
         if block.block_type == "table":
             break
     thin = Side(style="thin")
     first_table_row = sheet.max_row + 1
     for row in layout.grid() if layout else []:
-        sheet.append(row)
+        sheet.append(_sheet_row(row))
     if header:
         for cell in sheet[first_table_row]:
             cell.font = Font(bold=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from website.models import Authority
+from website.uploads import UnsafeUpload, inspect_zip
 
 from .importer.text import MAX_FILE_SIZE
 
@@ -31,6 +32,16 @@ class NoticeImportForm(forms.Form):
             raise forms.ValidationError(
                 f"文件过大（{upload.size // 1024} KB），通知文件不能超过 {MAX_FILE_SIZE // 1024 // 1024} MB。"
             )
+        # A DOCX is a zip: its members' count, real decompressed size and XML (no DOCTYPE or
+        # entities) are checked before python-docx opens it.
+        upload.seek(0)
+        if upload.read(4) == b"PK\x03\x04":
+            upload.seek(0)
+            try:
+                inspect_zip(upload.read(MAX_FILE_SIZE + 1), kind="Word（.docx）")
+            except UnsafeUpload as error:
+                raise forms.ValidationError(str(error)) from error
+        upload.seek(0)
         return upload
 
 

@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from website.choices import Level
 from website.formatting import cn_date
+from website.slugs import ReadableSlugFormMixin
 
 from .blocks import TEMPLATE_BLOCKS, NoticeContactBlock, SectionBlock
 from .timeline import phase_state
@@ -136,8 +137,12 @@ class NoticeIndexPage(Page):
         return context
 
 
-class NoticePageForm(WagtailAdminPageForm):
-    """Levels are stored as text (初级,中级) but edited as checkboxes."""
+class NoticePageForm(ReadableSlugFormMixin, WagtailAdminPageForm):
+    """Levels are stored as text (初级,中级) but edited as checkboxes; a new notice's address
+    reads 2025-toutunhe-zhicheng-pingshen (website.slugs)."""
+
+    def slug_year(self):
+        return self.cleaned_data.get("review_year")
 
     levels = forms.MultipleChoiceField(
         label="级别", choices=Level.choices, required=False, widget=forms.CheckboxSelectMultiple
@@ -229,6 +234,8 @@ class NoticePage(Page):
         index.SearchField("summary"),
         index.SearchField("body"),
         index.SearchField("document_number"),
+        # The admin page search uses autocomplete: without this field it never saw the 文号.
+        index.AutocompleteField("document_number"),
         index.SearchField("addressees"),
         index.FilterField("review_year"),
         index.FilterField("authority_id"),

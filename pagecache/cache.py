@@ -38,6 +38,7 @@ This module knows no app of the site: apps say what shows their models through
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 import threading
@@ -50,6 +51,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from wagtail.models import Page
@@ -139,6 +142,15 @@ def next_time_boundary(now: datetime | None = None) -> datetime:
     return min(candidates)
 
 
+def version_timeout() -> int:
+    """Life of a version key: longer than any entry, so expiry only ever causes a miss.
+
+    A version key that expired and is created again gets a new random token, which no stored
+    entry carries: expiry can never make a stale entry current.
+    """
+    return 2 * int(getattr(settings, "PAGE_CACHE_TIMEOUT", DEFAULT_TIMEOUT)) + 60
+
+
 def entry_timeout(now: datetime | None = None) -> int:
     """Seconds a page rendered now may be served: the configured maximum, cut at the boundary."""
     now = now or timezone.now()
@@ -177,7 +189,13 @@ def _flush() -> None:
     if _frontend_enabled() and f"group:{CONTENT_GROUP}" in batch["names"]:
         batch["urls"] |= _frontend_extra_urls()
     if batch["names"]:
-        get_cache().set_many({_version_key(name): _new_token() for name in batch["names"]}, None)
+        tokens = {_version_key(name): _new_token() for name in batch["names"]}
+        try:
+            get_cache().set_many(tokens, version_timeout())
+        except Exception:
+            # The cache is down: nothing can be served from it either; log loudly, because
+            # entries that survive the outage would outlive this purge.
+            logger.error("页面缓存清除失败：%s", sorted(batch["names"]), exc_info=True)
     if batch["urls"] and _frontend_enabled():
         from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 

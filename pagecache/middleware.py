@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -31,7 +32,10 @@ from .cache import (
     get_cache,
     is_enabled,
     normalise_path,
+    version_timeout,
 )
+
+logger = logging.getLogger(__name__)
 
 # Public views whose anonymous responses may be shared (URL names or namespaced view names):
 # Wagtail's. The site's own are named in settings.PAGE_CACHE_VIEWS or use `cacheable_page`.
@@ -90,15 +94,34 @@ def response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
     return _view_is_cacheable(request)
 
 
-def _current_versions(cache, names: list[str], found: dict[str, Any]) -> list[str]:
+def _new_versions(cache, names: list[str], found: dict[str, Any]) -> list[str] | None:
+    """Versions for storing an entry: the ones read before rendering, missing ones created now.
+
+    Version keys are created only here, for a response worth storing (never for a 404 or a
+    form), and expire, so arbitrary paths cannot fill the cache with keys. A missing key that
+    someone else created while we rendered (a purge, or a concurrent visitor) means our render
+    may predate it: None, and the response is not stored this time.
+    """
     keys = [_version_key(name) for name in names]
-    missing = [key for key in keys if found.get(key) is None]
-    if missing:
-        # First visit since the cache was emptied: start every dependency at a fresh version.
-        for key in missing:
-            cache.add(key, _new_token(), None)
-        found = {**found, **cache.get_many(missing)}
-    return [found.get(key) for key in keys]
+    versions = []
+    timeout = version_timeout()
+    for key in keys:
+        value = found.get(key)
+        if value is None:
+            value = _new_token()
+            if not cache.add(key, value, timeout):
+                return None
+        versions.append(value)
+    return versions
+
+
+def _safe(operation: str, call: Callable[[], Any], default: Any) -> Any:
+    """A cache call whose failure (Redis unreachable…) is a miss, logged, never a 500."""
+    try:
+        return call()
+    except Exception:  # any backend error: the page is rendered as if nothing were cached
+        logger.warning("页面缓存不可用（%s），按未缓存处理", operation, exc_info=True)
+        return default
 
 
 class PageCacheMiddleware:
@@ -124,10 +147,11 @@ class PageCacheMiddleware:
         names = _dependency_names(path)
         full = f"{request.scheme}://{host}{request.get_full_path()}"
         entry_key = "pce:" + hashlib.sha1(full.encode()).hexdigest()
-        found = cache.get_many([entry_key, *(_version_key(name) for name in names)])
+        version_keys = [_version_key(name) for name in names]
+        found = _safe("读取", lambda: cache.get_many([entry_key, *version_keys]), {})
         entry = found.get(entry_key)
-        versions = _current_versions(cache, names, found)
-        if entry is not None and entry["versions"] == versions:
+        current = [found.get(key) for key in version_keys]
+        if entry is not None and None not in current and entry.get("versions") == current:
             return self._replay(request, entry)
 
         response = self.get_response(request)
@@ -135,25 +159,25 @@ class PageCacheMiddleware:
             timeout = entry_timeout()
             patch_vary_headers(response, ["Accept-Encoding"])
             compressed = _compress(response)
+            versions = None
             if timeout > 0:
+                versions = _safe("建立版本", lambda: _new_versions(cache, names, found), None)
+            if versions is not None:
                 headers = [
                     (key, value)
                     for key, value in response.items()
                     if key.lower() not in _SKIPPED_HEADERS
                 ]
-                cache.set(
-                    entry_key,
-                    {
-                        "versions": versions,
-                        "status": response.status_code,
-                        "headers": headers,
-                        # Stored once, compressed when that pays: a 3,000-name publicity is
-                        # 1.3 MB of HTML but ~100 KB gzipped, read and sent on every hit.
-                        "content": response.content if compressed is None else None,
-                        "gzip": compressed,
-                    },
-                    timeout,
-                )
+                stored = {
+                    "versions": versions,
+                    "status": response.status_code,
+                    "headers": headers,
+                    # Stored once, compressed when that pays: a 3,000-name publicity is
+                    # 1.3 MB of HTML but ~100 KB gzipped, read and sent on every hit.
+                    "content": response.content if compressed is None else None,
+                    "gzip": compressed,
+                }
+                _safe("写入", lambda: cache.set(entry_key, stored, timeout), None)
             if compressed is not None and _accepts_gzip(request):
                 _send_gzip(response, compressed)
             response["X-Page-Cache"] = "miss"

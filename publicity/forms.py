@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
+from website.uploads import clean_text
+
 from .objections import AttachmentRejected, check_attachment
 
 
@@ -42,6 +44,19 @@ class ObjectionForm(forms.Form):
     def __init__(self, *args, page=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.page = page
+
+    def clean_contact(self):
+        # Control and bidirectional characters would mislead whoever reads it in the admin.
+        contact = clean_text(self.cleaned_data["contact"], multiline=False).strip()
+        if not contact:
+            raise forms.ValidationError("请填写联系方式，以便核实情况。")
+        return contact
+
+    def clean_facts(self):
+        facts = clean_text(self.cleaned_data["facts"]).strip()
+        if not facts:
+            raise forms.ValidationError("请写明异议的事实与理由。")
+        return facts
 
     def clean_entry(self):
         entry_id = self.cleaned_data["entry"]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
@@ -31,6 +32,7 @@ from wagtail.search import index
 from website.choices import REGION_CHOICES, Gender, ReviewType
 from website.formatting import cn_date
 from website.people import PersonFields
+from website.slugs import ReadableSlugFormMixin
 from website.storage import private_storage
 
 from . import objections, workdays
@@ -263,10 +265,19 @@ OBJECTION_PATH = "objection"
 ENDED_STATUS = 410
 
 
+class PublicityPageForm(ReadableSlugFormMixin, WagtailAdminPageForm):
+    """A new publicity's address reads 2025-toutunhe-gongcheng-zhongji (website.slugs)."""
+
+    def slug_year(self):
+        start = self.cleaned_data.get("start_date")
+        return start.year if start else None
+
+
 class PublicityPage(RoutablePageMixin, Page):
     """一次公示: the names that passed a review meeting, posted for N working days."""
 
     objects = PageManager.from_queryset(PublicityPageQuerySet)()
+    base_form_class = PublicityPageForm
 
     notice = models.ForeignKey(
         "wagtailcore.Page",
@@ -333,6 +344,8 @@ class PublicityPage(RoutablePageMixin, Page):
         index.SearchField("review_committee"),
         index.SearchField("intro"),
         index.SearchField("entry_names"),
+        # The admin page search (autocomplete) finds a publicity by a person's name.
+        index.AutocompleteField("entry_names"),
         index.FilterField("start_date"),
         index.FilterField("end_date"),
     ]
@@ -785,7 +798,9 @@ class Objection(models.Model):
             upload = data["attachment"]
             objection.attachment.save(upload.name, upload, save=False)
         objection.save()
-        transaction.on_commit(lambda: objections.notify_authority(objection))
+        # Mailed by the task worker after the commit: the receipt never waits for (or fails
+        # with) the mail server.
+        transaction.on_commit(lambda: objections.enqueue_objection_notice(objection.pk))
         return objection
 
 

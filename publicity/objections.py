@@ -1,17 +1,26 @@
 """Objections (异议): attachment checks, the per-client rate limit and the e-mail notice.
 
-The client is who ``website.ratelimit.client_ip`` says (trusted proxies only)."""
+The client is who ``website.ratelimit.client_ip`` says (trusted proxies only).
+
+The notice is mailed by the task worker ("queue" backend, django-tasks-db), after the objection
+is stored and the receipt shown: an SMTP outage delays the mail, it never fails the submission.
+A failed send is retried later (growing delays) and stays visible as a failed task result."""
 
 from __future__ import annotations
 
 import datetime
+import datetime as dt
 import logging
+import smtplib
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.conf import settings
 from django.core.mail import send_mail
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task, task_backends
 
 from website import ratelimit
 
@@ -112,9 +121,12 @@ def notify_authority(objection: Objection) -> int:
 
 def _objection_model() -> type[Objection]:
     """The Objection model, looked up when called: the models module imports this one."""
-    from django.apps import apps
 
     return apps.get_model("publicity", "Objection")
+
+
+def _objections():
+    return _objection_model().objects
 
 
 def _normalised(text: str) -> str:
@@ -126,11 +138,12 @@ def find_duplicate(entry, contact: str, facts: str, now=None) -> Objection | Non
     aside) within DUPLICATE_WINDOW, or None."""
     from django.utils import timezone
 
-    Objection = _objection_model()
     now = now or timezone.now()
-    recent = Objection.objects.filter(
-        entry=entry, contact=contact.strip(), created__gte=now - DUPLICATE_WINDOW
-    ).order_by("created")
+    recent = (
+        _objections()
+        .filter(entry=entry, contact=contact.strip(), created__gte=now - DUPLICATE_WINDOW)
+        .order_by("created")
+    )
     wanted = _normalised(facts)
     return next((o for o in recent if _normalised(o.facts) == wanted), None)
 
@@ -147,17 +160,56 @@ def lookup_limited(request: HttpRequest) -> bool:
 def find_by_receipt(receipt: str, contact: str) -> Objection | None:
     """The objection with this receipt number whose contact matches (spacing and case aside);
     None for a wrong number or a wrong contact alike, so neither can be probed alone."""
-    Objection = _objection_model()
     receipt = (receipt or "").strip().upper()
     if not receipt:
         return None
     objection = (
-        Objection.objects.filter(confirmation_number=receipt)
-        .select_related("entry__publicity")
-        .first()
+        _objections().filter(confirmation_number=receipt).select_related("entry__publicity").first()
     )
     if objection is None:
         return None
     given = "".join((contact or "").split()).lower()
     stored = "".join(objection.contact.split()).lower()
     return objection if given and given == stored else None
+
+
+# Seconds before attempt 2, 3, …: about a day of retries in all.
+MAIL_RETRY_DELAYS = [60, 300, 1800, 7200, 21600, 57600]
+
+
+@task(backend="queue")
+def notify_objection_task(objection_id: int, attempt: int = 1) -> int:
+    """Mail the authority about one objection; on an SMTP failure, enqueue the next attempt."""
+    objection = _objections().select_related("entry__publicity").filter(pk=objection_id).first()
+    if objection is None:  # deleted meanwhile: nothing to tell
+        return 0
+    try:
+        return notify_authority(objection)
+    except (smtplib.SMTPException, OSError) as error:
+        schedule_retry(objection_id, attempt, error)
+        raise
+
+
+def schedule_retry(objection_id: int, attempt: int, error: Exception) -> bool:
+    """Enqueue attempt + 1 after its delay; False when attempts are exhausted or the backend
+    cannot defer (then the failure is only logged)."""
+    number = objection_id
+    if attempt > len(MAIL_RETRY_DELAYS):
+        logger.error("异议 %s 的通知邮件在 %s 次尝试后仍未发出，已放弃：%s", number, attempt, error)
+        return False
+    if not task_backends[notify_objection_task.backend].supports_defer:
+        logger.error("异议 %s 的通知邮件发送失败（队列不支持延后重试）：%s", number, error)
+        return False
+    run_after = timezone.now() + dt.timedelta(seconds=MAIL_RETRY_DELAYS[attempt - 1])
+    notify_objection_task.using(run_after=run_after).enqueue(objection_id, attempt + 1)
+    logger.warning("异议 %s 的通知邮件发送失败，将于 %s 重试：%s", number, run_after, error)
+    return True
+
+
+def enqueue_objection_notice(objection_id: int) -> None:
+    """Called after the commit that stored the objection; a queue failure is logged, never
+    raised into the visitor's request."""
+    try:
+        notify_objection_task.enqueue(objection_id)
+    except Exception:
+        logger.exception("异议 %s 的通知邮件未能加入队列", objection_id)

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from django.db import transaction
 
 import pagecache
-from website import identity
+from website import identity, uploads
 from website.choices import Gender, Level, ReviewType
 from website.pdf.fonts import unprintable
 from website.people import copy_person, person_field_names
@@ -24,6 +24,13 @@ from website.people import copy_person, person_field_names
 from .forms import max_bytes
 from .models import PublicityEntry, PublicityPage
 
+# Caps on what one roster may hold, checked while reading (never from the file's own claims):
+# a review rarely has more than a few hundred applicants and the template has 15 columns.
+MAX_ROWS = 5000
+MAX_COLUMNS = 60
+MAX_CELL_CHARS = 2000
+# PositiveIntegerField: the database column is a signed 32-bit integer on PostgreSQL.
+MAX_SORT_ORDER = 2**31 - 1
 REQUIRED_COLUMNS = ["姓名", "性别", "身份证号码", "拟晋升专业技术职务", "工作单位", "是否通过"]
 OPTIONAL_COLUMNS = [
     "序号", "族别", "政治面貌", "现任专业技术职务", "获现任专业技术职务时间", "备注",
@@ -61,6 +68,26 @@ QUALIFICATION_LEVELS = {
     "主任医师": Level.SENIOR,
     "主任护师": Level.SENIOR,
 }
+
+
+def _field_limits() -> dict[str, int]:
+    """Column → the model's max_length, so a row never reaches the database too long."""
+    fields = {
+        field.name: field.max_length
+        for field in PublicityEntry._meta.get_fields()
+        if getattr(field, "max_length", None)
+    }
+    return {
+        "姓名": fields["name"],
+        "族别": fields["ethnicity"],
+        "工作单位": fields["unit"],
+        "拟晋升专业技术职务": fields["qualification"],
+        "系列": fields["series"],
+        "专业": fields["specialty"],
+    }
+
+
+FIELD_LIMITS = _field_limits()
 
 
 class RosterFileError(ValueError):
@@ -122,11 +149,25 @@ def level_for(qualification: str) -> str | None:
 
 
 def _cell(value) -> str:
+    """A cell as one line of text, without control or bidirectional characters."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return uploads.clean_text(str(value), multiline=False).strip()
+
+
+_EMPTY: list[str] = []
+
+
+def _check_shape(row_number: int, cells: int, filled: int) -> None:
+    """Blank lines do not count towards the row cap (padding is harmless, data is not)."""
+    if filled > MAX_ROWS:
+        raise RosterFileError(f"花名册超过 {MAX_ROWS} 行上限（第 {row_number} 行），请拆分后上传。")
+    if cells > MAX_COLUMNS:
+        raise RosterFileError(
+            f"第 {row_number} 行超过 {MAX_COLUMNS} 列上限，请使用申报人员花名册模板。"
+        )
 
 
 def _decode(data: bytes) -> str:
@@ -156,22 +197,83 @@ def read_table(data: bytes, filename: str = "") -> list[list[str]]:
         return _read_xlsx(data)
     if b"\x00" in data[:4096]:
         raise RosterFileError("文件不是 XLSX 或 CSV 表格，请上传申报人员花名册。")
-    text = _decode(data)
-    return [[_cell(value) for value in row] for row in csv.reader(io.StringIO(text))]
+    return _read_csv(_decode(data))
+
+
+def _read_csv(text: str) -> list[list[str]]:
+    """CSV rows with the row, column and cell caps; csv's own field limit set to the cell cap."""
+    table: list[list[str]] = []
+    previous = csv.field_size_limit(MAX_CELL_CHARS)
+    reader = csv.reader(io.StringIO(text))
+    filled = 0
+    try:
+        for row in reader:
+            values = [_cell(value) for value in row]
+            if not any(values):
+                table.append(_EMPTY)  # one shared list: blank lines cost a reference each
+                continue
+            filled += 1
+            _check_shape(reader.line_num, len(row), filled)
+            table.append(values)
+    except csv.Error as error:
+        raise RosterFileError(
+            f"CSV 第 {reader.line_num} 行无法读取：单元格超过 {MAX_CELL_CHARS} 个字符或格式有误。"
+        ) from error
+    finally:
+        csv.field_size_limit(previous)
+    return table
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    invalid = "文件不是有效的 XLSX 表格，请用 Excel 或 WPS 另存为 .xlsx。"
+    try:
+        # Member count, real decompressed size, no DOCTYPE/ENTITY: before openpyxl parses any XML.
+        uploads.inspect_zip(data, kind="XLSX")
+    except uploads.DamagedZip as error:
+        raise RosterFileError(invalid) from error
+    except uploads.UnsafeUpload as error:
+        raise RosterFileError(str(error)) from error
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise RosterFileError(
-            "文件不是有效的 XLSX 表格，请用 Excel 或 WPS 另存为 .xlsx。"
-        ) from error
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        raise RosterFileError(invalid) from error
+    except Exception as error:  # malformed XML (lxml/ElementTree parse errors)
+        raise RosterFileError(invalid) from error
     try:
+        if not workbook.worksheets:
+            raise RosterFileError(invalid)
         sheet = workbook.worksheets[0]
-        return [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        # A sheet that claims more than the caps is refused at once; then the claim is forgotten
+        # (reset_dimensions) so rows are as long as their real cells, not the declared width.
+        claimed_rows, claimed_columns = sheet.max_row or 0, sheet.max_column or 0
+        if claimed_rows > MAX_ROWS or claimed_columns > MAX_COLUMNS:
+            raise RosterFileError(
+                f"表格范围过大（{claimed_rows} 行 × {claimed_columns} 列，"
+                f"上限 {MAX_ROWS} 行 × {MAX_COLUMNS} 列），请只保留花名册数据后再上传。"
+            )
+        sheet.reset_dimensions()
+        table = []
+        filled = 0
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            _check_shape(number, len(row), filled + 1)
+            values = [_cell(value) for value in row]
+            if not any(values):
+                table.append(_EMPTY)
+                continue
+            filled += 1
+            for column, value in enumerate(values, start=1):
+                if len(value) > MAX_CELL_CHARS:
+                    raise RosterFileError(
+                        f"第 {number} 行第 {column} 列超过 {MAX_CELL_CHARS} 个字符上限。"
+                    )
+            table.append(values)
+        return table
+    except RosterFileError:
+        raise
+    except Exception as error:  # a sheet's XML broken after the workbook opened
+        raise RosterFileError(invalid) from error
     finally:
         workbook.close()
 
@@ -264,6 +366,10 @@ def parse_roster(
                 ("专业", get(row, "专业")),
             ]
         )
+        for column, limit in FIELD_LIMITS.items():
+            value = get(row, column)
+            if len(value) > limit:
+                reasons.append(f"“{column}”超过 {limit} 个字符")
         remark = get(row, "备注")
         review_type = _review_type(remark) or ReviewType.REVIEW
         if number:
@@ -276,10 +382,14 @@ def parse_roster(
             result.errors.append(RosterError(row_number, "；".join(reasons)))
             continue
         sequence = get(row, "序号")
+        sort_order = int(sequence) if sequence.isdigit() else row_number
+        if sort_order > MAX_SORT_ORDER:
+            result.errors.append(RosterError(row_number, f"序号不能大于 {MAX_SORT_ORDER}"))
+            continue
         result.rows.append(
             RosterRow(
                 row_number=row_number,
-                sort_order=int(sequence) if sequence.isdigit() else row_number,
+                sort_order=sort_order,
                 name=name,
                 gender=gender,
                 ethnicity=get(row, "族别"),

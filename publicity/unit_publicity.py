@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from website.formatting import cn_date
+from website.uploads import clean_text
 
 from . import roster, workdays
 
@@ -295,11 +296,11 @@ def render_docx(publicity: UnitPublicity, kind: str, objections: str = "") -> by
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(publicity.title(kind))
+    run = heading.add_run(clean_text(publicity.title(kind)))
     run.bold = True
     run.font.size = Pt(20)
     for text in publicity.paragraphs(kind, objections):
-        paragraph = document.add_paragraph(text)
+        paragraph = document.add_paragraph(clean_text(text))
         paragraph.paragraph_format.first_line_indent = Pt(28)
     document.add_paragraph("附：推荐人选名单" if kind == "result" else "附：拟推荐人选名单")
     data = [TABLE_HEADER] + [a.cells(i) for i, a in enumerate(publicity.applicants, 1)]
@@ -307,7 +308,7 @@ def render_docx(publicity: UnitPublicity, kind: str, objections: str = "") -> by
     table.style = "Table Grid"
     for r, (table_row, values) in enumerate(zip(table.rows, data, strict=True)):
         for cell, value in zip(table_row.cells, values, strict=True):
-            run = cell.paragraphs[0].add_run(value)
+            run = cell.paragraphs[0].add_run(clean_text(value))
             run.bold = r == 0
             run.font.size = Pt(11)
     for text in (publicity.unit, cn_date(publicity.signature_date(kind))):

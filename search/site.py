@@ -12,7 +12,7 @@ import difflib
 import re
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -87,6 +87,27 @@ def searchable_pages(kinds: list[str] | None = None, year: int | None = None, au
                     )
         pages = pages.filter(pk__in=sorted(pks))
     return pages
+
+
+def publication_years(pages) -> set[int]:
+    """The years (local time) in which any of ``pages`` was first published.
+
+    Not ``pages.dates(..., "year")``: SQLite truncates each row's date in Python, 10,000 calls
+    on every search page. The first and last dates (an index) bound the years, and one
+    ``exists()`` per year in between (a handful) says which of them have a page.
+    """
+    bounds = pages.aggregate(first=Min("first_published_at"), last=Max("first_published_at"))
+    if bounds["first"] is None:
+        return set()
+    first = timezone.localtime(bounds["first"]).year
+    last = timezone.localtime(bounds["last"]).year
+    if first == last:
+        return {first}
+    return {
+        year
+        for year in range(first, last + 1)
+        if year in (first, last) or pages.filter(first_published_at__year=year).exists()
+    }
 
 
 def search_pages(query: str, kinds=None, year=None, authority_id=None):

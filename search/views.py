@@ -18,6 +18,7 @@ from .site import (
     highlight,
     kind_label,
     page_text,
+    publication_years,
     search_documents,
     search_pages,
     searchable_pages,
@@ -33,13 +34,17 @@ DOCUMENT_BLOCK_SIZE = 3
 def available_years(kinds: list[SearchKind]) -> list[int]:
     """Years offered by the 年度 filter: publication years of live pages, the years the kinds'
     pages declare (review years) and the years of their public documents, newest first."""
-    dates = searchable_pages().dates("first_published_at", "year", order="DESC")
-    years = {d.year for d in dates}
+    years = publication_years(searchable_pages())
     for kind in kinds:
         if kind.year_field:
             for model in kind.models:
                 years.update(
-                    y for y in model.objects.live().values_list(kind.year_field, flat=True) if y
+                    y
+                    for y in model.objects.live()
+                    .order_by()
+                    .values_list(kind.year_field, flat=True)
+                    .distinct()
+                    if y
                 )
         if kind.documents is not None:
             years.update(document_years(kind))
@@ -119,11 +124,18 @@ def search(request: HttpRequest) -> HttpResponse:
                 )
         paginator = Paginator(listing, RESULTS_PER_PAGE)
         page_obj = paginator.get_page(request.GET.get("page"))
+        items = list(page_obj.object_list)
+        # The specific pages in one query per page type, not one per result.
+        specific = (
+            Page.objects.filter(pk__in=[item.pk for item in items if isinstance(item, Page)])
+            .specific()
+            .in_bulk()
+        )
         results = [
-            page_result(item.specific, query, kinds)
+            page_result(specific.get(item.pk) or item.specific, query, kinds)
             if isinstance(item, Page)
             else document_result(item, query, kind)
-            for item in page_obj.object_list
+            for item in items
         ]
     document_count = sum(block["count"] for block in blocks)
     if query and not page_obj.paginator.count and not document_count:

@@ -142,20 +142,24 @@ def test_posted_answers(client, site):
 
 
 def test_an_ended_publicity_is_a_record_before_and_after_the_scheduler(client, site):
+    """Its names are gone; its address stays a public record (200, noindex) and its objection
+    address is closed for good (410), before and after the scheduler unpublishes it."""
     from django.core.management import call_command
 
     publicity = site["publicity"]
+    names = list(publicity.entries.values_list("name", flat=True))
     with time_machine.travel(AFTER, tick=False):
-        # The publicity's address stays a public record (200, no names); its objection form is
-        # gone for good (410).
-        response = client.get(publicity.url)
-        assert (response.status_code, response["Content-Type"]) == (200, HTML)
         response = client.get(publicity.objection_url())
         assert (response.status_code, response["Content-Type"]) == (410, HTML)
+        response = client.get(publicity.url)
+        assert (response.status_code, response["Content-Type"]) == (200, HTML)
+        html = response.content.decode()
+        assert "noindex" in html and not any(name in html for name in names)
         call_command("publish_scheduled")
         publicity.refresh_from_db()
         assert not publicity.live
         response = client.get(publicity.url)
         assert (response.status_code, response["Content-Type"]) == (200, HTML)
+        assert not any(name in response.content.decode() for name in names)
         # The objection form's address of an unpublished publicity is not found (as before).
         assert client.get(publicity.objection_url()).status_code == 404

@@ -38,28 +38,3 @@ class BeijingInspectMixin:
         if hasattr(value, "get_full_name") and hasattr(value, "get_username"):
             return display_name(value)
         return super().get_field_display_value(field_name, field)
-
-
-def _beijing_naive(value: datetime.datetime) -> datetime.datetime:
-    from zoneinfo import ZoneInfo
-
-    if timezone.is_naive(value):
-        return value
-    return timezone.make_naive(value, ZoneInfo(BEIJING))
-
-
-class BeijingExportMixin:
-    """For Wagtail IndexViews with ``list_export``: spreadsheet times in Beijing time (Wagtail
-    writes XLSX times in UTC), users by full name."""
-
-    custom_value_preprocess = {
-        datetime.datetime: {"xlsx": _beijing_naive, "csv": beijing},
-        (datetime.date, datetime.time): {"xlsx": None},
-    }
-
-    def to_row_dict(self, item):
-        row = super().to_row_dict(item)
-        for field, value in row.items():
-            if hasattr(value, "get_full_name") and hasattr(value, "get_username"):
-                row[field] = display_name(value)
-        return row

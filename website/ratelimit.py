@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 from django_ratelimit.core import get_usage
+
+logger = logging.getLogger(__name__)
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Rate = tuple[int, int]
@@ -82,8 +85,21 @@ def client_key(group: str, request: HttpRequest) -> str:
 
 
 def _usage(request: HttpRequest, group: str, rate: Rate, key: str | None, increment: bool):
+    """django-ratelimit's usage, or None when the cache cannot count (the limit then fails open:
+    an unreachable Redis must not turn every form into a 500; it is logged)."""
     key_function = client_key if key is None else (lambda _group, _request: key)
-    return get_usage(request, group=group, key=key_function, rate=tuple(rate), increment=increment)
+    try:
+        usage = get_usage(
+            request, group=group, key=key_function, rate=tuple(rate), increment=increment
+        )
+    except Exception:
+        logger.warning("限流计数不可用（缓存故障），本次不限流：%s", group, exc_info=True)
+        return None
+    if usage is not None and not isinstance(usage.get("count"), int):
+        # django-redis with IGNORE_EXCEPTIONS answers None instead of raising.
+        logger.warning("限流计数不可用（缓存故障），本次不限流：%s", group)
+        return None
+    return usage
 
 
 def over_limit(request: HttpRequest, group: str, rate: Rate, *, key: str | None = None) -> bool:

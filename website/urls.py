@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps import Sitemap
@@ -32,5 +32,16 @@ if settings.DEBUG:
 
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+elif getattr(settings, "SERVE_PUBLIC_MEDIA", True) and settings.MEDIA_URL.startswith("/"):
+    # Production: public media from MEDIA_ROOT (see website.media; off when S3 serves them).
+    from website.media import serve_public_media
+
+    urlpatterns.append(
+        re_path(
+            r"^" + settings.MEDIA_URL.lstrip("/") + r"(?P<path>.+)$",
+            serve_public_media,
+            name="public_media",
+        )
+    )
 
 urlpatterns.append(path("", include(wagtail_urls)))

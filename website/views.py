@@ -1,17 +1,22 @@
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
+from website import health
 from website.meta import site_base_url
 
 
+@never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database reachability, for the process manager and load balancers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Database, cache, queue and keys, for the process manager and load balancers: 200 when
+    every dependency answers, 503 naming the one that does not. Never cached."""
+    checks = health.run_checks()
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "degraded", "checks": checks},
+        status=200 if healthy else 503,
+    )
 
 
 #: Addresses crawlers have no business with: the admin, personal downloads, verification verdicts,

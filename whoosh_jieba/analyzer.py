@@ -86,6 +86,14 @@ def is_cjk(text: str) -> bool:
     return bool(_CJK_RE.search(text))
 
 
+_ALL_CJK_RE = re.compile(rf"[{_CJK}]+")
+
+
+def is_all_cjk(text: str) -> bool:
+    """Whether the text is made of CJK ideographs only (one run of bigrams in ``char_tokens``)."""
+    return bool(_ALL_CJK_RE.fullmatch(text))
+
+
 def _keep(word: str) -> bool:
     return bool(_KEEP_RE.search(word))
 

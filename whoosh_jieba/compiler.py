@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Subquery
 from django.db.models.sql import Query
@@ -12,8 +14,11 @@ from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, Plai
 from whoosh import query as wq
 from whoosh import sorting
 
-from .analyzer import char_tokens, covered_by_words, query_char_groups, query_words
+from .analyzer import char_tokens, covered_by_words, is_all_cjk, query_char_groups, query_words
 from .mapping import ALL_FIELD, WhooshMapping, clean_filter_value
+from .queries import KnownPhrase
+
+PUNCTUATION = re.compile(r"[^\w]+")
 
 
 def _negate(query):
@@ -84,6 +89,15 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         chars = None
         if columns and not covered_by_words(word):
             chars = self._chars_query(columns[0][0], word, boost * 0.5)
+            if isinstance(chars, wq.Phrase) and is_all_cjk(word):
+                # A document whose word field holds the word has the substring too (jieba
+                # cut it from the same text): no need to read its positions.
+                chars = KnownPhrase(
+                    chars.fieldname,
+                    chars.words,
+                    known=(f"{columns[0][0]}__t", word),
+                    boost=chars.boost,
+                )
         if chars is not None:
             parts.append(chars)
         return wq.Or(parts) if len(parts) > 1 else parts[0]
@@ -239,8 +253,10 @@ class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
             ]
         # Every autocomplete field has its own bigram column (shared with a SearchField of
         # the same name), so no separate catch-all is indexed.
+        # Each field named as its own model's mapping names it: a page type's field carries
+        # that type's prefix (notices_noticepage__document_number), also in a Page query.
         columns = {
-            self.mapping.get_field_column_name(field)
+            WhooshMapping(model).get_field_column_name(field)
             for model in get_indexed_models()
             if issubclass(model, self.queryset.model)
             for field in model.get_autocomplete_search_fields()
@@ -271,7 +287,19 @@ class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
         per_piece = []
         for index, piece in enumerate(pieces):
             last = index == len(pieces) - 1
-            per_piece.append(wq.Or([self._part(piece, column, last) for column, _ in columns]))
+            # Punctuation inside a piece (the brackets of 新经开人社〔2024〕7号) is not indexed
+            # between the characters: the parts around it must all match, each as typed.
+            parts = [part for part in PUNCTUATION.split(piece) if char_tokens(part)]
+            queries = [
+                wq.Or(
+                    [
+                        self._part(part, column, last and n == len(parts) - 1)
+                        for column, _ in columns
+                    ]
+                )
+                for n, part in enumerate(parts)
+            ]
+            per_piece.append(queries[0] if len(queries) == 1 else wq.And(queries))
         if len(per_piece) == 1:
             return per_piece[0]
         return wq.And(per_piece) if query.operator == "and" else wq.Or(per_piece)

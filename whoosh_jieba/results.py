@@ -5,8 +5,26 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from modelsearch.backends.base import BaseSearchResults, FilterFieldError
-from whoosh import sorting
-from whoosh.idsets import BitSet
+from whoosh import collectors, sorting
+
+from .queries import Within
+
+#: Matches kept, ranked, by the first pass over a result set: the paginator's first pages.
+FIRST_FETCH = 50
+#: Queries whose first ranks a searcher keeps (a few kB each).
+RESULT_CACHE_SIZE = 256
+
+
+def top_results(searcher, query, limit: int):
+    """The ``limit`` best-scored matches of ``query``, and the exact count of all of them, in
+    one pass: a heap of ``limit``, every match scored once, none sorted beyond the heap.
+
+    The collector never swaps in a pruned matcher (``replace=0``) nor skips blocks: Whoosh's
+    pruning stops at the last document that could still rank, and its count would stop there.
+    """
+    collector = collectors.TopCollector(limit=limit, usequality=False, replace=0)
+    searcher.search_with_collector(query, collector)
+    return collector.results()
 
 
 class WhooshSearchResults(BaseSearchResults):
@@ -26,46 +44,62 @@ class WhooshSearchResults(BaseSearchResults):
     def _searcher(self):
         return self.backend.store.searcher()
 
-    @staticmethod
-    def _filter_docs(searcher, filter_query):
-        """The documents passing the filter, cached on the searcher: a searcher sees a fixed
-        version of the index, and most searches share their filters (content type, live)."""
-        cache = searcher.__dict__.setdefault("_whoosh_jieba_filter_cache", {})
-        key = repr(filter_query)
-        docs = cache.get(key)
-        if docs is None:
-            if len(cache) > 64:
-                cache.clear()
-            docs = cache[key] = BitSet(
-                searcher.docs_for_query(filter_query), size=searcher.doc_count_all()
-            )
-        return docs
+    def _query(self):
+        """The text query restricted to the filter's documents, in one matcher (see
+        ``queries.Within``)."""
+        compiler = self.query_compiler
+        return Within(compiler.get_query(), compiler.get_filter())
 
-    def _hits(self):
-        """(searcher, [(score or sort key, docnum), ...]) for every match, in result order."""
-        if "hits" not in self._shared:
-            compiler = self.query_compiler
-            searcher = self._searcher()
-            allowed = self._filter_docs(searcher, compiler.get_filter())
-            if not allowed:
-                # Whoosh reads an empty allow-set as "no filter" and would return every match.
-                self._shared["hits"] = (searcher, [])
-                return self._shared["hits"]
-            results = searcher.search(
-                compiler.get_query(),
-                filter=allowed,
-                limit=None,
-                sortedby=compiler.get_sort(),
-                scored=compiler.order_by_relevance,
-            )
-            self._shared["hits"] = (searcher, list(results.top_n))
-        return self._shared["hits"]
+    def _hits(self, stop: int | None = None):
+        """(searcher, [(score or sort key, docnum), ...]) for at least the first ``stop``
+        matches (all with None), in result order.
+
+        Only the first ``max(stop, FIRST_FETCH)`` are kept and sorted (a heap); the count
+        comes from the same pass (``_do_count``), so a paginator's count and first page cost
+        one walk over the matches.
+        """
+        shared = self._shared
+        fetched = shared.get("limit", 0)
+        if "hits" in shared and (fetched is None or (stop is not None and stop <= fetched)):
+            return shared["searcher"], shared["hits"]
+        compiler = self.query_compiler
+        if "searcher" not in shared:
+            shared["searcher"] = self._searcher()
+        searcher = shared["searcher"]
+        limit = None if stop is None else max(stop, FIRST_FETCH)
+        query, sort = self._query(), compiler.get_sort()
+        # Like Solr's queryResultCache: the first ranks and the count of a query, kept on the
+        # searcher. A searcher reads one fixed version of the index (the store opens a new
+        # one when the index changes), so a kept answer is never stale.
+        cache = searcher.__dict__.setdefault("_whoosh_jieba_results", OrderedDict())
+        key = (repr(query), repr(sort), compiler.order_by_relevance, limit)
+        cached = cache.get(key) if limit is not None else None
+        if cached is None:
+            if limit is not None and sort is None and compiler.order_by_relevance:
+                results = top_results(searcher, query, limit)
+            else:
+                results = searcher.search(
+                    query, limit=limit, sortedby=sort, scored=compiler.order_by_relevance
+                )
+            count = len(results) if limit is None or results.has_exact_length() else None
+            cached = (list(results.top_n), count)
+            if limit is not None:
+                cache[key] = cached
+                while len(cache) > RESULT_CACHE_SIZE:
+                    cache.popitem(last=False)
+        else:
+            cache.move_to_end(key)
+        shared["hits"] = cached[0]
+        shared["limit"] = limit
+        if "count" not in shared and cached[1] is not None:
+            shared["count"] = cached[1]
+        return searcher, shared["hits"]
 
     def _do_search(self):
         compiler = self.query_compiler
         if self.stop is not None and self.stop <= self.start:
             return []
-        searcher, top = self._hits()
+        searcher, top = self._hits(self.stop)
         window = top[self.start : self.stop]
         if not window:
             return []
@@ -90,8 +124,15 @@ class WhooshSearchResults(BaseSearchResults):
         return ordered
 
     def _do_count(self):
-        _searcher, top = self._hits()
-        count = len(top) - self.start
+        shared = self._shared
+        if "count" not in shared:
+            # Counted with the first page's pass (the paginator counts first, then slices).
+            self._hits(FIRST_FETCH)
+        if "count" not in shared:
+            # Whoosh skipped blocks that could not reach the top: count without scoring.
+            searcher = shared["searcher"]
+            shared["count"] = sum(1 for _docnum in searcher.docs_for_query(self._query()))
+        count = shared["count"] - self.start
         if self.stop is not None:
             count = min(count, self.stop - self.start)
         return max(count, 0)
@@ -107,12 +148,8 @@ class WhooshSearchResults(BaseSearchResults):
             )
         column, _kind = compiler.mapping.filter_column(field)
         searcher = self._searcher()
-        allowed = self._filter_docs(searcher, compiler.get_filter())
-        if not allowed:
-            return OrderedDict()
         results = searcher.search(
-            compiler.get_query(),
-            filter=allowed,
+            self._query(),
             groupedby=sorting.FieldFacet(column, allow_overlap=True),
             limit=None,
             scored=False,

@@ -34,9 +34,47 @@ from approvals.models import (
     SigningKey,
 )
 from publicity import roster
-from website.admin_display import BeijingExportMixin, BeijingInspectMixin
+from website.admin_display import BeijingInspectMixin
+from website.exports import BeijingExportMixin
 from website.models import Authority
 from website.roles import Role, authorities_for, display_name, has_role
+
+
+class CertificateIndexView(BeijingExportMixin, IndexView):
+    """The certificate list; its export is the issuance register (证书签发登记表)."""
+
+    export_headings = {"document.number": "审批文件文号", "document.date": "成文日期"}
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        buttons.append(
+            HeaderButton("年度统计", url=reverse("certificates:statistics"), icon_name="table")
+        )
+        return buttons
+
+
+def certificate_pdf(request, pk):
+    """The signed PDF of a certificate, from the private storage, for those who may see
+    certificates in the admin (the public download needs number, name and ID digits)."""
+    from django.http import FileResponse, Http404
+
+    if not (
+        request.user.has_perm("approvals.view_certificate")
+        or request.user.has_perm("approvals.change_certificate")
+    ):
+        raise PermissionDenied
+    certificate = get_object_or_404(Certificate.objects.public(), pk=pk)
+    try:
+        handle = certificate.pdf.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("证书 PDF 文件不存在。") from None
+    return FileResponse(
+        handle,
+        content_type="application/pdf",
+        as_attachment=request.GET.get("download") == "1",
+        filename=f"{certificate.number}.pdf",
+    )
 
 
 def _require(request, permission: str) -> None:
@@ -45,6 +83,12 @@ def _require(request, permission: str) -> None:
 
 
 class DocumentIndexView(BeijingExportMixin, IndexView):
+    export_headings = {"authority.name": "发文机关"}
+
+    def get_base_queryset(self):
+        # A search by a person's name matches the document once, however many rows match.
+        return super().get_base_queryset().select_related("authority").distinct()
+
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
@@ -553,5 +597,63 @@ class CertificateInspectView(BeijingInspectMixin, InspectView):
         return context
 
 
-class CertificateIndexView(BeijingExportMixin, IndexView):
-    """The certificate list; its CSV/XLSX export in Beijing time."""
+def progress(request, pk):
+    """签发进度 as JSON, polled by the dashboard while a document is being issued (the
+    worker saves progress after every batch of certificates)."""
+    from django.http import JsonResponse
+
+    from approvals.dashboard import progress_data
+
+    if not (
+        request.user.has_perm("approvals.view_approvaldocument")
+        or request.user.has_perm("approvals.change_approvaldocument")
+    ):
+        raise PermissionDenied
+    document = get_object_or_404(ApprovalDocument, pk=pk)
+    return JsonResponse(progress_data(document))
+
+
+class StatisticsView(WagtailAdminTemplateMixin, TemplateView):
+    """年度统计: certificates per authority, series and level of a year; XLSX/CSV export."""
+
+    template_name = "approvals/admin/statistics.html"
+    page_title = "年度统计"
+    header_icon = "table"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (
+            request.user.has_perm("approvals.view_certificate")
+            or request.user.has_perm("approvals.change_certificate")
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        from approvals import statistics
+        from website.exports import table_response
+
+        self.years = statistics.available_years()
+        try:
+            self.year = int(request.GET.get("year", ""))
+        except ValueError:
+            self.year = self.years[0] if self.years else dt.date.today().year
+        self.rows = statistics.annual_statistics(self.year)
+        export = request.GET.get("export")
+        if export in ("xlsx", "csv"):
+            return table_response(
+                statistics.HEADINGS,
+                [row.as_row() for row in self.rows],
+                export,
+                f"年度统计-{self.year}",
+                sheet_title=f"{self.year}年度统计",
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        from approvals import statistics
+
+        context = super().get_context_data(**kwargs)
+        context.update(
+            years=self.years, year=self.year, rows=self.rows, headings=statistics.HEADINGS
+        )
+        return context

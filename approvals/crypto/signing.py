@@ -22,6 +22,7 @@ from pyhanko.pdf_utils.layout import BoxConstraints
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.general import SigningError
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -181,11 +182,53 @@ def sign_pdf(
         meta, signer, timestamper=timestamper, stamp_style=stamp_style, new_field_spec=spec
     )
     out = io.BytesIO()
-    run_outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out))
+    reserved = _reserved.get(signing_key.key_id)
+    try:
+        run_outside_event_loop(
+            lambda: pdf_signer.sign_pdf(writer, output=out, bytes_reserved=reserved)
+        )
+    except SigningError:
+        if reserved is None:
+            raise
+        # The signature outgrew the room kept from the first one: size it afresh.
+        _reserved.pop(signing_key.key_id, None)
+        return sign_pdf(
+            pdf_bytes,
+            signing_key,
+            field_name=field_name,
+            reason=reason,
+            location=location,
+            seal_text=seal_text,
+            seal_purpose=seal_purpose,
+            seal_shape=seal_shape,
+            box=box,
+            page=page,
+            lta=lta,
+        )
+    signed = out.getvalue()
+    if reserved is None:
+        _reserved[signing_key.key_id] = _contents_size(signed)
     if lta and isinstance(material.timestamper, PlatformTimeStamper):
         # Our TSA certificate's status, good until it expires: see ltv.tsa_status_response.
-        return append_tsa_status(out.getvalue(), signing_key.ca, material.tsa_status)
-    return out.getvalue()
+        return append_tsa_status(signed, signing_key.ca, material.tsa_status)
+    return signed
+
+
+# Room for the signature container, per key (a larger one, with a time-stamp token, re-sizes):
+# pyHanko sizes it by building a dummy signature first (half of its signing time); the size it
+# chose on a key's first signature (its estimate plus a margin) is reused for the later ones.
+_reserved: dict[str, int | None] = {}
+
+
+def _contents_size(signed: bytes) -> int | None:
+    """The hex length of the first signature's /Contents placeholder in ``signed``."""
+    start = signed.find(b"/Contents <")
+    if start < 0:
+        return None
+    start += len(b"/Contents <")
+    end = signed.find(b">", start)
+    size = end - start
+    return size if end > 0 and size > 0 and size % 2 == 0 else None
 
 
 def sign_rendered(

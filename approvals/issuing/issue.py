@@ -31,6 +31,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from approvals.issuing.lease import lease_owner
 from approvals.issuing.numbers import allocate, certificate_number
 from approvals.issuing.titles import issued_title
 from approvals.models import (
@@ -219,6 +220,9 @@ def prepare(document: ApprovalDocument, user=None) -> ApprovalDocument:
         elif doc.status != DocumentStatus.ISSUING:
             raise IssuingError(f"文件状态为“{doc.get_status_display()}”，不能签发。")
         doc.issue_error = ""
+        # This run holds the issuing lease from now on (see approvals.issuing.lease).
+        doc.issuing_lease_owner = lease_owner()
+        doc.issuing_heartbeat_at = timezone.now()
         doc.save()
     return doc
 
@@ -445,7 +449,10 @@ def _store_batch(doc: ApprovalDocument, outputs: list[CertificateOutput]) -> Non
             )
         Certificate.objects.bulk_create(rows)
         done = Certificate.objects.filter(document=doc).count()
-        ApprovalDocument.objects.filter(pk=doc.pk).update(progress_done=done)
+        # The heartbeat of the lease: one per batch; a run that stops beating is resumed.
+        ApprovalDocument.objects.filter(pk=doc.pk).update(
+            progress_done=done, issuing_heartbeat_at=timezone.now()
+        )
         doc.progress_done = done
 
 
@@ -496,6 +503,8 @@ def finalize(doc: ApprovalDocument, user=None) -> ApprovalDocument:
         locked.summary = summary_text(locked)
         locked.progress_done = locked.progress_total
         locked.issue_error = ""
+        locked.issuing_lease_owner = ""
+        locked.issuing_heartbeat_at = None
         # This save, with the status issued and every person in place, puts the final
         # document into the site search index (Wagtail's post_save handler).
         locked.save()

@@ -167,6 +167,15 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
     progress_done = models.PositiveIntegerField("已生成证书", default=0)
     progress_total = models.PositiveIntegerField("证书总数", default=0)
     issue_error = models.TextField("签发错误", blank=True)
+    # The issuing lease: the run that holds it beats after every batch. A heartbeat older than
+    # APPROVALS_ISSUING_STALE_MINUTES means its worker died; `resume_issuing` (scheduler) then
+    # takes the lease over and finishes the issuance (see approvals.issuing.lease).
+    issuing_lease_owner = models.CharField("签发进程", max_length=120, blank=True, editable=False)
+    issuing_heartbeat_at = models.DateTimeField("签发心跳", null=True, blank=True, editable=False)
+    issuing_resumed_at = models.DateTimeField("自动恢复时间", null=True, blank=True, editable=False)
+    issuing_resume_count = models.PositiveSmallIntegerField(
+        "自动恢复次数", default=0, editable=False
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
@@ -248,6 +257,14 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
             params["page"] = page_number
         query = "&".join(f"{key}={value}" for key, value in params.items())
         return f"{index_page.url}?{query}#doc-{self.pk}"
+
+    @property
+    def issuing_state_label(self) -> str:
+        """The admin's status line: an issuance that was interrupted and resumed says so."""
+        label = self.get_status_display()
+        if self.issuing_resume_count:
+            return f"{label}（中断，已自动恢复）"
+        return label
 
     @property
     def progress_percent(self) -> int:

@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from approvals.crypto.keys import build_crl, key_set
+from approvals.crypto.crl import current_crl
+from approvals.crypto.keys import key_set
 from approvals.models import PlatformCA, SigningKey
 
 PEM_CONTENT_TYPE = "application/x-pem-file"
@@ -32,10 +33,12 @@ def ca_pem(request):
 @require_GET
 def ca_crl(request):
     """/keys/ca.crl: the CA's revocation list (DER), named in every signing certificate."""
-    ca = PlatformCA.objects.order_by("created").first()
-    if ca is None:
+    # The stored list (signed by `manage.py refresh_crl`), re-signed here only when missing or
+    # expired: the root key is not decrypted per request.
+    data = current_crl()
+    if data is None:
         raise Http404("尚未创建平台根证书。")
-    response = HttpResponse(build_crl(ca), content_type="application/pkix-crl")
+    response = HttpResponse(data, content_type="application/pkix-crl")
     response["Content-Disposition"] = 'inline; filename="ca.crl"'
     response["Cache-Control"] = "public, max-age=3600"
     return response

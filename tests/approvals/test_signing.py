@@ -119,3 +119,35 @@ def test_bench_signing_reports_medians(signing_key):
     assert result["runs"] == 2
     assert 0 < result["bare_sign_s"] < 5
     assert 0 < result["render_and_sign_s"] < 10
+
+
+def test_later_signatures_reuse_the_first_ones_room(signing_key, monkeypatch):
+    """pyHanko sizes the signature with a dummy one only for a key's first signature; later
+    ones reuse that room and still validate."""
+    from pyhanko.sign.signers.pdf_signer import PdfSigningSession
+
+    from approvals.crypto import signing
+
+    signing._reserved.pop(signing_key.key_id, None)
+    plain = render_certificate(pdf_samples.certificate(), draw_seal=False)
+    first = sign_rendered(plain, signing_key, reason="测试")
+    room = signing._reserved[signing_key.key_id]
+    assert room and room == signing._contents_size(first)
+
+    def no_dummy(*args, **kwargs):
+        raise AssertionError("dummy signature built again")
+
+    monkeypatch.setattr(PdfSigningSession, "estimate_signature_container_size", no_dummy)
+    second = sign_rendered(plain, signing_key, reason="测试")
+    assert signing._contents_size(second) == room
+    assert verify_pdf_bytes(second).verdict == Verdict.VALID
+
+
+def test_a_signature_outgrowing_the_kept_room_is_sized_afresh(signing_key):
+    from approvals.crypto import signing
+
+    signing._reserved[signing_key.key_id] = 64  # far too small for any CMS container
+    plain = render_certificate(pdf_samples.certificate(), draw_seal=False)
+    signed = sign_rendered(plain, signing_key, reason="测试")
+    assert verify_pdf_bytes(signed).verdict == Verdict.VALID
+    assert signing._reserved[signing_key.key_id] == signing._contents_size(signed) > 64

@@ -215,11 +215,12 @@ class Server:
             time.sleep(0.3)
 
     def rss_mb(self) -> list[float]:
-        sizes = []
-        for pid in self.worker_pids():
-            pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
-            sizes.append(round(pages * PAGE_SIZE / 2**20, 1))
-        return sizes
+        return [memory["rss"] for memory in self.memory_mb()]
+
+    def memory_mb(self) -> list[dict[str, float]]:
+        """RSS, PSS (shared pages divided among their users) and USS (pages only this
+        worker holds: what one more worker costs) of each worker, in MB."""
+        return [worker_memory(pid) for pid in self.worker_pids()]
 
     def get(self, path: str) -> tuple[int, str]:
         import http.client
@@ -229,6 +230,26 @@ class Server:
         response = connection.getresponse()
         response.read()
         return response.status, response.getheader("X-Page-Cache", "")
+
+
+def worker_memory(pid: int) -> dict[str, float]:
+    """RSS, PSS and USS (Private_Clean + Private_Dirty) of a process from smaps_rollup, in MB."""
+    fields: dict[str, int] = {}
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return {"rss": 0.0, "pss": 0.0, "uss": 0.0}
+    for line in text.splitlines()[1:]:
+        name, _, rest = line.partition(":")
+        parts = rest.split()
+        if parts and parts[0].isdigit():
+            fields[name] = int(parts[0])  # kB
+    uss = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+    return {
+        "rss": round(fields.get("Rss", 0) / 1024, 1),
+        "pss": round(fields.get("Pss", 0) / 1024, 1),
+        "uss": round(uss / 1024, 1),
+    }
 
 
 PAGES = [
@@ -288,7 +309,7 @@ def bench_pages(env: dict[str, str], urls: dict[str, str], args) -> dict:
         mode = "cached" if cached else "uncached"
         say(f"启动 gunicorn（{args.workers} 个 worker，页面缓存{'开' if cached else '关'}）")
         with Server(env, cached=cached, workers=args.workers) as server:
-            rss_start = server.rss_mb()
+            rss_start = server.memory_mb()
             states = {}
             for label, template in PAGES:
                 path = template.format(**urls)
@@ -296,7 +317,7 @@ def bench_pages(env: dict[str, str], urls: dict[str, str], args) -> dict:
                 # (cached) the entry itself.
                 for _ in range(2 * args.workers):
                     states[label] = server.get(path)
-            rss_before = server.rss_mb()
+            rss_before = server.memory_mb()
             for label, template in PAGES:
                 path = template.format(**urls)
                 status, cache_state = states[label]
@@ -307,7 +328,7 @@ def bench_pages(env: dict[str, str], urls: dict[str, str], args) -> dict:
             results.setdefault("_memory", {})[mode] = {
                 "rss_mb_at_start": rss_start,
                 "rss_mb_before": rss_before,
-                "rss_mb_after": server.rss_mb(),
+                "rss_mb_after": server.memory_mb(),
             }
     return results
 
@@ -353,9 +374,19 @@ def aims(results: dict) -> list[str]:
     )
     out.append(f"errors under load: {errors}")
     for mode, memory in results["_memory"].items():
+        for key, when in (
+            ("rss_mb_at_start", "at start"),
+            ("rss_mb_before", "after warm-up"),
+            ("rss_mb_after", "after the runs"),
+        ):
+            workers = "; ".join(
+                f"RSS {m['rss']:.0f} / PSS {m['pss']:.0f} / USS {m['uss']:.0f}" for m in memory[key]
+            )
+            out.append(f"worker memory MB ({mode}, {when}): {workers}")
+        uss = max((m["uss"] for m in memory["rss_mb_before"]), default=0.0)
         out.append(
-            f"worker RSS ({mode}): {memory['rss_mb_at_start']} MB at start, "
-            f"{memory['rss_mb_before']} MB after warm-up, {memory['rss_mb_after']} MB after the runs"
+            f"worker USS after warm-up ({mode}) {uss:.0f} MB (aim ≤ 150): "
+            f"{'met' if uss <= 150 else 'MISSED'}"
         )
     return out
 

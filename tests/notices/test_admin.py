@@ -297,3 +297,55 @@ def test_demo_without_seed_folder(home_page, monkeypatch, tmp_path):
     demo.load(messages.append)
     assert any("未找到示例通知目录" in m for m in messages)
     assert not NoticePage.objects.exists()
+
+
+def _docx_bytes(text="关于开展职称评审工作的通知"):
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (
+            lambda: __import__("tests.hostile_files", fromlist=["x"]).with_billion_laughs(
+                _docx_bytes(), "word/document.xml", b"<w:document>"
+            ),
+            "DOCTYPE",
+        ),
+        (
+            lambda: __import__("tests.hostile_files", fromlist=["x"]).zip_bomb(
+                "word/media/big.bin", _docx_bytes()
+            ),
+            "解压后",
+        ),
+    ],
+    ids=["billion-laughs", "zip-bomb"],
+)
+def test_import_upload_of_a_hostile_docx_is_refused(admin_client, columns, build, message):
+    response = admin_client.post(
+        reverse("notices_import"),
+        {"file": SimpleUploadedFile("n.docx", build()), "authority": ""},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not NoticePage.objects.exists()
+
+
+def test_import_upload_of_a_docx_with_malformed_xml_is_a_form_error(admin_client, columns):
+    from tests.hostile_files import rewrite_zip
+
+    data = rewrite_zip(_docx_bytes(), {"word/document.xml": b"<w:document><w:body><w:p>"})
+    response = admin_client.post(
+        reverse("notices_import"), {"file": SimpleUploadedFile("n.docx", data), "authority": ""}
+    )
+    assert response.status_code == 200
+    assert "无法" in response.content.decode() or "损坏" in response.content.decode()
+    assert not NoticePage.objects.exists()

@@ -238,3 +238,26 @@ def test_trusted_proxy_forwards_each_clients_address(one_per_client):
     # A client cannot pose as another by prepending a hop: the proxy appended its own.
     assert one_per_client("10.9.9.9", "2.2.2.2, 1.1.1.1").status_code == 429
     assert one_per_client("10.9.9.9", "2.2.2.2").status_code == 302
+
+
+def test_control_and_bidi_characters_are_stripped_from_the_objection(client, running):
+    with time_machine.travel(DURING, tick=False):
+        response = post(
+            client,
+            running,
+            running.entries.first(),
+            contact="138\u202e0000\x1f0000",
+            facts="业绩\x01材料\u2066不实\n第二段",
+        )
+    assert response.status_code == 302
+    objection = Objection.objects.get()
+    assert objection.contact == "13800000000"
+    assert objection.facts == "业绩材料不实\n第二段"
+
+
+def test_a_contact_of_control_characters_only_is_refused(client, running):
+    with time_machine.travel(DURING, tick=False):
+        response = post(client, running, running.entries.first(), contact="\x1f\u202e")
+    assert response.status_code == 400
+    assert "请填写联系方式" in response.content.decode()
+    assert not Objection.objects.exists()

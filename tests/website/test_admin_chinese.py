@@ -112,7 +112,46 @@ ADMIN_PAGES = [
     "/admin/snippets/website/authority/add/",
     "/admin/snippets/website/series/",
     "/admin/notices/import/",
+    # The editor's workspace (issue 15): lists, registers, statistics, keys.
+    "/admin/snippets/publicity/publicityentry/",
+    "/admin/snippets/publicity/objection/",
+    "/admin/snippets/publicity/calendarday/",
+    "/admin/approvals/documents/",
+    "/admin/approvals/certificates/",
+    "/admin/approvals/certificates/statistics/",
+    "/admin/signing_keys/",
+    "/admin/signing_keys/rotate/",
 ]
+
+
+def test_dashboard_with_work_to_do_has_no_english_ui_text(editor_client, home_page, authority):
+    """The dashboard's panels filled: a running publicity, an open objection, a document being
+    issued, certificates, a missing calendar year."""
+    import datetime
+
+    from publicity.demo import ensure_index
+    from tests.factories import (
+        ApprovalDocumentFactory,
+        CertificateFactory,
+        ObjectionFactory,
+        PublicityEntryFactory,
+        PublicityPageFactory,
+    )
+
+    index = ensure_index(home_page)
+    today = datetime.date.today()
+    page = index.add_child(
+        instance=PublicityPageFactory.build(authority=authority, start_date=today)
+    )
+    page.save_revision().publish()
+    ObjectionFactory(entry=PublicityEntryFactory(publicity=page))
+    ApprovalDocumentFactory(
+        authority=authority, status="issuing", number="甲1号", progress_done=3, progress_total=9
+    )
+    CertificateFactory(document__authority=authority)
+    html = editor_client.get("/admin/").content.decode()
+    assert "公示进度" in html and "签发进度" in html and "异议处理" in html
+    assert english_phrases(html, ("zhang",)) == []
 
 
 @pytest.mark.parametrize("url", ADMIN_PAGES)

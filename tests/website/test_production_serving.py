@@ -48,6 +48,55 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch):
     assert (conf["workers"], conf["bind"], conf["accesslog"]) == (3, "0.0.0.0:9000", "-")
 
 
+def test_gunicorn_master_loads_shared_data_before_fork(monkeypatch, settings):
+    """when_ready (in the master, before the workers fork) loads jieba's dictionary, the PDF
+    font, the URL patterns and the project's templates, so workers share them."""
+    import gc
+    import logging
+
+    from django.template import engines
+    from django.template.loaders.cached import Loader as CachedLoader
+
+    from website.pdf import fonts
+    from whoosh_jieba import analyzer
+
+    conf = load_conf(monkeypatch)
+    monkeypatch.setattr(analyzer, "_jieba_ready", False)
+    monkeypatch.setattr(fonts, "_fonts", {})
+    settings.TEMPLATES = [
+        {
+            **settings.TEMPLATES[0],
+            "APP_DIRS": False,
+            "OPTIONS": {
+                **settings.TEMPLATES[0].get("OPTIONS", {}),
+                "loaders": [
+                    (
+                        "django.template.loaders.cached.Loader",
+                        [
+                            "django.template.loaders.filesystem.Loader",
+                            "django.template.loaders.app_directories.Loader",
+                        ],
+                    )
+                ],
+            },
+        }
+    ]
+    server = type("Server", (), {"log": logging.getLogger("gunicorn.test")})()
+    try:
+        conf["when_ready"](server)
+    finally:
+        gc.unfreeze()
+    assert analyzer._jieba_ready
+    assert set(fonts._fonts) == {face.name for face in fonts.ALL_FACES}
+    (loader,) = engines["django"].engine.template_loaders
+    assert isinstance(loader, CachedLoader)
+    assert "search/search.html" in loader.get_template_cache
+    monkeypatch.setenv("GUNICORN_WARM_UP", "0")
+    monkeypatch.setattr(analyzer, "_jieba_ready", False)
+    load_conf(monkeypatch)["when_ready"](server)
+    assert not analyzer._jieba_ready
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -83,7 +132,7 @@ def production_server(tmp_path_factory):
             if process.poll() is not None:
                 raise AssertionError(process.stderr.read().decode()) from None
             time.sleep(0.2)
-    yield {"port": port, "manifest": manifest, "static_root": var / "static"}
+    yield {"port": port, "manifest": manifest, "static_root": var / "static", "var": var}
     process.terminate()
     process.wait(timeout=30)
 
@@ -123,6 +172,34 @@ def test_static_files_are_served_compressed(production_server):
     assert status == 200
     assert headers.get("content-encoding") == "gzip"
     assert gzip.decompress(body) == (ROOT / "website/static/website/css/site.css").read_bytes()
+
+
+def test_public_media_is_served_by_the_production_app(production_server):
+    """WhiteNoise serves no media: website.media does, and only public files."""
+    media = production_server["var"] / "media" / "approvals"
+    media.mkdir(parents=True, exist_ok=True)
+    (media / "doc.pdf").write_bytes(b"%PDF-1.7 approval document")
+    (production_server["var"] / "db-secret.txt").write_text("outside media")
+    status, headers, body = fetch(production_server["port"], "/media/approvals/doc.pdf")
+    assert status == 200
+    assert body == b"%PDF-1.7 approval document"
+    assert headers["content-type"] == "application/pdf"
+    # This server's database is not migrated, so its 404 page itself fails: what matters is
+    # that traversal gets the not-found answer of any unknown path, never the file.
+    not_found = fetch(production_server["port"], "/media/approvals/none.pdf")[0]
+    assert not_found != 200
+    for path in ("/media/../db-secret.txt", "/media/%2e%2e/db-secret.txt"):
+        status, _, body = fetch(production_server["port"], path)
+        assert status == not_found and b"outside media" not in body
+
+
+def test_security_headers_in_production(production_server):
+    name = hashed_name(production_server["manifest"], "website/css/site.css")
+    status, headers, _ = fetch(production_server["port"], f"/static/{name}")
+    assert status == 200
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in headers["permissions-policy"]
 
 
 def test_check_deploy_passes_with_cache_and_frontend_cache_settings():

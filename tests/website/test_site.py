@@ -134,4 +134,23 @@ def test_series_specialty_is_unique_within_series(home_page):
 
 
 def test_healthz(client, db):
-    assert client.get("/healthz").json() == {"status": "ok"}
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok", "queue": "ok", "keys": "ok"},
+    }
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_healthz_reports_a_failing_dependency_with_503(client, db, monkeypatch):
+    from website import health
+
+    def broken():
+        raise ConnectionError("down")
+
+    monkeypatch.setitem(health._checks, "keys", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "degraded"
+    assert response.json()["checks"]["keys"] == "error: ConnectionError"

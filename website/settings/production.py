@@ -42,5 +42,24 @@ STORAGES["staticfiles"] = {  # noqa: F405
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     # S3-compatible storage for public media (requires django-storages[s3] in the deployment).
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}  # noqa: F405
+    SERVE_PUBLIC_MEDIA = False
+# Public media from MEDIA_ROOT through website.media: set to the internal location of the
+# reverse proxy (nginx: `location /_protected_media/ { internal; alias <MEDIA_ROOT>/; }`) so
+# it sends the files; empty, Django streams them.
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# An SMTP server that does not answer must not hold a worker for long (mail is sent by the task
+# worker, which retries).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+
+# Degrade, don't die: an unreachable Redis is a cache miss (and an uncounted rate limit), never a
+# 500. Short socket timeouts so a dead Redis costs a request half a second at most.
+for _alias in ("default", "pages"):
+    if CACHES.get(_alias, {}).get("BACKEND") == "django_redis.cache.RedisCache":  # noqa: F405
+        CACHES[_alias]["OPTIONS"] = {  # noqa: F405
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5")),
+            "SOCKET_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+        }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True

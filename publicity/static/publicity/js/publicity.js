@@ -7,6 +7,8 @@
     var form = document.querySelector("[data-filter-form]");
     var body = document.querySelector("[data-filter-rows]");
     if (!form || !body) return;
+    // Filtering happens as you type: pressing Enter must not submit (and reload) the page.
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
     var count = document.querySelector("[data-filter-count]");
     var empty = document.querySelector("[data-filter-empty]");
     var name = form.querySelector("#filter-name");
