@@ -158,18 +158,6 @@ class ApprovalDocumentViewSet(ModelViewSet):
     ]
     list_filter = ["status", "authority", "year"]
     search_fields = ["title", "number", "persons__name"]
-    list_export = [
-        "number",
-        "title",
-        "authority.name",
-        "date",
-        "get_status_display",
-        "progress_done",
-        "progress_total",
-        "issued_at",
-        "issue_error",
-    ]
-    export_filename = "approval-documents"
     search_backend_name = None
     inspect_view_enabled = True
     copy_view_enabled = False
@@ -290,17 +278,6 @@ class CertificateViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     history_view_class = CertificateHistoryView
-    index_view_class = admin_views.CertificateIndexView
-    list_export = [
-        "number", "name", "qualification", "level", "document", "status", "created_at",
-        "revoked_at", "revoked_reason", "revoked_by",
-    ]  # fmt: skip
-    export_headings = {
-        "number": "证书编号", "name": "姓名", "qualification": "资格名称", "level": "级别",
-        "document": "审批文件", "status": "状态", "created_at": "签发时间（北京时间）",
-        "revoked_at": "撤销时间（北京时间）", "revoked_reason": "撤销原因", "revoked_by": "撤销人",
-    }  # fmt: skip
-    export_filename = "电子证书"
     inspect_view_class = admin_views.CertificateInspectView
     form_fields = ["revoked_reason"]
     inspect_view_fields = [
@@ -327,6 +304,7 @@ class CertificateViewSet(ModelViewSet):
         "created_at",
         "revoked_at",
         "revoked_reason",
+        "revoked_by",
     ]
     export_filename = "certificate-register"
 

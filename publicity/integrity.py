@@ -18,12 +18,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from wagtail.admin.forms import WagtailAdminPageForm
 
 from website.formatting import cn_date
 
 from . import workdays
-from .models import Objection, PublicityCorrection, PublicityPage
+from .models import Objection, PublicityCorrection, PublicityPage, ReadablePublicityPageForm
 
 
 def go_live_grace() -> datetime.timedelta:
@@ -181,7 +180,7 @@ def correct(page: PublicityPage, reason: str, user, today: datetime.date | None 
     return correction
 
 
-class PublicityPageForm(WagtailAdminPageForm):
+class PublicityPageForm(ReadablePublicityPageForm):
     """The editor's publicity form: no start before the names go public, no date change once
     they are (a change is a recorded 更正)."""
 

@@ -265,7 +265,7 @@ OBJECTION_PATH = "objection"
 ENDED_STATUS = 410
 
 
-class PublicityPageForm(ReadableSlugFormMixin, WagtailAdminPageForm):
+class ReadablePublicityPageForm(ReadableSlugFormMixin, WagtailAdminPageForm):
     """A new publicity's address reads 2025-toutunhe-gongcheng-zhongji (website.slugs)."""
 
     def slug_year(self):
@@ -277,7 +277,7 @@ class PublicityPage(RoutablePageMixin, Page):
     """一次公示: the names that passed a review meeting, posted for N working days."""
 
     objects = PageManager.from_queryset(PublicityPageQuerySet)()
-    base_form_class = PublicityPageForm
+    base_form_class = ReadablePublicityPageForm
 
     notice = models.ForeignKey(
         "wagtailcore.Page",

@@ -110,7 +110,8 @@ class NoDeletePolicy(ModelPermissionPolicy):
 
 
 class RosterEntryPolicy(NoDeletePolicy):
-    """Roster entries come only from a roster import (or a correction and a new import)."""
+    """Roster entries come only from a roster import (or a correction and a new import): it
+    checks and hashes the ID number, which the entry form cannot ask for. No 添加 here."""
 
     denied = frozenset({"add", "delete"})
 
@@ -196,21 +197,12 @@ class ObjectionViewSet(SnippetViewSet):
     export_filename = "objection-register"
 
     def get_queryset(self, request):
-        return Objection.objects.select_related("entry__publicity")
-
-
-class RosterPermissionPolicy(ModelPermissionPolicy):
-    """Names enter a publicity only through the roster import (导入名单 on the publicity page):
-    it checks and hashes the ID number, which the entry form cannot ask for. So no 添加 here;
-    an entry stays editable (a typo in a unit) and deletable as before."""
-
-    def user_has_permission(self, user, action):
-        if action == "add":
-            return False
-        return super().user_has_permission(user, action)
-
-
-register_permission_policy(PublicityEntry, RosterPermissionPolicy(PublicityEntry))
+        """Objections are personal data: each handler sees only their authorities' ones."""
+        queryset = Objection.objects.select_related("entry__publicity")
+        if request.user.is_superuser:
+            return queryset
+        authorities = authorities_for(request.user, Role.OBJECTIONS)
+        return queryset.filter(entry__publicity__authority__in=authorities)
 
 
 class RosterFilterSet(WagtailFilterSet):
@@ -226,14 +218,6 @@ class RosterFilterSet(WagtailFilterSet):
 
 class RosterIndexView(BeijingExportMixin, SnippetIndexView):
     pass
-
-    def get_queryset(self, request):
-        """Objections are personal data: each handler sees only their authorities' ones."""
-        queryset = Objection.objects.select_related("entry__publicity")
-        if request.user.is_superuser:
-            return queryset
-        authorities = authorities_for(request.user, Role.OBJECTIONS)
-        return queryset.filter(entry__publicity__authority__in=authorities)
 
 
 class PublicityEntryViewSet(SnippetViewSet):

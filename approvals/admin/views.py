@@ -43,7 +43,13 @@ from website.roles import Role, authorities_for, display_name, has_role
 class CertificateIndexView(BeijingExportMixin, IndexView):
     """The certificate list; its export is the issuance register (证书签发登记表)."""
 
-    export_headings = {"document.number": "审批文件文号", "document.date": "成文日期"}
+    export_headings = {
+        "document.number": "审批文件文号",
+        "document.date": "成文日期",
+        "created_at": "签发时间（北京时间）",
+        "revoked_at": "撤销时间（北京时间）",
+        "revoked_by": "撤销人",
+    }
 
     @cached_property
     def header_buttons(self):
