@@ -116,7 +116,8 @@ def objection_summary(
         OpenObjection(
             objection,
             _age_days(objection.created, today),
-            reverse("wagtailsnippets_publicity_objection:edit", args=[objection.pk]),
+            # Its 处理 form: a status changes only by a recorded decision.
+            reverse("publicity_admin:decide_objection", args=[objection.pk]),
         )
         for objection in open_ones
     ]

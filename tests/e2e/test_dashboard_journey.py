@@ -62,14 +62,14 @@ def test_dashboard_progress_and_objection(live_server, browser, desk):
     ApprovalDocument.objects.filter(pk=desk["document"].pk).update(progress_done=7)
     expect(progress).to_have_text("已生成 7/10 份证书", timeout=10_000)
 
-    # An open objection, oldest first, links to its form: decide it there.
+    # An open objection, oldest first, links to its 处理 form: decide it there (recorded).
     objections = page.locator("#dashboard-objections-section")
     expect(objections).to_contain_text("赵晓梅")
     objections.get_by_role("link", name=desk["objection"].confirmation_number).click()
-    page.select_option("#id_status", "不成立")
-    page.fill("#id_notes", "经核查，申报业绩属实。")
-    page.get_by_role("button", name="保存", exact=True).click()
-    expect(page.locator(".messages")).to_contain_text("已更新")
+    page.select_option("#id_to_status", "不成立")
+    page.fill("#id_reason", "经核查，申报业绩属实。")
+    page.get_by_role("button", name="记录处理决定").click()
+    expect(page.locator(".messages")).to_contain_text("已记录异议")
     objection = Objection.objects.get(pk=desk["objection"].pk)
     assert objection.status == "不成立"
 

@@ -50,7 +50,7 @@ def test_objections_by_status_and_age(make_publicity):
     assert figures == {"已收到": (1, 7), "核查中": (1, 3), "成立": (0, None), "不成立": (1, 3)}
     assert [item.objection.pk for item in open_ones][0] == old.pk  # oldest first
     assert [item.age_days for item in open_ones] == [7, 3]
-    assert open_ones[0].url.endswith(f"/edit/{old.pk}/")
+    assert open_ones[0].url.endswith(f"/objections/{old.pk}/decide/")  # its 处理 form
 
 
 def test_missing_regional_year_for_a_coming_publicity(make_publicity):
