@@ -48,7 +48,8 @@ def check_queue() -> None:
     if type(backend).__module__.startswith("django_tasks_db"):
         from django_tasks_db.models import DBTaskResult
 
-        DBTaskResult.objects.using(getattr(backend, "alias", "default")).exists()
+        # The backend's alias names the task backend, not a database: the router picks that.
+        DBTaskResult.objects.exists()
 
 
 def run_checks() -> dict[str, str]:

@@ -143,6 +143,18 @@ def test_healthz(client, db):
     assert "no-store" in response["Cache-Control"]
 
 
+def test_healthz_reads_the_database_queue_as_configured_in_production(client, db, settings):
+    """The embedded and production runs enqueue on django-tasks-db (the test settings run
+    tasks at once): its table is read through the router, not a database named "queue"."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+        "queue": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    }
+    response = client.get("/healthz")
+    assert response.json()["checks"]["queue"] == "ok", response.json()
+    assert response.status_code == 200
+
+
 def test_healthz_reports_a_failing_dependency_with_503(client, db, monkeypatch):
     from website import health
 
