@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,11 +11,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     # Only the variables a deployment would have: no test-run settings or async overrides.
+    # Nor the developer's state: a checkout that ran `./dev run` has a demo CA in var/ encrypted
+    # under var/keys/kek, which the production start-up check (SIGNING_KEK) must not read.
     full_env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")
     }
+    full_env["VAR_DIR"] = tempfile.mkdtemp(prefix="zc-manage-")
     full_env.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
