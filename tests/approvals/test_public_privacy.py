@@ -31,6 +31,9 @@ LANDLINE = re.compile(r"(?<![0-9])0\d{2,3}-\d{7,8}(?![0-9])")
 # Database keys in addresses (/api/v1/documents/9861, ?entry=9861, #doc-9861): on PostgreSQL
 # the sequences run on across tests and may share 4 digits with an ID by chance.
 DB_KEY = re.compile(r"(/|[?&](?:entry|page|pk|id)=|#doc-)\d+(?=[/\"'<\s?#&]|$)")
+# Times of day in feeds and APIs (<updated>…T22:00:10.024942+00:00): their microseconds are
+# 6 random digits.
+CLOCK_TIME = re.compile(r"\d{2}:\d{2}:\d{2}(?:\.\d+)?")
 YEAR = re.compile(r"^(19|20)\d\d$")
 DATE = re.compile(r"^(19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(\d{6})?$")
 
@@ -82,6 +85,7 @@ def fragments(numbers: set[str]) -> Fragments:
 def leaks(body: str, known: Fragments) -> list[str]:
     """ID fragments in `body`: any run holding 4 consecutive characters of a stored number."""
     body = DB_KEY.sub(r"\1", LANDLINE.sub(" ", TEL_LINK.sub(" ", body)))
+    body = CLOCK_TIME.sub(" ", body)
     hits = []
     for run in RUN.findall(body):
         if "*" in run:
