@@ -27,7 +27,7 @@ RUN = re.compile(r"(?<![0-9A-Za-z])[0-9X*]{4,}(?![0-9A-Za-z])")
 # calendar dates (20241001, 20261128T202434Z) — a date is still caught when it is a stored
 # person's birth date.
 TEL_LINK = re.compile(r'<a href="tel:[0-9+-]+">[^<]*</a>')
-LANDLINE = re.compile(r"(?<![0-9])0\d{2,3}-\d{7,8}(?![0-9])")
+LANDLINE = re.compile(r"(?<![0-9])0\d{2,3}[-—–－]\d{7,8}(?![0-9])")
 # Database keys in addresses (/api/v1/documents/9861, ?entry=9861, #doc-9861): on PostgreSQL
 # the sequences run on across tests and may share 4 digits with an ID by chance.
 DB_KEY = re.compile(r"(/|[?&](?:entry|page|pk|id)=|#doc-)\d+(?=[/\"'<\s?#&]|$)")
