@@ -194,22 +194,21 @@ def build_ca(
     return key, cert
 
 
-def issue_signing_certificate(
-    common_name: str,
+def leaf_certificate_builder(
+    name: x509.Name,
     public_key: ec.EllipticCurvePublicKey,
-    ca_key: ec.EllipticCurvePrivateKey,
     ca_cert: x509.Certificate,
     *,
-    now: dt.datetime | None = None,
-    validity_days: int = SIGNING_KEY_VALIDITY_DAYS,
-) -> x509.Certificate:
-    """A document-signing certificate: digitalSignature + nonRepudiation and NO Extended Key
-    Usage, because poppler's pdfsig rejects any EKU list lacking emailProtection."""
-    now = now or _now()
+    now: dt.datetime,
+    validity_days: int,
+) -> x509.CertificateBuilder:
+    """An end-entity certificate under the platform CA (signing keys, the TSA): digitalSignature +
+    nonRepudiation, key identifiers and a CRL distribution point; the caller adds its own
+    extensions and signs."""
     not_after = min(now + dt.timedelta(days=validity_days), ca_cert.not_valid_after_utc)
     return (
         x509.CertificateBuilder()
-        .subject_name(_name(common_name))
+        .subject_name(name)
         .issuer_name(ca_cert.subject)
         .public_key(public_key)
         .serial_number(x509.random_serial_number())
@@ -251,8 +250,24 @@ def issue_signing_certificate(
             ),
             critical=False,
         )
-        .sign(ca_key, hashes.SHA256())
     )
+
+
+def issue_signing_certificate(
+    common_name: str,
+    public_key: ec.EllipticCurvePublicKey,
+    ca_key: ec.EllipticCurvePrivateKey,
+    ca_cert: x509.Certificate,
+    *,
+    now: dt.datetime | None = None,
+    validity_days: int = SIGNING_KEY_VALIDITY_DAYS,
+) -> x509.Certificate:
+    """A document-signing certificate: NO Extended Key Usage, because poppler's pdfsig rejects
+    any EKU list lacking emailProtection."""
+    builder = leaf_certificate_builder(
+        _name(common_name), public_key, ca_cert, now=now or _now(), validity_days=validity_days
+    )
+    return builder.sign(ca_key, hashes.SHA256())
 
 
 def crl_url() -> str:

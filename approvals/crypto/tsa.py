@@ -35,10 +35,10 @@ from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 
 from approvals.crypto.keys import (
     PLATFORM_ORGANIZATION,
-    crl_url,
     decrypt_private_key,
     encrypt_private_key,
     ensure_ca,
+    leaf_certificate_builder,
     ocsp_url,
     public_key_fingerprint,
 )
@@ -85,7 +85,6 @@ def issue_tsa_certificate(
     """A TSA certificate: digitalSignature + nonRepudiation, EKU timeStamping only and critical
     (RFC 3161 §2.3), a CRL distribution point so validators find its revocation status."""
     now = now or timezone.now().astimezone(dt.UTC).replace(microsecond=0)
-    not_after = min(now + dt.timedelta(days=validity_days), ca_cert.not_valid_after_utc)
     name = x509.Name(
         [
             x509.NameAttribute(x509.oid.NameOID.COUNTRY_NAME, "CN"),
@@ -94,48 +93,9 @@ def issue_tsa_certificate(
         ]
     )
     return (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(ca_cert.subject)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        leaf_certificate_builder(name, public_key, ca_cert, now=now, validity_days=validity_days)
         .add_extension(
             x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
-            critical=False,
-        )
-        .add_extension(
-            x509.CRLDistributionPoints(
-                [
-                    x509.DistributionPoint(
-                        full_name=[x509.UniformResourceIdentifier(crl_url())],
-                        relative_name=None,
-                        reasons=None,
-                        crl_issuer=None,
-                    )
-                ]
-            ),
-            critical=False,
         )
         # Validators consult an OCSP response for a certificate only when it names a responder;
         # the documents carry one for this certificate (approvals.crypto.ltv.tsa_status_response)
