@@ -146,10 +146,10 @@ NULLABLE_DATE = {"type": "string", "format": "date", "nullable": True}
 def api_schema() -> dict:
     from website.api import (
         AUTHORITY_PARAMETER,
-        ERROR_RESPONSE,
         PAGE_PARAMETER,
         SERIES_PARAMETER,
         YEAR_PARAMETER,
+        detail_operation,
         json_ok,
         list_schema,
     )
@@ -177,21 +177,9 @@ def api_schema() -> dict:
                     "responses": {"200": json_ok("NoticeList")},
                 }
             },
-            "/api/v1/notices/{id}": {
-                "get": {
-                    "summary": "一则评审通知：时间安排、评审费、联系方式、附件",
-                    "operationId": "getNotice",
-                    "parameters": [
-                        {
-                            "name": "id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "integer"},
-                        }
-                    ],
-                    "responses": {"200": json_ok("Notice"), "404": ERROR_RESPONSE},
-                }
-            },
+            "/api/v1/notices/{id}": detail_operation(
+                "一则评审通知：时间安排、评审费、联系方式、附件", "getNotice", "Notice"
+            ),
         },
         "schemas": {
             "AuthorityRef": {

@@ -114,8 +114,8 @@ ENTRY = {
 def api_schema() -> dict:
     from website.api import (
         AUTHORITY_PARAMETER,
-        ERROR_RESPONSE,
         PAGE_PARAMETER,
+        detail_operation,
         json_ok,
         list_schema,
     )
@@ -130,21 +130,11 @@ def api_schema() -> dict:
                     "responses": {"200": json_ok("PublicityList")},
                 }
             },
-            "/api/v1/publicities/{id}": {
-                "get": {
-                    "summary": "一次公示：公示期、人数；名单仅在公示期内提供，不含任何身份证号码字符",
-                    "operationId": "getPublicity",
-                    "parameters": [
-                        {
-                            "name": "id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "integer"},
-                        }
-                    ],
-                    "responses": {"200": json_ok("Publicity"), "404": ERROR_RESPONSE},
-                }
-            },
+            "/api/v1/publicities/{id}": detail_operation(
+                "一次公示：公示期、人数；名单仅在公示期内提供，不含任何身份证号码字符",
+                "getPublicity",
+                "Publicity",
+            ),
         },
         "schemas": {
             "PublicitySummary": {

@@ -25,18 +25,31 @@ def json_response(data: dict, status: int = 200, *, cache: bool = True) -> JsonR
     return response
 
 
-def api_get(view):
-    """A read-only endpoint: GET and HEAD; anything else is a JSON 405 with Allow."""
+def api_methods(*methods: str):
+    """Accept only `methods`; anything else is a JSON 405 with Allow, never an HTML page.
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
-            response = json_response({"error": f"不支持 {request.method} 方法。"}, 405)
-            response["Allow"] = "GET, HEAD"
-            return response
-        return view(request, *args, **kwargs)
+    The API acts for nobody (it reads or checks, never changes anything), so it needs no CSRF
+    token; without the exemption a DELETE would meet the CSRF check's HTML 403 first.
+    """
 
-    return csrf_exempt(wrapped)
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if request.method not in methods:
+                response = json_response(
+                    {"error": f"不支持 {request.method} 方法。"}, 405, cache=False
+                )
+                response["Allow"] = ", ".join(methods)
+                return response
+            return view(request, *args, **kwargs)
+
+        return csrf_exempt(wrapped)
+
+    return decorator
+
+
+#: A read-only endpoint: GET and HEAD.
+api_get = api_methods("GET", "HEAD")
 
 
 def not_found(message: str) -> JsonResponse:
@@ -113,6 +126,20 @@ def json_ok(ref: str, description: str = "成功") -> dict:
     return {
         "description": description,
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
+    }
+
+
+def detail_operation(summary: str, operation_id: str, ref: str) -> dict:
+    """The OpenAPI `get` of a ``…/{id}`` detail endpoint answering ``ref`` (404 when unknown)."""
+    return {
+        "get": {
+            "summary": summary,
+            "operationId": operation_id,
+            "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+            ],
+            "responses": {"200": json_ok(ref), "404": ERROR_RESPONSE},
+        }
     }
 
 

@@ -6,14 +6,13 @@ Thin: verdicts come from approvals.verification; the schema from approvals.views
 from __future__ import annotations
 
 import json
-from functools import wraps
 
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
 
 from approvals import retrieval, verification
 from approvals.views.openapi import openapi_schema
 from approvals.views.public import max_upload_bytes
+from website.api import api_methods
 
 
 def _json(data: dict, status: int = 200) -> JsonResponse:
@@ -28,27 +27,6 @@ def _rate_limited(seconds: int) -> JsonResponse:
     )
     response["Retry-After"] = str(seconds)
     return response
-
-
-def api_methods(*methods: str):
-    """Accept only `methods`; anything else is a JSON 405 with Allow, never an HTML page.
-
-    The API acts for nobody (it reads or checks, never changes anything), so it needs no CSRF
-    token; without the exemption a DELETE would meet the CSRF check's HTML 403 first.
-    """
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs):
-            if request.method not in methods:
-                response = _json({"error": f"不支持 {request.method} 方法。"}, 405)
-                response["Allow"] = ", ".join(methods)
-                return response
-            return view(request, *args, **kwargs)
-
-        return csrf_exempt(wrapped)
-
-    return decorator
 
 
 @api_methods("GET", "HEAD")

@@ -106,10 +106,10 @@ PROPERTIES = {
 def api_schema() -> dict:
     from website.api import (
         AUTHORITY_PARAMETER,
-        ERROR_RESPONSE,
         PAGE_PARAMETER,
         SERIES_PARAMETER,
         YEAR_PARAMETER,
+        detail_operation,
         json_ok,
         list_schema,
     )
@@ -129,21 +129,9 @@ def api_schema() -> dict:
                     "responses": {"200": json_ok("ApprovalDocumentList")},
                 }
             },
-            "/api/v1/documents/{id}": {
-                "get": {
-                    "summary": "一份审批文件及其来源公示、评审通知",
-                    "operationId": "getDocument",
-                    "parameters": [
-                        {
-                            "name": "id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "integer"},
-                        }
-                    ],
-                    "responses": {"200": json_ok("ApprovalDocument"), "404": ERROR_RESPONSE},
-                }
-            },
+            "/api/v1/documents/{id}": detail_operation(
+                "一份审批文件及其来源公示、评审通知", "getDocument", "ApprovalDocument"
+            ),
         },
         "schemas": {
             "ApprovalDocument": {
