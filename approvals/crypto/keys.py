@@ -360,23 +360,28 @@ def create_signing_key(authority, *, validity_days: int = SIGNING_KEY_VALIDITY_D
         ca_cert,
         validity_days=validity_days,
     )
-    fingerprint = public_key_fingerprint(key.public_key())
     with transaction.atomic():
         SigningKey.objects.select_for_update().filter(authority=authority, is_active=True).update(
             is_active=False
         )
-        return SigningKey.objects.create(
-            authority=authority,
-            ca=ca,
-            key_id=fingerprint[:16],
-            fingerprint=fingerprint,
-            certificate_pem=cert.public_bytes(serialization.Encoding.PEM).decode(),
-            encrypted_private_key=encrypt_private_key(key),
-            serial_number=format(cert.serial_number, "x"),
-            not_before=cert.not_valid_before_utc,
-            not_after=cert.not_valid_after_utc,
-            is_active=True,
-        )
+        return SigningKey.objects.create(authority=authority, **key_record(ca, key, cert))
+
+
+def key_record(ca: PlatformCA, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate) -> dict:
+    """The stored fields of a new active key under ``ca`` (signing or TSA): its id and
+    fingerprint, certificate, encrypted private key and validity."""
+    fingerprint = public_key_fingerprint(key.public_key())
+    return {
+        "ca": ca,
+        "key_id": fingerprint[:16],
+        "fingerprint": fingerprint,
+        "certificate_pem": cert.public_bytes(serialization.Encoding.PEM).decode(),
+        "encrypted_private_key": encrypt_private_key(key),
+        "serial_number": format(cert.serial_number, "x"),
+        "not_before": cert.not_valid_before_utc,
+        "not_after": cert.not_valid_after_utc,
+        "is_active": True,
+    }
 
 
 def active_signing_key(authority) -> SigningKey:

@@ -36,11 +36,10 @@ from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from approvals.crypto.keys import (
     PLATFORM_ORGANIZATION,
     decrypt_private_key,
-    encrypt_private_key,
     ensure_ca,
+    key_record,
     leaf_certificate_builder,
     ocsp_url,
-    public_key_fingerprint,
 )
 from approvals.models import TimeStampKey
 
@@ -128,20 +127,9 @@ def create_tsa_key(*, validity_days: int | None = None) -> TimeStampKey:
     cert = issue_tsa_certificate(
         key.public_key(), ca_key, ca_cert, validity_days=validity_days or tsa_validity_days()
     )
-    fingerprint = public_key_fingerprint(key.public_key())
     with transaction.atomic():
         TimeStampKey.objects.select_for_update().filter(is_active=True).update(is_active=False)
-        created = TimeStampKey.objects.create(
-            ca=ca,
-            key_id=fingerprint[:16],
-            fingerprint=fingerprint,
-            certificate_pem=cert.public_bytes(serialization.Encoding.PEM).decode(),
-            encrypted_private_key=encrypt_private_key(key),
-            serial_number=format(cert.serial_number, "x"),
-            not_before=cert.not_valid_before_utc,
-            not_after=cert.not_valid_after_utc,
-            is_active=True,
-        )
+        created = TimeStampKey.objects.create(**key_record(ca, key, cert))
     clear_tsa_cache()
     return created
 
