@@ -79,24 +79,11 @@ def certificate(**overrides) -> CertificateData:
     return CertificateData(**data)
 
 
-# The longest real values the documents must hold without overflowing.
-LONG_COMMITTEE = (
-    "巴音郭楞蒙古自治州工程系列建材、石油、化工、纺织、机械电子、光伏硅基专业中、初级职称评审委员会"
-)
+# The longest real values the documents must hold without overflowing (one copy, shared with
+# `manage.py render_samples`).
+from approvals.pdf.samples import LONG_COMMITTEE, LONG_UNIT, RARE_NAMES  # noqa: E402
+
 LONG_TITLE = "关于批准巴音郭楞蒙古自治州工程系列建材、石油、化工、纺织、机械电子专业吴杰等500名同志具备中级专业技术职务任职资格的通知"
-LONG_UNIT = "新疆生产建设兵团第十二师二二一团某某石油化工机械设备制造安装工程建设有限责任公司"
-RARE_NAMES = [
-    "王頔",
-    "张喆",
-    "刘堃",
-    "李䶮",
-    "赵𠅤",
-    "钱𪚥",
-    "欧阳玥珺",
-    "周赟彧",
-    "吴祎璟",
-    "郑垚镕",
-]
 
 
 def longest_document(n: int = 500) -> ApprovalDocumentData:
