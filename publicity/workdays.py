@@ -146,10 +146,22 @@ def region_chain(region: str | None) -> list[str]:
     return chain
 
 
+# The yearly notice each region publishes its own days in, so a warning can name what to enter.
+REGIONAL_NOTICES = {
+    "新疆维吾尔自治区": "《新疆维吾尔自治区人民政府办公厅关于{year}年节假日放假和冬夏季作息时间安排的通知》",
+}
+
+
 def missing_regional_message(region: str, year: int) -> str:
+    owner = next((r for r in region_chain(region) if r in REGIONAL_NOTICES), "")
+    if owner:
+        notice = REGIONAL_NOTICES[owner].format(year=year)
+        what = f"{notice}（或当年同类通知）全文，地区选“{owner}”，放假日和调休上班日都要录入"
+    else:
+        what = f"该地区{year}年的放假通知"
     return (
         f"{region}{year}年的地方节假日（如肉孜节、古尔邦节）尚未录入，公示期暂按全国安排计算，"
-        f"可能把地方放假日算作工作日。请在{CALENDAR_MENU}中导入该地区{year}年的放假通知并确认。"
+        f"可能把地方放假日算作工作日。请在{CALENDAR_MENU}中导入{what}，核对后确认为完整年度。"
     )
 
 

@@ -84,6 +84,16 @@ def test_command_xinjiang_cases(capsys):
     assert "2025-03-31 星期一 肉孜节" in out
     call_command("publicity_period", "2025-06-04", "--region", "新疆生产建设兵团")
     assert "至2025年6月13日" in capsys.readouterr().out
+    call_command("publicity_period", "2026-05-25", "--region", "新疆维吾尔自治区")
+    captured = capsys.readouterr()
+    assert "公示时间：2026年5月25日至2026年6月3日（5个工作日）" in captured.out
+    assert "2026-05-29 星期五 古尔邦节" in captured.out
+    assert captured.err == ""
+    call_command("publicity_period", "2026-03-18", "--region", "新疆生产建设兵团", "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["end"] == "2026-03-25"
+    assert {"date": "2026-03-20", "reason": "肉孜节"} in data["skipped"]
+    assert data["warnings"] == []
 
 
 def test_command_start_on_a_holiday_and_missing_regional_year(capsys):
