@@ -144,13 +144,8 @@ def test_regional_skipped_days_are_named():
 def test_2026_regional_periods_list_the_days_skipped_and_why(region):
     calendar = WorkingCalendar(region=region, years={})
     kurban = count_period(D(2026, 5, 25), 5, calendar=calendar)
-    assert kurban.counted == [
-        D(2026, 5, 25),
-        D(2026, 5, 26),
-        D(2026, 6, 1),
-        D(2026, 6, 2),
-        D(2026, 6, 3),
-    ]
+    assert kurban.counted[:2] == [D(2026, 5, 25), D(2026, 5, 26)]
+    assert kurban.counted[2:] == [D(2026, 6, day) for day in (1, 2, 3)]
     assert kurban.skipped == [(D(2026, 5, day), "古尔邦节") for day in range(27, 32)]
     assert kurban.warnings == []
     rozi = count_period(D(2026, 3, 20), 5, calendar=calendar)
