@@ -385,6 +385,14 @@ def _find_title(paras: list[str]) -> tuple[int, int, str] | None:
                 back -= 1
                 if "关于" in previous:
                     return back, end, "".join(paras[back:end])
+        elif start > 0 and end < len(paras) and DOCUMENT_NUMBER.match(paras[end]):
+            # 「福建省物价局福建省财政厅」「关于…的通知」「闽价费〔2008〕361号」: the issuers open
+            # the title. (A letterhead comes before the 文号, and the title after it.)
+            previous = paras[start - 1]
+            if len(previous) <= 40 and ISSUER_END.search(previous) and not re.search(
+                r"[，。；：:、,]|文件$", previous
+            ):
+                return start - 1, end, previous + title
         return start, end, title
     return None
 
@@ -1078,12 +1086,15 @@ def _fees_anywhere(text: str) -> list[ParsedFee]:
         header_at, header = rows[0]
         body_rows = rows[1:]
         kind_above = ""
+        # 「按以下标准收取评审费：」 right above the table names the kind its sums are.
+        above = text[text.rfind("\n", 0, max(0, header_at - 1)) + 1 : max(0, header_at - 1)]
+        lead_kind = F._fee_kind(above) if above.rstrip().endswith(("：", ":")) else ""
         for line_at, cells in body_rows:
             row_text = " ".join(cells)
             group = " ".join(c for c in cells[:2])
             if not FEE_RELEVANT.search(row_text + " " + group + " " + " ".join(header)):
                 continue
-            found = F.fees_from_table(header, [cells])
+            found = F.fees_from_table(header, [cells], lead_kind)
             line = text[line_at : text.find("\n", line_at) if "\n" in text[line_at:] else len(text)]
             for level, amount, kind in found:
                 fees.append(
