@@ -189,6 +189,7 @@ FEE_KINDS = (
     "评审费", "推荐费", "鉴定费", "答辩费", "考试费", "送审费", "认定费", "测评费", "工本费", "证书费"
 )  # fmt: skip
 _LEVEL = r"正高级|副高级|高级|中级|初级|正高|副高"
+FEE_VERBS = "收缴交付免退花经消"  # 收费, 缴费…: the verb, or 经费 and 消费, not a kind of fee
 FEE_BARE_RE = re.compile(
     r"(?P<mid>[^，。；、：:\n\d]{0,16}?)[：:]?\s*(?:每人)?\s*"
     r"(?P<amount>\d+(?:\.\d+)?)\s*元(?:\s*/\s*(?:人|件|次|人次))?"
@@ -202,6 +203,7 @@ FEE_SERIES_RE = re.compile(
     r"(?P<mid>[^。；\n\d]{0,24}?)分别[^。；\n\d]{0,12}?"
     r"(?P<amounts>\d+(?:\.\d+)?元?(?:[、和及与]\d+(?:\.\d+)?元?)+)"
 )
+INCLUDED = re.compile(r"已含|已包含|包含在")
 # 「（一）」「1.」「(2)」「①」 opening a list item.
 LIST_ITEM = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、]|[①-⑩])")
 LEVEL_NAMES = {"正高": "正高级", "副高": "副高级", "高": "高级", "中": "中级", "初": "初级"}
@@ -216,16 +218,23 @@ class FeeFact:
 
 
 def _fee_kind(context: str) -> str:
-    """The last fee word before the amount in its sentence: 评审费, 推荐费, 鉴定费…"""
+    """The last fee word before the amount in its sentence: 评审费, 推荐费, 鉴定费…
+
+    「评审收费标准」 names 评审费 too; 「每人收费」「缴费」 name no kind (收费 is the verb).
+    """
     best = ("", -1)
     for kind in FEE_KINDS:
-        at = context.rfind(kind[:-1] + "费")
+        at = max(context.rfind(kind), context.rfind(kind[:-1] + "收费"))
         if at > best[1]:
             best = (kind, at)
     if best[0]:
         return best[0]
     if "费" in context:
-        generic = re.findall(r"([\u4e00-\u9fff]{2})费", context)
+        generic = [
+            word
+            for word in re.findall(r"([\u4e00-\u9fff]{2})费", context)
+            if word[-1] not in FEE_VERBS
+        ]
         if generic:
             return generic[-1] + "费"
     return ""
@@ -265,7 +274,7 @@ def find_fees(text: str) -> list[FeeFact]:
             amounts = re.findall(r"\d+(?:\.\d+)?", match["amounts"])
             if len(levels) != len(amounts):
                 continue
-            kind = _fee_kind(sentence[: match.start("amounts")]) or "评审费"
+            kind = _fee_kind(lead + sentence[: match.start("amounts")]) or "评审费"
             span = (sentence_start + match.start(), sentence_start + match.end())
             for level, amount in zip(levels, amounts, strict=True):
                 facts.append(FeeFact(level, Decimal(amount), kind, span))
@@ -283,6 +292,8 @@ def find_fees(text: str) -> list[FeeFact]:
             before = lead + sentence[max(0, match.start("amount") - 40) : match.start("amount")]
             if "费" not in before + match.group(0) and "收取" not in before:
                 continue
+            if INCLUDED.search(before):
+                continue  # 「已含…资格预审费用(5元/人)」: part of the fee above, not another one
             # Only a level written with the sum counts: in 「高级…考试费每人100元、答辩费每人
             # 140元」 the 140 has no level of its own.
             level = _level(match.groupdict().get("level"))
@@ -304,15 +315,18 @@ def fees_from_table(
     中级) and a cell holding only a sum (580, 每人次100元), in a column headed 元/金额/标准 when
     there is one. The kind comes from the level's cell, else the row, else the header, else
     the line that introduces the table (`lead_kind`: 「按以下标准收取评审费：」); else 评审费
-    only when the header speaks of 评审. A row without a level counts only where its sum
-    stands in a column whose header names a fee (论著鉴定费（元/人）), and keeps an empty level.
+    only when the header speaks of 评审. In a row without a level, a sum counts where its
+    column's header names the level (levels across the top) or a fee (论著鉴定费（元/人）, then
+    with an empty level).
     """
     facts: list[tuple[str, Decimal, str]] = []
     amount_cols = [
         i for i, h in enumerate(header) if re.search(r"元|金额|标准", h) and "名称" not in h
     ]
     for row in rows:
-        cells = [(i, m.group(1)) for i, c in enumerate(row) if (m := _TABLE_SUM.fullmatch(c.strip()))]
+        cells = [
+            (i, m.group(1)) for i, c in enumerate(row) if (m := _TABLE_SUM.fullmatch(c.strip()))
+        ]
         if amount_cols:
             cells = [(i, c) for i, c in cells if i in amount_cols] or cells
         if not cells:
@@ -320,8 +334,13 @@ def fees_from_table(
         level_cells = [c for c in row if re.search(_LEVEL, c)]
         if not level_cells:
             for column, amount in cells:
-                kind = _fee_kind(header[column]) if column < len(header) else ""
-                if kind in FEE_KINDS:
+                head = header[column] if column < len(header) else ""
+                kind = _fee_kind(head)
+                level = re.search(_LEVEL, head)
+                if level:  # levels across the top (人数档 | 高级 | 中级 | 初级)
+                    kind = kind or lead_kind or ("评审费" if "评审" in " ".join(header) else "")
+                    facts.append((_level(level.group(0)), Decimal(amount), kind))
+                elif kind in FEE_KINDS:
                     facts.append(("", Decimal(amount), kind))
             continue
         level_cell = level_cells[0]

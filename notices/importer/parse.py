@@ -15,6 +15,7 @@ from . import facts as F
 from .dates import find_span
 from .text import (
     FULL_DATE,
+    NUMBER_LINE,
     TITLE_END,
     HeadingLine,
     NoticeImportError,
@@ -26,7 +27,7 @@ from .text import (
 CN_NUMERALS = "一二三四五六七八九十"
 SECTION = re.compile(r"^([一二三四五六七八九十]+)、\s*(.*)$")
 ITEM = re.compile(r"^([（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．])\s*(.*)$")
-DOCUMENT_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,16}〔\d{4}〕\d+号$")
+DOCUMENT_NUMBER = NUMBER_LINE  # a 文号 line of its own: 某人社发〔2023〕5号
 DOCUMENT_NUMBER_IN = re.compile(r"[\u4e00-\u9fff]{1,16}〔\d{4}〕\d+号")
 # The issuer written before 关于 in a title: 山西省教育厅, 浙江省财政厅 浙江省人力资源和社会保障厅.
 # 「转发《关于报送…的通知》」: a notice that forwards another one, titled by it.
@@ -389,8 +390,10 @@ def _find_title(paras: list[str]) -> tuple[int, int, str] | None:
             # 「福建省物价局福建省财政厅」「关于…的通知」「闽价费〔2008〕361号」: the issuers open
             # the title. (A letterhead comes before the 文号, and the title after it.)
             previous = paras[start - 1]
-            if len(previous) <= 40 and ISSUER_END.search(previous) and not re.search(
-                r"[，。；：:、,]|文件$", previous
+            if (
+                len(previous) <= 40
+                and ISSUER_END.search(previous)
+                and not re.search(r"[，。；：:、,]|文件$", previous)
             ):
                 return start - 1, end, previous + title
         return start, end, title
