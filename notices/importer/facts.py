@@ -310,16 +310,16 @@ _TABLE_SUM = re.compile(r"(?:每人次?|每件)?\s*(\d+(?:\.\d+)?)\s*元?(?:\s*/
 
 def fees_from_table(
     header: list[str], rows: list[list[str]], lead_kind: str = ""
-) -> list[tuple[str, Decimal, str]]:
+) -> list[tuple[str, Decimal, str, int]]:
     """(level, amount, kind) from the rows of a fee table: a cell naming the level (高级评审费,
     中级) and a cell holding only a sum (580, 每人次100元), in a column headed 元/金额/标准 when
     there is one. The kind comes from the level's cell, else the row, else the header, else
     the line that introduces the table (`lead_kind`: 「按以下标准收取评审费：」); else 评审费
     only when the header speaks of 评审. In a row without a level, a sum counts where its
     column's header names the level (levels across the top) or a fee (论著鉴定费（元/人）, then
-    with an empty level).
+    with an empty level). Each fact comes with the column its sum stands in.
     """
-    facts: list[tuple[str, Decimal, str]] = []
+    facts: list[tuple[str, Decimal, str, int]] = []
     amount_cols = [
         i for i, h in enumerate(header) if re.search(r"元|金额|标准", h) and "名称" not in h
     ]
@@ -339,9 +339,9 @@ def fees_from_table(
                 level = re.search(_LEVEL, head)
                 if level:  # levels across the top (人数档 | 高级 | 中级 | 初级)
                     kind = kind or lead_kind or ("评审费" if "评审" in " ".join(header) else "")
-                    facts.append((_level(level.group(0)), Decimal(amount), kind))
+                    facts.append((_level(level.group(0)), Decimal(amount), kind, column))
                 elif kind in FEE_KINDS:
-                    facts.append(("", Decimal(amount), kind))
+                    facts.append(("", Decimal(amount), kind, column))
             continue
         level_cell = level_cells[0]
         level = _level(re.search(_LEVEL, level_cell).group(0))
@@ -358,7 +358,7 @@ def fees_from_table(
             kind = kind or lead_kind
             if not kind and "评审" in " ".join(header):
                 kind = "评审费"
-            facts.append((level, Decimal(amount), kind))
+            facts.append((level, Decimal(amount), kind, column))
     return facts
 
 

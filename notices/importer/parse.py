@@ -22,6 +22,7 @@ from .text import (
     is_heading,
     paragraphs,
     read_document,
+    row_cells,
 )
 
 CN_NUMERALS = "一二三四五六七八九十"
@@ -1099,10 +1100,13 @@ def _fees_anywhere(text: str) -> list[ParsedFee]:
                 continue
             found = F.fees_from_table(header, [cells], lead_kind)
             line = text[line_at : text.find("\n", line_at) if "\n" in text[line_at:] else len(text)]
-            for level, amount, kind in found:
+            cells_at = row_cells(line)
+            for level, amount, kind, column in found:
+                # The sum's own cell is where the fact came from (the row when it can't be told).
+                start, end = cells_at[column] if column < len(cells_at) else (0, len(line))
                 fees.append(
                     ParsedFee(
-                        level, amount, note=kind, kind=kind, span=(line_at, line_at + len(line))
+                        level, amount, note=kind, kind=kind, span=(line_at + start, line_at + end)
                     )
                 )
             kind_above = found[-1][2] if found else kind_above
@@ -1121,7 +1125,8 @@ def _fees_anywhere(text: str) -> list[ParsedFee]:
 
 
 def split_row(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+    line = line.strip()
+    return [line[start:end] for start, end in row_cells(line)]
 
 
 def _tables(text: str) -> list[list[tuple[int, list[str]]]]:

@@ -67,6 +67,19 @@ def read_document(data: bytes, filename: str = "") -> str:
     )
 
 
+def row_cells(line: str) -> list[tuple[int, int]]:
+    """(start, end) of each cell's text, trimmed, in a table row 「| 高级 | 600 |」."""
+    bars = [i for i, c in enumerate(line) if c == "|"]
+    if not line.rstrip().endswith("|"):
+        bars.append(len(line))
+    cells = []
+    for left, right in zip(bars, bars[1:], strict=False):
+        cell = line[left + 1 : right]
+        start = left + 1 + len(cell) - len(cell.lstrip())
+        cells.append((start, max(start, left + 1 + len(cell.rstrip()))))
+    return cells
+
+
 def _looks_binary(text: str) -> bool:
     controls = sum(1 for c in text if ord(c) < 32 and c not in "\r\n\t\f")
     return "\x00" in text or controls > max(2, len(text) // 100)
