@@ -232,22 +232,21 @@ class TestTitles:
         assert notice.authority_name == "山西省教育厅"
         assert notice.issue_date == D(2019, 7, 1)  # 2019.7.1 as the 成文日期
 
-    def test_issuer_line_above_the_title_and_number_below_it_opens_the_title(self):
-        notice = parse_text(
-            "福建省物价局福建省财政厅\n关于重新核定评审费收费标准的通知\n闽价费〔2008〕361号\n"
-            "各设区市物价局：\n正文。\n"
-        )
-        assert notice.title == "福建省物价局福建省财政厅关于重新核定评审费收费标准的通知"
+    @pytest.mark.parametrize(
+        ("head", "title"),
+        [
+            # The issuers' line, then 关于…, then the 文号: the issuers open the title.
+            ("福建省物价局福建省财政厅\n关于重新核定评审费收费标准的通知\n闽价费〔2008〕361号",
+             "福建省物价局福建省财政厅关于重新核定评审费收费标准的通知"),
+            # A letterhead, then the 文号, then the title: the letterhead stays out of it.
+            ("福建省物价局福建省财政厅\n闽价费〔2008〕361号\n关于重新核定评审费收费标准的通知",
+             "关于重新核定评审费收费标准的通知"),
+        ],
+    )  # fmt: skip
+    def test_issuer_line_above_the_title(self, head, title):
+        notice = parse_text(head + "\n各设区市物价局：\n正文。\n")
+        assert (notice.title, notice.document_number) == (title, "闽价费〔2008〕361号")
         assert notice.authority_name == "福建省物价局福建省财政厅"
-        assert notice.document_number == "闽价费〔2008〕361号"
-
-    def test_letterhead_before_the_number_stays_out_of_the_title(self):
-        notice = parse_text(
-            "福建省物价局\n闽价费〔2008〕361号\n关于重新核定评审费收费标准的通知\n"
-            "各设区市物价局：\n正文。\n"
-        )
-        assert notice.title == "关于重新核定评审费收费标准的通知"
-        assert notice.authority_name == "福建省物价局"
 
     def test_number_line_is_not_part_of_the_authority(self):
         notice = parse_text(
