@@ -47,6 +47,7 @@ DATE_RE = re.compile(
 GENERIC_YEAR = re.compile(r"(?:年度的?|自然年|每年|当年|次年|上年|下年|同年)\s*$")
 _YEAR_BEFORE = re.compile(r"(20\d{2})\s*年")
 _DEADLINE_AFTER = re.compile(r"\s*(?:\d{1,2}[:：]\d{2})?\s*(?:之前|以前|前|止|截止)")
+VALID_UNTIL = re.compile(r"\s*起[^。；;\n\d]{0,12}?有效期(?:至|到)\s*")
 CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
              "七": 7, "八": 8, "九": 9}  # fmt: skip
 CN_FULL_DATE = re.compile(
@@ -121,6 +122,17 @@ def find_dates(text: str, default_year: int | None) -> list[DateFact]:
             before = text[max(line_start, match.start() - 8) : match.start()]
             if "截止" in before or "截至" in before or _DEADLINE_AFTER.match(text, match.end()):
                 start, deadline = None, True
+        previous = facts[-1] if facts else None
+        if (
+            previous
+            and previous.start == previous.end
+            and VALID_UNTIL.fullmatch(text, previous.span[1], match.start())
+            and previous.start <= last
+        ):
+            # 「自2016年3月1日起执行，有效期至2021年2月28日」: one period, not two days.
+            previous.end = last
+            previous.span = (previous.span[0], match.end())
+            continue
         facts.append(DateFact(start, last, (match.start(), match.end()), deadline, inferred))
     return facts
 
@@ -177,6 +189,7 @@ FEE_KINDS = (
     "评审费", "推荐费", "鉴定费", "答辩费", "考试费", "送审费", "认定费", "测评费", "工本费", "证书费"
 )  # fmt: skip
 _LEVEL = r"正高级|副高级|高级|中级|初级|正高|副高"
+FEE_VERBS = "收缴交付免退花经消"  # 收费, 缴费…: the verb, or 经费 and 消费, not a kind of fee
 FEE_BARE_RE = re.compile(
     r"(?P<mid>[^，。；、：:\n\d]{0,16}?)[：:]?\s*(?:每人)?\s*"
     r"(?P<amount>\d+(?:\.\d+)?)\s*元(?:\s*/\s*(?:人|件|次|人次))?"
@@ -190,6 +203,9 @@ FEE_SERIES_RE = re.compile(
     r"(?P<mid>[^。；\n\d]{0,24}?)分别[^。；\n\d]{0,12}?"
     r"(?P<amounts>\d+(?:\.\d+)?元?(?:[、和及与]\d+(?:\.\d+)?元?)+)"
 )
+INCLUDED = re.compile(r"已含|已包含|包含在")
+# 「（一）」「1.」「(2)」「①」 opening a list item.
+LIST_ITEM = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、]|[①-⑩])")
 LEVEL_NAMES = {"正高": "正高级", "副高": "副高级", "高": "高级", "中": "中级", "初": "初级"}
 
 
@@ -202,16 +218,23 @@ class FeeFact:
 
 
 def _fee_kind(context: str) -> str:
-    """The last fee word before the amount in its sentence: 评审费, 推荐费, 鉴定费…"""
+    """The last fee word before the amount in its sentence: 评审费, 推荐费, 鉴定费…
+
+    「评审收费标准」 names 评审费 too; 「每人收费」「缴费」 name no kind (收费 is the verb).
+    """
     best = ("", -1)
     for kind in FEE_KINDS:
-        at = context.rfind(kind[:-1] + "费")
+        at = max(context.rfind(kind), context.rfind(kind[:-1] + "收费"))
         if at > best[1]:
             best = (kind, at)
     if best[0]:
         return best[0]
     if "费" in context:
-        generic = re.findall(r"([\u4e00-\u9fff]{2})费", context)
+        generic = [
+            word
+            for word in re.findall(r"([\u4e00-\u9fff]{2})费", context)
+            if word[-1] not in FEE_VERBS
+        ]
         if generic:
             return generic[-1] + "费"
     return ""
@@ -231,15 +254,27 @@ def find_fees(text: str) -> list[FeeFact]:
     """
     facts: list[FeeFact] = []
     taken: list[tuple[int, int]] = []
+    lead = ""  # 「按以下标准收取评审费：」: the line that the list items below it complete
+    lead_line = -1
     for sentence_start, sentence in _sentences(text):
-        if "费" not in sentence and "收取" not in sentence:
+        line_start = text.rfind("\n", 0, sentence_start) + 1
+        if line_start != lead_line and lead:
+            # Only the list items right under the lead-in line take its words.
+            if LIST_ITEM.match(text, line_start) and line_start == sentence_start:
+                lead_line = line_start
+            else:
+                lead = ""
+        if re.search(r"费|收取", sentence) and sentence.rstrip().endswith(("：", ":")):
+            lead, lead_line = sentence, line_start
+            continue
+        if "费" not in lead + sentence and "收取" not in lead + sentence:
             continue
         for match in FEE_SERIES_RE.finditer(sentence):
             levels = [_level(w) for w in re.findall(r"正高|副高|高|中|初", match["levels"])]
             amounts = re.findall(r"\d+(?:\.\d+)?", match["amounts"])
             if len(levels) != len(amounts):
                 continue
-            kind = _fee_kind(sentence[: match.start("amounts")]) or "评审费"
+            kind = _fee_kind(lead + sentence[: match.start("amounts")]) or "评审费"
             span = (sentence_start + match.start(), sentence_start + match.end())
             for level, amount in zip(levels, amounts, strict=True):
                 facts.append(FeeFact(level, Decimal(amount), kind, span))
@@ -254,44 +289,63 @@ def find_fees(text: str) -> list[FeeFact]:
             if any(a <= span[0] < b for a, b in taken):
                 continue
             # The words just before the sum say what it is (bounded: linear in the text).
-            before = sentence[max(0, match.start("amount") - 40) : match.start("amount")]
+            before = lead + sentence[max(0, match.start("amount") - 40) : match.start("amount")]
             if "费" not in before + match.group(0) and "收取" not in before:
                 continue
+            if INCLUDED.search(before):
+                continue  # 「已含…资格预审费用(5元/人)」: part of the fee above, not another one
             # Only a level written with the sum counts: in 「高级…考试费每人100元、答辩费每人
             # 140元」 the 140 has no level of its own.
             level = _level(match.groupdict().get("level"))
             kind = _fee_kind(before) or _fee_kind(
-                sentence[max(0, match.start() - 80) : match.end()]
+                lead + sentence[max(0, match.start() - 80) : match.end()]
             )
             facts.append(FeeFact(level, Decimal(match["amount"]), kind, span))
     facts.sort(key=lambda f: f.span)
     return facts
 
 
-def fees_from_table(header: list[str], rows: list[list[str]]) -> list[tuple[str, Decimal, str]]:
+_TABLE_SUM = re.compile(r"(?:每人次?|每件)?\s*(\d+(?:\.\d+)?)\s*元?(?:\s*/\s*(?:人|件|次|人次))?")
+
+
+def fees_from_table(
+    header: list[str], rows: list[list[str]], lead_kind: str = ""
+) -> list[tuple[str, Decimal, str, int]]:
     """(level, amount, kind) from the rows of a fee table: a cell naming the level (高级评审费,
-    中级) and a cell holding only a sum, in a column headed 元/金额/标准 when there is one.
-    The kind comes from the level's cell, else the row, else the header; else 评审费 only when
-    the header speaks of 评审.
+    中级) and a cell holding only a sum (580, 每人次100元), in a column headed 元/金额/标准 when
+    there is one. The kind comes from the level's cell, else the row, else the header, else
+    the line that introduces the table (`lead_kind`: 「按以下标准收取评审费：」); else 评审费
+    only when the header speaks of 评审. In a row without a level, a sum counts where its
+    column's header names the level (levels across the top) or a fee (论著鉴定费（元/人）, then
+    with an empty level). Each fact comes with the column its sum stands in.
     """
-    facts: list[tuple[str, Decimal, str]] = []
+    facts: list[tuple[str, Decimal, str, int]] = []
     amount_cols = [
         i for i, h in enumerate(header) if re.search(r"元|金额|标准", h) and "名称" not in h
     ]
     for row in rows:
-        level_cells = [c for c in row if re.search(_LEVEL, c)]
-        if not level_cells:
-            continue
         cells = [
-            (i, c) for i, c in enumerate(row) if re.fullmatch(r"\d+(?:\.\d+)?\s*元?", c.strip())
+            (i, m.group(1)) for i, c in enumerate(row) if (m := _TABLE_SUM.fullmatch(c.strip()))
         ]
         if amount_cols:
             cells = [(i, c) for i, c in cells if i in amount_cols] or cells
         if not cells:
             continue
+        level_cells = [c for c in row if re.search(_LEVEL, c)]
+        if not level_cells:
+            for column, amount in cells:
+                head = header[column] if column < len(header) else ""
+                kind = _fee_kind(head)
+                level = re.search(_LEVEL, head)
+                if level:  # levels across the top (人数档 | 高级 | 中级 | 初级)
+                    kind = kind or lead_kind or ("评审费" if "评审" in " ".join(header) else "")
+                    facts.append((_level(level.group(0)), Decimal(amount), kind, column))
+                elif kind in FEE_KINDS:
+                    facts.append(("", Decimal(amount), kind, column))
+            continue
         level_cell = level_cells[0]
         level = _level(re.search(_LEVEL, level_cell).group(0))
-        for column, cell in cells:
+        for column, amount in cells:
             # Several sum columns (评审费 | 推荐费): each column's header names its kind.
             kind = ""
             if len(cells) > 1 and column < len(header):
@@ -301,9 +355,10 @@ def fees_from_table(header: list[str], rows: list[list[str]]) -> list[tuple[str,
                 kind = _fee_kind(" ".join(c for c in row if not re.search(r"含|不含", c)))
             if not kind and column < len(header):
                 kind = _fee_kind(header[column])
+            kind = kind or lead_kind
             if not kind and "评审" in " ".join(header):
                 kind = "评审费"
-            facts.append((level, Decimal(re.sub(r"[^\d.]", "", cell)), kind))
+            facts.append((level, Decimal(amount), kind, column))
     return facts
 
 

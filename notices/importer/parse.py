@@ -15,18 +15,20 @@ from . import facts as F
 from .dates import find_span
 from .text import (
     FULL_DATE,
+    NUMBER_LINE,
     TITLE_END,
     HeadingLine,
     NoticeImportError,
     is_heading,
     paragraphs,
     read_document,
+    row_cells,
 )
 
 CN_NUMERALS = "一二三四五六七八九十"
 SECTION = re.compile(r"^([一二三四五六七八九十]+)、\s*(.*)$")
 ITEM = re.compile(r"^([（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．])\s*(.*)$")
-DOCUMENT_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,16}〔\d{4}〕\d+号$")
+DOCUMENT_NUMBER = NUMBER_LINE  # a 文号 line of its own: 某人社发〔2023〕5号
 DOCUMENT_NUMBER_IN = re.compile(r"[\u4e00-\u9fff]{1,16}〔\d{4}〕\d+号")
 # The issuer written before 关于 in a title: 山西省教育厅, 浙江省财政厅 浙江省人力资源和社会保障厅.
 # 「转发《关于报送…的通知》」: a notice that forwards another one, titled by it.
@@ -385,6 +387,16 @@ def _find_title(paras: list[str]) -> tuple[int, int, str] | None:
                 back -= 1
                 if "关于" in previous:
                     return back, end, "".join(paras[back:end])
+        elif start > 0 and end < len(paras) and DOCUMENT_NUMBER.match(paras[end]):
+            # 「福建省物价局福建省财政厅」「关于…的通知」「闽价费〔2008〕361号」: the issuers open
+            # the title. (A letterhead comes before the 文号, and the title after it.)
+            previous = paras[start - 1]
+            if (
+                len(previous) <= 40
+                and ISSUER_END.search(previous)
+                and not re.search(r"[，。；：:、,]|文件$", previous)
+            ):
+                return start - 1, end, previous + title
         return start, end, title
     return None
 
@@ -1078,17 +1090,23 @@ def _fees_anywhere(text: str) -> list[ParsedFee]:
         header_at, header = rows[0]
         body_rows = rows[1:]
         kind_above = ""
+        # 「按以下标准收取评审费：」 right above the table names the kind its sums are.
+        above = text[text.rfind("\n", 0, max(0, header_at - 1)) + 1 : max(0, header_at - 1)]
+        lead_kind = F._fee_kind(above) if above.rstrip().endswith(("：", ":")) else ""
         for line_at, cells in body_rows:
             row_text = " ".join(cells)
             group = " ".join(c for c in cells[:2])
             if not FEE_RELEVANT.search(row_text + " " + group + " " + " ".join(header)):
                 continue
-            found = F.fees_from_table(header, [cells])
+            found = F.fees_from_table(header, [cells], lead_kind)
             line = text[line_at : text.find("\n", line_at) if "\n" in text[line_at:] else len(text)]
-            for level, amount, kind in found:
+            cells_at = row_cells(line)
+            for level, amount, kind, column in found:
+                # The sum's own cell is where the fact came from (the row when it can't be told).
+                start, end = cells_at[column] if column < len(cells_at) else (0, len(line))
                 fees.append(
                     ParsedFee(
-                        level, amount, note=kind, kind=kind, span=(line_at, line_at + len(line))
+                        level, amount, note=kind, kind=kind, span=(line_at + start, line_at + end)
                     )
                 )
             kind_above = found[-1][2] if found else kind_above
@@ -1107,7 +1125,8 @@ def _fees_anywhere(text: str) -> list[ParsedFee]:
 
 
 def split_row(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+    line = line.strip()
+    return [line[start:end] for start, end in row_cells(line)]
 
 
 def _tables(text: str) -> list[list[tuple[int, list[str]]]]:

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .parse import ParsedNotice
+from .text import row_cells
 
 
 @dataclass
@@ -88,25 +89,77 @@ def review_facts(parsed: ParsedNotice) -> list[ReviewFact]:
 
 
 def highlight(text: str, facts: list[ReviewFact]) -> SafeString:
-    """The text, escaped, with each fact's span wrapped in <mark id=… title=…>.
+    """The text, escaped, with each fact's span wrapped in <mark id=… title=…>; the rows of a
+    table (「| 高级 | 600 |」 lines, as Word tables are read) shown as an HTML table.
 
     Spans inside an earlier one (a date inside its phase) are not nested: the outer mark
-    already shows where the fact came from.
+    already shows where the fact came from. A span that covers a whole table row marks the row.
     """
-    parts: list[str] = []
+    marks: list[tuple[int, int, ReviewFact]] = []
     position = 0
     for fact in sorted((f for f in facts if f.span), key=lambda f: (f.span[0], -f.span[1])):
         start, end = fact.span
         if start < position or end <= start or end > len(text):
             continue
-        parts.append(escape(text[position:start]))
-        parts.append(
-            f'<mark id="{fact.anchor}" title="{escape(fact.group)}：{escape(fact.value)}">'
-            f"{escape(text[start:end])}</mark>"
-        )
+        marks.append((start, end, fact))
         position = end
-    parts.append(escape(text[position:]))
+    parts: list[str] = []
+    position = 0
+    for table_start, table_end in _table_runs(text):
+        before_end = table_start - 1 if table_start else 0  # the line break before the table
+        parts.append(_marked(text, position, max(position, before_end), marks))
+        parts.append(_table(text, table_start, table_end, marks))
+        position = min(len(text), table_end + 1)
+    parts.append(_marked(text, position, len(text), marks))
     return mark_safe("".join(parts))
+
+
+def _mark_open(fact: ReviewFact, tag: str = "mark", extra: str = "") -> str:
+    return f'<{tag} id="{fact.anchor}" title="{escape(fact.group)}：{escape(fact.value)}"{extra}>'
+
+
+def _marked(text: str, start: int, end: int, marks) -> str:
+    """text[start:end] escaped, with the marks that lie wholly inside it."""
+    parts, position = [], start
+    for mark_start, mark_end, fact in marks:
+        if mark_start < position or mark_end > end:
+            continue
+        parts.append(escape(text[position:mark_start]))
+        parts.append(f"{_mark_open(fact)}{escape(text[mark_start:mark_end])}</mark>")
+        position = mark_end
+    parts.append(escape(text[position:end]))
+    return "".join(parts)
+
+
+def _table_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of consecutive lines that are table rows."""
+    runs: list[tuple[int, int]] = []
+    line_start = 0
+    for line in text.split("\n"):
+        line_end = line_start + len(line)
+        if line.startswith("|"):
+            if runs and runs[-1][1] == line_start - 1:
+                runs[-1] = (runs[-1][0], line_end)
+            else:
+                runs.append((line_start, line_end))
+        line_start = line_end + 1
+    return runs
+
+
+def _table(text: str, start: int, end: int, marks) -> str:
+    rows, line_start = [], start
+    for number, line in enumerate(text[start:end].split("\n")):
+        line_end = line_start + len(line)
+        row_mark = next((f for s, e, f in marks if (s, e) == (line_start, line_end)), None)
+        cell = "th" if number == 0 else "td"
+        cells = "".join(
+            f"<{cell}>{_marked(text, line_start + a, line_start + b, marks)}</{cell}>"
+            for a, b in row_cells(line)
+        )
+        opening = _mark_open(row_mark, "tr", ' class="is-marked"') if row_mark else "<tr>"
+        rows.append(f"{opening}{cells}</tr>")
+        line_start = line_end + 1
+    return f'<table class="notice-review__table">{"".join(rows)}</table>'
 
 
 def keep_only(parsed: ParsedNotice, kept: set[str]) -> None:

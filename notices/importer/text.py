@@ -28,6 +28,9 @@ JOINT_ISSUERS = re.compile(
 )
 
 
+NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff]{1,16}〔\d{4}〕\d+号$")
+
+
 class NoticeImportError(ValueError):
     """A notice file that cannot be imported; the message is shown to the editor as is."""
 
@@ -62,6 +65,19 @@ def read_document(data: bytes, filename: str = "") -> str:
     raise NoticeImportError(
         "无法识别文件格式：请上传纯文本（.txt）、Markdown（.md）或 Word（.docx）格式的通知。"
     )
+
+
+def row_cells(line: str) -> list[tuple[int, int]]:
+    """(start, end) of each cell's text, trimmed, in a table row 「| 高级 | 600 |」."""
+    bars = [i for i, c in enumerate(line) if c == "|"]
+    if not line.rstrip().endswith("|"):
+        bars.append(len(line))
+    cells = []
+    for left, right in zip(bars, bars[1:], strict=False):
+        cell = line[left + 1 : right]
+        start = left + 1 + len(cell) - len(cell.lstrip())
+        cells.append((start, max(start, left + 1 + len(cell.rstrip()))))
+    return cells
 
 
 def _looks_binary(text: str) -> bool:
@@ -334,6 +350,8 @@ def _continues(prev: _Paragraph, prev_width: int, line: str, full: int) -> bool:
     ):
         # A title line (also 「浙江省财政厅 浙江省人力资源和社会保障厅关于…的通知」) ends itself.
         return False
+    if short is not None and NUMBER_LINE.match(short):
+        return False  # 「闽价费〔2008〕361号」 on its own line is the 文号, never wrapped prose
     if GENERIC_LABEL.match(line) and GENERIC_LABEL.match(prev.head):
         # 思想政治条件：…  then 业绩成果：… — consecutive labelled fields, not wrapped prose.
         return False

@@ -11,6 +11,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 from notices.models import NoticePage, TemplatePage
 
 from .conftest import SEEDS
+from .corpus_data import expectations, inputs
 
 pytestmark = pytest.mark.django_db
 
@@ -169,6 +170,36 @@ def test_import_review_unticked_facts_are_left_out(admin_client, columns):
     page = NoticePage.objects.get()
     assert [p.label for p in page.phases.all()] == ["网上材料申报"]
     assert len(page.contacts) == 1
+
+
+def test_import_review_of_a_word_fee_table_shows_the_table_with_each_sum_marked(
+    admin_client, columns
+):
+    # A real schedule from the corpus, as the Word table its text was laid out in.
+    name = "2000-fujian-review-fee-tiers-table.docx.json"
+    ((filename, data),) = inputs(name, expectations()[name])
+    response = admin_client.post(
+        reverse("notices_import"), {"file": SimpleUploadedFile(filename, data), "authority": ""}
+    )
+    html = response.content.decode()
+    assert '<table class="notice-review__table">' in html and "<th>高级（元/人）</th>" in html
+    assert "| 20人以下" not in html  # no row left as text with pipes
+    assert '<td><mark id="fact-3" title="费用：高级 评审费 600 元">600</mark></td>' in html
+    assert '<td><mark id="fact-11" title="费用：初级 评审费 100 元">100</mark></td>' in html
+    assert 'name="keep" value="fee-9"' in html and '<a href="#fact-11">100</a>' in html
+    assert "可加收论文鉴定费每篇100元</mark>" in html  # the prose fee after the table too
+    token = admin_client.session["notice_import"]["token"]
+    response = admin_client.post(
+        reverse("notices_import"),
+        {"token": token, "title": expectations()[name]["title"], "review_year": "2000"},
+    )
+    page = NoticePage.objects.get()
+    assert [(f.level, int(f.amount)) for f in page.fees.all()][:3] == [
+        ("高级", 600), ("中级", 500), ("初级", 300)
+    ]  # fmt: skip
+    assert page.fees.count() == 9  # the 鉴定费 without a level stays among the warnings
+    tables = [b for block in page.body for b in block.value["content"] if b.block_type == "table"]
+    assert len(tables) == 1
 
 
 def test_import_confirm_with_stale_token_creates_nothing(admin_client, columns):

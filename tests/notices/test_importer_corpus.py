@@ -7,13 +7,16 @@ fails as soon as any field reads less of what the notices say, or invents anythi
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from notices.importer import parse_file
 
-from .corpus_data import FIELDS, Score, expectations, inputs, score_notice
+from .corpus_data import CORPUS, FIELDS, Score, expectations, inputs, score_notice
 
-# Measured over 22 inputs (19 notices, one also laid out as a table; 3 Word files); README.md.
+# Measured over 29 inputs (24 notices; four fee schedules also laid out as Word tables, 6 Word
+# files in all); README.md.
 MEASURED_PRECISION = dict.fromkeys(FIELDS, 1.0)
 MEASURED_RECALL = dict.fromkeys(FIELDS, 1.0)
 
@@ -32,14 +35,21 @@ def score() -> Score:
 def test_corpus_is_real_varied_and_sourced():
     corpus = expectations()
     distinct = [entry for entry in corpus.values() if not entry.get("same_notice_as")]
-    assert len(distinct) >= 19  # the stored pages gave no more whole or partial notices yet
+    assert len(distinct) >= 24
     assert all(entry["source"] for entry in corpus.values())
     series = {entry["series"] for entry in corpus.values()}
-    assert {"会计", "中小学教师", "卫生", "农业", "工程", "高校教师"} <= series
-    assert len({entry["province"] for entry in corpus.values()}) >= 8
-    assert sum(2019 <= entry["year"] <= 2026 for entry in corpus.values()) >= 15
+    assert {"会计", "中小学教师", "卫生", "农业", "工程", "高校教师", "经济"} <= series
+    assert len({entry["province"] for entry in corpus.values()}) >= 10
+    assert sum(2019 <= entry["year"] <= 2026 for entry in distinct) >= 19
     words = [name for name, entry in corpus.items() for name, _ in inputs(name, entry)]
-    assert sum(name.endswith(".docx") for name in words) >= 3
+    assert sum(name.endswith(".docx") for name in words) >= 6
+    # Each Word table made from a notice's text says so, and the text's address is recorded.
+    for name, entry in corpus.items():
+        if name.endswith(".docx.json") and entry.get("same_notice_as"):
+            spec = json.loads((CORPUS / name).read_text(encoding="utf-8"))
+            address = corpus[entry["same_notice_as"]]["source"].split()[0]
+            assert entry["same_notice_as"] in spec["_note"] and address in spec["_note"]
+            assert address in entry["source"]
 
 
 @pytest.mark.parametrize("field", FIELDS)

@@ -46,6 +46,15 @@ class TestDates:
     def test_without_any_year_nothing_is_guessed(self):
         assert find_dates("9月5日至9月30日", None) == []
 
+    def test_validity_period_is_one_range(self):
+        text = "本规定自2016年3月1日起执行,有效期至2021年 2月28日。另于2016年4月1日公布。"
+        dates = find_dates(text, None)
+        assert [(d.start, d.end) for d in dates] == [
+            (D(2016, 3, 1), D(2021, 2, 28)),
+            (D(2016, 4, 1), D(2016, 4, 1)),
+        ]
+        assert spans_of(text, dates)[0] == "2016年3月1日起执行,有效期至2021年 2月28日"
+
 
 class TestPhases:
     def test_markdown_headings_and_wording(self):
@@ -101,6 +110,54 @@ class TestFees:
 
     def test_sums_that_are_not_fees(self):
         assert find_fees("国家奖学金：8000元/人·年，全校共42名。") == []
+
+    def test_list_items_under_a_lead_in_line(self):
+        text = (
+            "一、按以下标准收取评审费：\n（一）初级专业技术职务资格每人次100元；\n"
+            "（二）高级专业技术职务资格每人次360元。\n二、奖励标准：\n（一）高级人才每人5000元。\n"
+        )
+        # The lead-in reaches only the list right under it: 5000元 is not a fee.
+        assert [(f.level, f.amount, f.kind) for f in find_fees(text)] == [
+            ("初级", Decimal(100), "评审费"),
+            ("高级", Decimal(360), "评审费"),
+        ]
+
+    def test_收费_is_a_verb_not_a_kind_and_included_parts_are_not_fees(self):
+        text = (
+            "一、专业技术职务(职称)评审收费标准:\n"
+            "1、高级、中级专业技术职务(职称)每人收费标准分别不超过600元、500元。\n"
+            "二、以上标准已含送职改部门资格预审费用(5元/人)。\n"
+        )
+        assert [(f.level, f.amount, f.kind) for f in find_fees(text)] == [
+            ("高级", Decimal(600), "评审费"),
+            ("中级", Decimal(500), "评审费"),
+        ]
+
+    def test_word_table_levels_across_the_top_and_a_fee_column_without_level(self):
+        data = docx_bytes(
+            ["关于调整评审收费标准的通知", "一、评审收费标准:"],
+            [
+                ["每次评审人数", "高级（元/人）", "中级（元/人）", "论著鉴定费（元/人）"],
+                ["20人以下(含20人)", "600", "500", ""],
+                ["超过60人", "300", "200", ""],
+                ["需进行论著鉴定的另收", "", "", "200"],
+            ],
+        )
+        assert [(f.level, f.amount, f.kind) for f in parse_file(data, "t.docx").fees] == [
+            ("高级", Decimal(600), "评审费"),
+            ("中级", Decimal(500), "评审费"),
+            ("高级", Decimal(300), "评审费"),
+            ("中级", Decimal(200), "评审费"),
+            ("", Decimal(200), "鉴定费"),
+        ]
+
+    def test_word_table_sums_with_units_take_the_kind_from_the_line_above(self):
+        data = docx_bytes(
+            ["关于规范评审收费的通知", "按以下标准收取评审费："],
+            [["专业技术职务资格", "收费标准"], ["中级专业技术职务资格", "每人次160元"]],
+        )
+        (fee,) = parse_file(data, "t.docx").fees
+        assert (fee.level, fee.amount, fee.kind) == ("中级", Decimal(160), "评审费")
 
     def test_word_table_levels_by_kinds(self):
         data = docx_bytes(
@@ -174,6 +231,22 @@ class TestTitles:
         )
         assert notice.authority_name == "山西省教育厅"
         assert notice.issue_date == D(2019, 7, 1)  # 2019.7.1 as the 成文日期
+
+    @pytest.mark.parametrize(
+        ("head", "title"),
+        [
+            # The issuers' line, then 关于…, then the 文号: the issuers open the title.
+            ("福建省物价局福建省财政厅\n关于重新核定评审费收费标准的通知\n闽价费〔2008〕361号",
+             "福建省物价局福建省财政厅关于重新核定评审费收费标准的通知"),
+            # A letterhead, then the 文号, then the title: the letterhead stays out of it.
+            ("福建省物价局福建省财政厅\n闽价费〔2008〕361号\n关于重新核定评审费收费标准的通知",
+             "关于重新核定评审费收费标准的通知"),
+        ],
+    )  # fmt: skip
+    def test_issuer_line_above_the_title(self, head, title):
+        notice = parse_text(head + "\n各设区市物价局：\n正文。\n")
+        assert (notice.title, notice.document_number) == (title, "闽价费〔2008〕361号")
+        assert notice.authority_name == "福建省物价局福建省财政厅"
 
     def test_number_line_is_not_part_of_the_authority(self):
         notice = parse_text(
