@@ -5,7 +5,8 @@ Settings::
     WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "pg_jieba.backend"}}
 
 Only the text side changes: vectors are built in Python and cast (``::tsvector``), queries are
-compiled to tsquery text and cast (``::tsquery``). Indexing, filters, ordering, facets,
+compiled to tsquery text and cast (``::tsquery``) and matched against the body vector alone,
+which holds every field (its GIN index answers the match). Indexing, filters, ordering, facets,
 ``update_index`` (atomic rebuild in one transaction) and the signal handlers are Wagtail's.
 """
 
@@ -15,6 +16,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import F, FloatField, TextField, Value
 from django.db.models.functions import Cast
 from django.db.models.sql.subqueries import InsertQuery
+from django.utils.functional import cached_property
 from modelsearch.backends.database.postgres.postgres import (
     IndexEntry,
     ObjectIndexer,
@@ -23,6 +25,7 @@ from modelsearch.backends.database.postgres.postgres import (
     PostgresSearchBackend,
     PostgresSearchQueryCompiler,
 )
+from modelsearch.index import SearchField
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk
 
@@ -47,6 +50,19 @@ def _vector(literal: str):
 class JiebaObjectIndexer(ObjectIndexer):
     def as_vector(self, texts, for_autocomplete=False):
         return _vector(tsearch.vector_text(texts, words=not for_autocomplete))
+
+    @cached_property
+    def body(self):
+        # Every searchable field, the title too: a query matches on this one column, which
+        # its GIN index serves (Wagtail matches `title || body`, which no index serves). The
+        # title vector stays for ranking.
+        texts = [
+            (value, weight)
+            for field in self.search_fields
+            for current, weight, value in self.prepare_field(self.obj, field)
+            if isinstance(current, SearchField)
+        ]
+        return self.as_vector(texts)
 
 
 class JiebaPostgresIndex(PostgresIndex):
@@ -135,6 +151,10 @@ class JiebaSearchQueryCompiler(PostgresSearchQueryCompiler):
             return [(F("index_entries__title"), F("index_entries__title_norm"))]
         return self.get_index_vectors(search_query)
 
+    def match_vector(self, vectors):
+        """The one vector a query is matched against: the body, which holds every field."""
+        return vectors[-1][0]
+
     def search(self, config, start, stop, score_field=None, backend=None):
         compiled = self.compile_text(self.query)
         if compiled is tsearch.NOTHING:
@@ -144,7 +164,13 @@ class JiebaSearchQueryCompiler(PostgresSearchQueryCompiler):
             if score_field is not None:
                 queryset = queryset.annotate(**{score_field: Value(0.0, FloatField())})
             return queryset[start:stop]
-        return super().search(config, start, stop, score_field=score_field, backend=backend)
+        search_query = RawTsQuery(compiled)
+        vectors = self.get_search_vectors(search_query)
+        rank = self._build_rank_expression(vectors, config)
+        queryset = self.queryset.annotate(_vector_=self.match_vector(vectors)).filter(
+            _vector_=search_query
+        )
+        return self._apply_ordering_and_scoring(queryset, rank, start, stop, score_field)
 
 
 class JiebaAutocompleteQueryCompiler(JiebaSearchQueryCompiler, PostgresAutocompleteQueryCompiler):
