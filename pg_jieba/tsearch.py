@@ -144,20 +144,13 @@ def word_query(word: str) -> str:
 
 def combine(parts: list[Compiled], operator: str) -> Compiled:
     """Parts joined with "and" / "or", constants folded."""
-    if operator == "and":
-        if NOTHING in parts:
-            return NOTHING
-        texts = [part for part in parts if part is not EVERYTHING]
-        if not texts:
-            return EVERYTHING
-        joiner = " & "
-    else:
-        if EVERYTHING in parts:
-            return EVERYTHING
-        texts = [part for part in parts if part is not NOTHING]
-        if not texts:
-            return NOTHING
-        joiner = " | "
+    absorbing, neutral = (NOTHING, EVERYTHING) if operator == "and" else (EVERYTHING, NOTHING)
+    if absorbing in parts:
+        return absorbing
+    texts = [part for part in parts if part is not neutral]
+    if not texts:
+        return neutral
+    joiner = " & " if operator == "and" else " | "
     return texts[0] if len(texts) == 1 else "(" + joiner.join(texts) + ")"
 
 

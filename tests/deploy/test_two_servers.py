@@ -13,7 +13,6 @@ import http.client
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from tests.website.test_production_serving import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE = "test_two_servers"
@@ -65,25 +66,6 @@ def missing(what: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI: {what}")
     pytest.skip(what)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            if process.poll() is not None:
-                raise AssertionError(f"process ended: {process.args}") from None
-            time.sleep(0.1)
-    raise AssertionError(f"port {port} never opened: {process.args}")
 
 
 class Client:

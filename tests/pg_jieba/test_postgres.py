@@ -13,6 +13,9 @@ from django.db import connection
 from modelsearch.query import Not, Phrase, PlainText
 from wagtail.models import Page
 
+# The site search benchmark's reference queries (words, parts of words, names, places, document
+# numbers, Latin letters) and its title generator, which holds every one of them.
+from tests.bench import search_bench
 from tests.search import test_seed_notices as whoosh_seed_tests
 
 pytestmark = [
@@ -23,49 +26,6 @@ pytestmark = [
 ]
 
 PG = {"BACKEND": "pg_jieba.backend"}
-
-# The site search's reference queries (tests/bench/search_bench.py): words, parts of words,
-# names, places, document numbers, Latin letters.
-QUERIES = [
-    "职称",
-    "职称评审",
-    "评审",
-    "答辩",
-    "继续教育",
-    "乌鲁木齐",
-    "鲁木齐",
-    "王建国",
-    "工程师",
-    "2024年度",
-    "PDF",
-    "评审费",
-    "盲评",
-    "推荐单位公示",
-    "和地职称办〔2023〕1号",
-    "头屯河",
-    "高级工程师",
-    "花名册",
-    "纺织",
-    "会计",
-]
-_PIECES = [
-    ["关于开展", "关于做好", "关于公布"],
-    ["2022年度", "2023年度", "2024年度"],
-    ["乌鲁木齐市", "头屯河区", "巴音郭楞蒙古自治州", "和田地区"],
-    ["工程系列", "经济系列", "会计系列"],
-    ["机械电子", "纺织", "审计"],
-    [
-        "职称评审工作的通知",
-        "答辩安排",
-        "继续教育学时认定",
-        "评审费收取标准",
-        "盲评工作安排",
-        "推荐单位公示",
-        "申报人员花名册",
-        "申报材料PDF格式要求",
-    ],
-    ["", "（王建国等12名高级工程师）", "（李娜等3名会计师）", "和地职称办〔2023〕1号"],
-]
 
 
 @pytest.fixture
@@ -87,11 +47,11 @@ def both_backends(settings, tmp_path):
     }
 
 
-def _reference_pages(home_page, count=120) -> dict[int, str]:
+def _reference_pages(home_page, count=150) -> dict[int, str]:
     rng = random.Random(18)
     pages = {}
     for n in range(count):
-        title = "".join(rng.choice(choices) for choices in _PIECES)
+        title = search_bench._title(rng)
         page = Page(title=title, slug=f"ref-{n}-{uuid.uuid4().hex[:4]}")
         home_page.add_child(instance=page)
         pages[page.pk] = title
@@ -106,7 +66,7 @@ def test_same_results_as_whoosh_on_the_reference_queries(both_backends, home_pag
     for name in ("default", "pg"):
         call_command("update_index", backend_name=name, verbosity=0)
     pages = Page.objects.live()
-    for query in QUERIES:
+    for query in search_bench.QUERIES:
         whoosh = {p.pk for p in pages.search(query, operator="and")}
         pg = {p.pk for p in pages.search(query, operator="and", backend="pg")}
         # Every title holding the query is found (recall 1), and nothing else than Whoosh finds.
