@@ -103,6 +103,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 90) -> None:
+    """Until a server process listens on the port; its stderr (when piped) if it ends first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            if process.poll() is not None:
+                errors = process.stderr.read().decode() if process.stderr else ""
+                raise AssertionError(f"process ended: {process.args}\n{errors}") from None
+            time.sleep(0.1)
+    raise AssertionError(f"port {port} never opened: {process.args}")
+
+
 @pytest.fixture(scope="module")
 def production_server(tmp_path_factory):
     """collectstatic with production settings, then gunicorn (this repo's config) on a free port."""
@@ -123,15 +138,7 @@ def production_server(tmp_path_factory):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if process.poll() is not None:
-                raise AssertionError(process.stderr.read().decode()) from None
-            time.sleep(0.2)
+    wait_for_port(port, process, 60)
     yield {"port": port, "manifest": manifest, "static_root": var / "static", "var": var}
     process.terminate()
     process.wait(timeout=30)

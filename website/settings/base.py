@@ -322,14 +322,17 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 
-# Whoosh + jieba (whoosh_jieba): Chinese word search on one server. A multi-server deployment
-# switches this to Wagtail's Elasticsearch/OpenSearch backend (see README, "Search").
+# Whoosh + jieba (whoosh_jieba): Chinese word search on one server. Several web servers share
+# one index: SEARCH_BACKEND=postgres (pg_jieba, the same jieba tokens in PostgreSQL's full-text
+# search) or Wagtail's Elasticsearch/OpenSearch backend (see README, "Search").
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "whoosh_jieba.backend",
         "INDEX_PATH": Path(os.environ.get("SEARCH_INDEX_PATH", VAR_DIR / "search")),
     },
 }
+if os.environ.get("SEARCH_BACKEND", "whoosh") == "postgres":
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "pg_jieba.backend"}}
 # Terms of this field that jieba's general dictionary lacks: each is one word for indexing and
 # queries alike (职称评审 is found as a whole, not only as 职称 + 评审). Changing the list needs
 # `manage.py update_index`.

@@ -40,8 +40,51 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
-    # S3-compatible storage for public media (requires django-storages[s3] in the deployment).
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}  # noqa: F405
+    # Several web servers: media and private files on S3-compatible storage (django-storages),
+    # so a file written by one server is read by every other. Credentials: boto3's own
+    # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or an instance role).
+    _S3 = {
+        "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+        # Two uploads of the same name never replace each other (FileSystemStorage's rule).
+        "file_overwrite": False,
+    }
+    # Public media (approval-document PDFs, images) under their own prefix, which the bucket
+    # policy alone makes readable: plain URLs, so cached pages never hold expiring links.
+    STORAGES["default"] = {  # noqa: F405
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3,
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            "querystring_auth": False,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+        },
+    }
+    # Private files (certificates, photos, attachments, the CRL): their own bucket, or a prefix
+    # of the same bucket that no policy opens; never a public URL (the apps stream them after
+    # their own checks), objects written with the private ACL.
+    STORAGES["private"] = {  # noqa: F405
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3,
+            "bucket_name": os.environ.get("AWS_PRIVATE_BUCKET_NAME") or _S3["bucket_name"],
+            "location": os.environ.get("AWS_PRIVATE_LOCATION", "private"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+        },
+    }
+    _public, _private = STORAGES["default"]["OPTIONS"], STORAGES["private"]["OPTIONS"]  # noqa: F405
+    if _public["bucket_name"] == _private["bucket_name"] and (
+        not _public["location"]
+        or f"{_private['location']}/".startswith(f"{_public['location'].rstrip('/')}/")
+        or f"{_public['location']}/".startswith(f"{_private['location'].rstrip('/')}/")
+    ):
+        raise ImproperlyConfigured(
+            "AWS_LOCATION 与 AWS_PRIVATE_LOCATION 在同一存储桶中必须是互不包含的前缀"
+            "（私有文件不得落入公开前缀），或用 AWS_PRIVATE_BUCKET_NAME 指定单独的私有存储桶。"
+        )
     SERVE_PUBLIC_MEDIA = False
 # Public media from MEDIA_ROOT through website.media: set to the internal location of the
 # reverse proxy (nginx: `location /_protected_media/ { internal; alias <MEDIA_ROOT>/; }`) so
