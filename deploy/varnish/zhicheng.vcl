@@ -62,7 +62,8 @@ sub vcl_recv {
     }
     # A visitor with a session (logged in, a pending message) or a CSRF cookie is served by the
     # app with their cookies intact: stripping csrftoken would make Django issue a new one and
-    # break forms open in other tabs.
+    # break forms open in other tabs. (Django's default names: SESSION_COOKIE_NAME,
+    # CSRF_COOKIE_NAME and the messages cookie; change them here too if the settings do.)
     if (req.http.Cookie ~ "(^|;)\s*(sessionid|csrftoken|messages)=") {
         return (pass);
     }
