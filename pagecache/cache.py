@@ -109,8 +109,26 @@ def groups_for_path(path: str) -> list[str]:
     ]
 
 
+def _digest(name: str) -> str:
+    return hashlib.sha1(name.encode()).hexdigest()
+
+
 def _version_key(name: str) -> str:
-    return "pcv:" + hashlib.sha1(name.encode()).hexdigest()
+    return "pcv:" + _digest(name)
+
+
+def edge_tag(name: str) -> str:
+    """The tag of a dependency name in a frontend cache (``X-Cache-Tags``; ASCII, 16 hex).
+
+    A page sent to the edge carries the tags of its dependency names; purging a name bans every
+    object carrying its tag, as bumping its version does here.
+    """
+    return _digest(name)[:16]
+
+
+def edge_tags(path: str) -> list[str]:
+    """The tags of a path's dependency names (its path, its groups, the global group)."""
+    return [edge_tag(name) for name in _dependency_names(path)]
 
 
 def _dependency_names(path: str) -> list[str]:
@@ -186,8 +204,6 @@ def _flush() -> None:
             paths, urls = _page_and_ancestor_urls(page)
             batch["names"].update(f"path:{p}" for p in paths)
             batch["urls"].update(urls)
-    if _frontend_enabled() and f"group:{CONTENT_GROUP}" in batch["names"]:
-        batch["urls"] |= _frontend_extra_urls()
     if batch["names"]:
         tokens = {_version_key(name): _new_token() for name in batch["names"]}
         try:
@@ -196,10 +212,8 @@ def _flush() -> None:
             # The cache is down: nothing can be served from it either; log loudly, because
             # entries that survive the outage would outlive this purge.
             logger.error("页面缓存清除失败：%s", sorted(batch["names"]), exc_info=True)
-    if batch["urls"] and _frontend_enabled():
-        from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
-
-        purge_urls_from_cache(sorted(batch["urls"]))
+    if _frontend_enabled():
+        _purge_frontend(batch["names"], batch["urls"])
 
 
 def _schedule(
@@ -223,6 +237,44 @@ def _schedule(
 
 def _frontend_enabled() -> bool:
     return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
+
+
+def edge_timeout() -> int:
+    """Longest life of a page in a frontend cache (``s-maxage``), before the time boundary.
+
+    ``PAGE_CACHE_EDGE_TIMEOUT``; by default the page cache's own when a frontend cache that we
+    purge is configured (``WAGTAILFRONTENDCACHE``), else 0: a shared cache nobody purges must
+    not keep pages.
+    """
+    configured = getattr(settings, "PAGE_CACHE_EDGE_TIMEOUT", None)
+    if configured is not None:
+        return int(configured)
+    if not _frontend_enabled():
+        return 0
+    return int(getattr(settings, "PAGE_CACHE_TIMEOUT", DEFAULT_TIMEOUT))
+
+
+def _purge_frontend(names: set[str], urls: set[str]) -> None:
+    """Purge the frontend caches of ``WAGTAILFRONTENDCACHE`` after the page cache's purge.
+
+    Backends that purge by tag (`pagecache.frontend.VarnishBackend`) get the tags of the very
+    names purged here (a path with every query string, a group, everything); the others get the
+    absolute URLs, and the site-wide listings when the content group changed.
+    """
+    from wagtail.contrib.frontend_cache.utils import get_backends, purge_urls_from_cache
+
+    backends = get_backends()
+    by_url = []
+    for name, backend in backends.items():
+        if hasattr(backend, "purge_tags"):
+            if names:
+                backend.purge_tags(sorted({edge_tag(n) for n in names}))
+        else:
+            by_url.append(name)
+    if by_url and f"group:{CONTENT_GROUP}" in names:
+        urls = urls | _frontend_extra_urls()
+    if by_url and urls:
+        purge_urls_from_cache(sorted(urls), backends=by_url)
 
 
 def _frontend_extra_urls() -> set[str]:

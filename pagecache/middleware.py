@@ -8,6 +8,12 @@ Authorization header, or for the admin, documents or media bypass the cache enti
 
 Entries of more than 1 KB of text are stored gzipped and sent as such to clients that accept
 gzip (``Vary: Accept-Encoding``), decompressed for the others.
+
+The same decision tells a shared cache in front (Varnish, a CDN) what it may keep: a stored page
+goes out as ``Cache-Control: public, max-age=0, s-maxage=N`` (N: the entry's remaining life, at
+most `cache.edge_timeout`, so never past midnight or the next scheduled go-live) with the tags of
+its dependencies in ``X-Cache-Tags``, which `pagecache.frontend.VarnishBackend` bans on every
+purge; everything else that passes here is ``private`` unless its view said ``public`` itself.
 """
 
 from __future__ import annotations
@@ -16,18 +22,21 @@ import gzip
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .cache import (
     _dependency_names,
     _new_token,
     _version_key,
+    edge_tags,
+    edge_timeout,
     entry_timeout,
     get_cache,
     is_enabled,
@@ -135,12 +144,14 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not is_enabled() or _bypasses_cache(request):
+        if not is_enabled():
             return self.get_response(request)
+        if _bypasses_cache(request):
+            return _keep_private(self.get_response(request))
         try:
             host = request.get_host()
         except DisallowedHost:
-            return self.get_response(request)
+            return _keep_private(self.get_response(request))
 
         cache = get_cache()
         path = normalise_path(request.path)
@@ -176,12 +187,18 @@ class PageCacheMiddleware:
                     # 1.3 MB of HTML but ~100 KB gzipped, read and sent on every hit.
                     "content": response.content if compressed is None else None,
                     "gzip": compressed,
+                    "expires": time.time() + timeout,
                 }
                 _safe("写入", lambda: cache.set(entry_key, stored, timeout), None)
             if compressed is not None and _accepts_gzip(request):
                 _send_gzip(response, compressed)
+            edge = 0
+            if versions is not None and _still_current(cache, version_keys, versions):
+                edge = timeout
+            _share_with_edge(response, path, edge)
             response["X-Page-Cache"] = "miss"
         else:
+            _keep_private(response)
             response["X-Page-Cache"] = "skip"
         return response
 
@@ -202,8 +219,57 @@ class PageCacheMiddleware:
         if compressed is not None and content is compressed:
             response["Content-Encoding"] = "gzip"
         response["Content-Length"] = str(len(content))
+        remaining = int(entry.get("expires", 0) - time.time())
+        _share_with_edge(response, normalise_path(request.path), remaining)
         response["X-Page-Cache"] = "hit"
         return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Headers for a shared cache in front
+# ---------------------------------------------------------------------------------------------
+
+
+def _still_current(cache, version_keys: list[str], versions: list[str]) -> bool:
+    """Whether no purge touched the page while it rendered (one more read, on misses only).
+
+    The page cache's own entry is dead on arrival then; a shared cache has no versions, so it
+    is told not to keep the page. (A purge between this read and the proxy's store is still
+    banned there: the ban reaches Varnish after the response left.)
+    """
+    if edge_timeout() <= 0:
+        return False
+    now = _safe("复查版本", lambda: cache.get_many(version_keys), {})
+    return [now.get(key) for key in version_keys] == versions
+
+
+def _share_with_edge(response: HttpResponse, path: str, seconds: int) -> None:
+    """Let shared caches keep a page the page cache keeps, for ``seconds`` at most."""
+    seconds = min(seconds, edge_timeout())
+    if seconds <= 0:
+        # Nobody purges a shared cache (none configured), or the page is about to change.
+        patch_cache_control(response, no_cache=True)
+        return
+    # Browsers revalidate (a purge cannot reach them); the proxy keeps it until purged.
+    patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
+    response["X-Cache-Tags"] = " ".join(edge_tags(path))
+    if len(settings.LANGUAGES) == 1:
+        # LocaleMiddleware varies on Accept-Language even when one language is all there is:
+        # one object per browser's header in the proxy for the same bytes.
+        vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+        kept = [v for v in vary if v.lower() != "accept-language"]
+        if kept != vary:
+            response["Vary"] = ", ".join(kept)
+            if not kept:
+                del response["Vary"]
+
+
+def _keep_private(response: HttpResponse) -> HttpResponse:
+    """Keep a response out of shared caches unless its view made it public on purpose
+    (public keys, robots.txt, public media)."""
+    if not re.search(r"\bpublic\b", response.get("Cache-Control", ""), re.I):
+        patch_cache_control(response, private=True)
+    return response
 
 
 # Worth compressing: text, at least this long. Cached pages carry no secret (no CSRF token, no

@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 
 from . import loadgen
+from .edge_bench import run_edge, varnishd_path
+from .edge_bench import table as edge_table
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
@@ -471,6 +473,14 @@ def main(argv: list[str] | None = None) -> None:
         urls = build_dataset(env, args)
         results = bench_pages(env, urls, args)
         others = {} if args.skip_others else other_benchmarks(env, args)
+        # The same pages through Varnish in front (deploy/varnish/zhicheng.vcl), when installed.
+        if varnishd_path():
+            say("Varnish 在前：静态文件与缓存页面")
+            others["edge (Varnish)"] = edge = run_edge(
+                env, urls, runs=args.runs, seconds=args.seconds,
+                connections=args.connections, workers=args.workers, python_load=args.python_load,
+            )  # fmt: skip
+            print(edge_table(edge) + "\n" + "\n".join(f"- {line}" for line in edge["aims"]))
     finally:
         if not args.keep:
             shutil.rmtree(var, ignore_errors=True)

@@ -491,27 +491,6 @@ def test_frontend_cache_is_idle_when_not_configured(tree, django_capture_on_comm
 real_urls_cache_on = override_settings(PAGE_CACHE_ENABLED=True, PAGE_CACHE_TIMEOUT=3600)
 
 
-@pytest.fixture
-def no_indexing(settings):
-    backends = {name: dict(conf) for name, conf in settings.WAGTAILSEARCH_BACKENDS.items()}
-    for conf in backends.values():
-        conf["AUTO_UPDATE"] = False
-    settings.WAGTAILSEARCH_BACKENDS = backends
-
-
-@pytest.fixture
-def notices(home_page, authority, no_indexing):
-    from notices.demo import ensure_index_pages
-    from tests.website.test_query_counts import add_notices
-
-    columns = ensure_index_pages()
-    add_notices(columns, authority, 2)
-    cache._pending.batch = None
-    from notices.models import NoticePage, TemplatePage
-
-    return list(NoticePage.objects.order_by("pk")), list(TemplatePage.objects.order_by("pk"))
-
-
 def version(name: str):
     return caches["pages"].get(cache._version_key(name))
 

@@ -298,6 +298,16 @@ else:
 # "LOCATION": "http://127.0.0.1:8080"}}. wagtail.contrib.frontend_cache is deliberately not in
 # INSTALLED_APPS: its own signal handlers would purge only the page itself, ours purge what shows it.
 WAGTAILFRONTENDCACHE = json.loads(os.environ.get("WAGTAILFRONTENDCACHE") or "{}")
+# Varnish in front (deploy/varnish/zhicheng.vcl): purged by dependency tag, groups included.
+if os.environ.get("VARNISH_URL"):
+    WAGTAILFRONTENDCACHE["varnish"] = {
+        "BACKEND": "pagecache.frontend.VarnishBackend",
+        "LOCATION": os.environ["VARNISH_URL"],
+    }
+# Seconds a shared cache may keep a page (s-maxage); unset: PAGE_CACHE_TIMEOUT when a frontend
+# cache is configured above (it is purged), else 0.
+if os.environ.get("PAGE_CACHE_EDGE_TIMEOUT"):
+    PAGE_CACHE_EDGE_TIMEOUT = int(os.environ["PAGE_CACHE_EDGE_TIMEOUT"])
 
 # Background work: Wagtail's own tasks (search indexing, image renditions) run in-process;
 # long work is enqueued on the database queue served by `manage.py db_worker`.
