@@ -30,11 +30,9 @@ from approvals.crypto.aio import run_outside_event_loop
 from approvals.crypto.keys import LoadedKey, SigningKeyError, load_signing_key
 from approvals.crypto.ltv import (
     LtaMaterial,
-    append_tsa_status,
     lta_material,
     lta_signature_metadata,
 )
-from approvals.crypto.tsa import PlatformTimeStamper
 from approvals.models import SigningKey
 from approvals.pdf.common import RenderedPdf
 from approvals.pdf.seal import seal_pdf
@@ -208,9 +206,8 @@ def sign_pdf(
     signed = out.getvalue()
     if reserved is None:
         _reserved[signing_key.key_id] = _contents_size(signed)
-    if lta and isinstance(material.timestamper, PlatformTimeStamper):
-        # Our TSA certificate's status, good until it expires: see ltv.tsa_status_response.
-        return append_tsa_status(signed, signing_key.ca, material.tsa_status)
+    # With our TSA, its certificate's status (good until it expires, see
+    # ltv.tsa_status_response) is in the DSS under the document time-stamp: LtaMaterial.
     return signed
 
 
