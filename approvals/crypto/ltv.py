@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass
 
 from asn1crypto import crl as asn1_crl
+from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -26,6 +27,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY
+from pyhanko.sign.signers.pdf_signer import DSSContentSettings, TimestampDSSContentSettings
 from pyhanko.sign.validation.ades import ades_lta_validation
 from pyhanko.sign.validation.policy_decl import (
     PdfSignatureValidationSpec,
@@ -156,10 +158,13 @@ class LtaMaterial:
     tsa_status: bytes | None = None  # OCSP response for our TSA certificate
 
     def validation_context(self) -> ValidationContext:
-        # A fresh context per signature: pyHanko's contexts accumulate state.
+        # A fresh context per signature: pyHanko's contexts accumulate state. Every OCSP
+        # response and CRL it holds goes into the DSS pyHanko writes with the signature, so the
+        # status of our TSA certificate lands there too, under the document time-stamp.
         return ValidationContext(
             trust_roots=list(self.roots),
             crls=list(self.crls),
+            ocsps=[asn1_ocsp.OCSPResponse.load(self.tsa_status)] if self.tsa_status else [],
             other_certs=list(self.other_certs),
             allow_fetching=self.fetching,
             # Our own chain must be provably unrevoked when signing; an external TSA's
@@ -184,11 +189,20 @@ def lta_material(ca: PlatformCA) -> LtaMaterial:
 
 
 def lta_signature_metadata(material: LtaMaterial, **kwargs) -> signers.PdfSignatureMetadata:
-    """pyHanko metadata for a B-LTA signature: validation data embedded, document time-stamp."""
+    """pyHanko metadata for a B-LTA signature: validation data embedded, document time-stamp.
+
+    One revision after the signature holds the DSS (chain, CRL, TSA certificate and its status)
+    and the document time-stamp over it. pyHanko's default would add a third, after the
+    time-stamp, only for the time-stamp's VRI entry (a PAdES relic modern validators ignore,
+    see pyHanko's ``GeneralDSSContentSettings.include_vri``), re-reading the whole file for it.
+    """
     return signers.PdfSignatureMetadata(
         embed_validation_info=True,
         use_pades_lta=True,
         validation_context=material.validation_context(),
+        dss_settings=DSSContentSettings(
+            next_ts_settings=TimestampDSSContentSettings(include_vri=False, update_before_ts=True)
+        ),
         **kwargs,
     )
 

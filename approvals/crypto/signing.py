@@ -12,6 +12,7 @@ import io
 import threading
 import uuid
 
+from asn1crypto import algos, cms, tsp
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
@@ -21,8 +22,9 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import BoxConstraints
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.attributes import CMSAttributeProvider, SignedAttributeProviderSpec
 from pyhanko.sign.fields import SigSeedSubFilter
-from pyhanko.sign.general import SigningError
+from pyhanko.sign.general import SigningError, as_signing_certificate_v2
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -30,11 +32,9 @@ from approvals.crypto.aio import run_outside_event_loop
 from approvals.crypto.keys import LoadedKey, SigningKeyError, load_signing_key
 from approvals.crypto.ltv import (
     LtaMaterial,
-    append_tsa_status,
     lta_material,
     lta_signature_metadata,
 )
-from approvals.crypto.tsa import PlatformTimeStamper
 from approvals.models import SigningKey
 from approvals.pdf.common import RenderedPdf
 from approvals.pdf.seal import seal_pdf
@@ -61,12 +61,65 @@ def get_signer(signing_key: SigningKey) -> signers.SimpleSigner:
                 serialization.NoEncryption(),
             )
             ca = _to_asn1_cert(loaded.ca_certificate)
-            _signers[signing_key.key_id] = signers.SimpleSigner(
+            _signers[signing_key.key_id] = _PlatformSigner(
                 signing_cert=_to_asn1_cert(loaded.certificate),
                 signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
                 cert_registry=SimpleCertificateStore.from_certs([ca]),
             )
         return _signers[signing_key.key_id]
+
+
+class _EncodedSigningCertificate(CMSAttributeProvider):
+    attribute_type = "signing_certificate_v2"
+
+    def __init__(self, der: bytes):
+        self.der = der
+
+    async def build_attr_value(self, dry_run=False) -> tsp.SigningCertificateV2:
+        return tsp.SigningCertificateV2.load(self.der)
+
+
+class _PadesAttributes(SignedAttributeProviderSpec):
+    """The signed attributes pyHanko's PAdES spec gives our signatures (CAdES spec,
+    ``is_pades``, no CAdES extras): only signing-certificate-v2, here encoded once per key."""
+
+    def __init__(self, der: bytes):
+        self.der = der
+
+    def signed_attr_providers(self, data_digest: bytes, digest_algorithm: str):
+        yield _EncodedSigningCertificate(self.der)
+
+
+class _PlatformSigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner with the parts that depend only on the certificate (the
+    signing-certificate-v2 attribute, the signer identifier) encoded once per key instead of
+    once per signature: asn1crypto re-encodes a structure built from a parsed certificate's
+    names node by node each time, about 5 ms of a signature. The output is the same DER."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        cert = self.signing_cert
+        self.signed_attr_prov_spec = _PadesAttributes(as_signing_certificate_v2(cert).dump())
+        self._sid = cms.SignerIdentifier(
+            {
+                "issuer_and_serial_number": cms.IssuerAndSerialNumber(
+                    {"issuer": cert.issuer, "serial_number": cert.serial_number}
+                )
+            }
+        ).dump()
+
+    def signer_info(self, digest_algorithm: str, signed_attrs, signature):
+        # pyHanko's own, with the identifier parsed from bytes (SHA-2 digests only).
+        return cms.SignerInfo(
+            {
+                "version": "v1",
+                "sid": cms.SignerIdentifier.load(self._sid),
+                "digest_algorithm": algos.DigestAlgorithm({"algorithm": digest_algorithm}),
+                "signature_algorithm": self.get_signature_mechanism_for_digest(digest_algorithm),
+                "signed_attrs": signed_attrs,
+                "signature": signature,
+            }
+        )
 
 
 _lta: dict[str, tuple[dt.datetime, LtaMaterial]] = {}
@@ -208,9 +261,8 @@ def sign_pdf(
     signed = out.getvalue()
     if reserved is None:
         _reserved[signing_key.key_id] = _contents_size(signed)
-    if lta and isinstance(material.timestamper, PlatformTimeStamper):
-        # Our TSA certificate's status, good until it expires: see ltv.tsa_status_response.
-        return append_tsa_status(signed, signing_key.ca, material.tsa_status)
+    # With our TSA, its certificate's status (good until it expires, see
+    # ltv.tsa_status_response) is in the DSS under the document time-stamp: LtaMaterial.
     return signed
 
 

@@ -248,6 +248,7 @@ def answer(req: tsp.TimeStampReq, tsa: LoadedTsa | None = None) -> tsp.TimeStamp
         return _rejection("unaccepted_extension", "extensions are not supported")
 
     tsa = tsa or loaded_tsa()
+    parts = _token_parts(tsa)
     now = timezone.now().astimezone(dt.UTC)
     tst_info = {
         "version": "v1",
@@ -257,7 +258,7 @@ def answer(req: tsp.TimeStampReq, tsa: LoadedTsa | None = None) -> tsp.TimeStamp
         "gen_time": core.GeneralizedTime(now),
         "accuracy": {"seconds": 1},
         "ordering": False,
-        "tsa": asn1_x509.GeneralName(name="directory_name", value=tsa.certificate.subject),
+        "tsa": asn1_x509.GeneralName.load(parts.tsa_name),
     }
     if req["nonce"].native is not None:
         tst_info["nonce"] = req["nonce"]
@@ -268,25 +269,14 @@ def answer(req: tsp.TimeStampReq, tsa: LoadedTsa | None = None) -> tsp.TimeStamp
             simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(now)})),
             simple_cms_attribute("message_digest", hashlib.sha256(tst_info_der).digest()),
             # ESS signing-certificate-v2 (RFC 5816): binds the token to our certificate.
-            simple_cms_attribute(
-                "signing_certificate_v2", as_signing_certificate_v2(tsa.certificate, "sha256")
-            ),
+            cms.CMSAttribute.load(parts.signing_certificate),
         ]
     )
     signature = tsa.private_key.sign(signed_attrs.dump(), ec.ECDSA(hashes.SHA256()))
     signer_info = cms.SignerInfo(
         {
             "version": "v1",
-            "sid": cms.SignerIdentifier(
-                {
-                    "issuer_and_serial_number": cms.IssuerAndSerialNumber(
-                        {
-                            "issuer": tsa.certificate.issuer,
-                            "serial_number": tsa.certificate.serial_number,
-                        }
-                    )
-                }
-            ),
+            "sid": cms.SignerIdentifier.load(parts.sid),
             "digest_algorithm": algos.DigestAlgorithm({"algorithm": "sha256"}),
             "signature_algorithm": algos.SignedDigestAlgorithm({"algorithm": "sha256_ecdsa"}),
             "signed_attrs": signed_attrs,
@@ -303,7 +293,7 @@ def answer(req: tsp.TimeStampReq, tsa: LoadedTsa | None = None) -> tsp.TimeStamp
         "signer_infos": [signer_info],
     }
     if req["cert_req"].native:
-        signed_data["certificates"] = [tsa.certificate]
+        signed_data["certificates"] = cms.CertificateSet.load(parts.certificates)
     token = cms.ContentInfo({"content_type": "signed_data", "content": cms.SignedData(signed_data)})
     return tsp.TimeStampResp(
         {
@@ -311,6 +301,43 @@ def answer(req: tsp.TimeStampReq, tsa: LoadedTsa | None = None) -> tsp.TimeStamp
             "time_stamp_token": token,
         }
     )
+
+
+@dataclass(frozen=True)
+class _TokenParts:
+    """The DER of what every token of one TSA key repeats. Built from the parsed certificate,
+    asn1crypto copies and re-encodes the whole certificate for each token (most of a token's
+    cost, twice per signed certificate); parsed afresh from these bytes, it reuses them."""
+
+    tsa_name: bytes
+    signing_certificate: bytes
+    sid: bytes
+    certificates: bytes
+
+
+_parts: dict[str, _TokenParts] = {}
+
+
+def _token_parts(tsa: LoadedTsa) -> _TokenParts:
+    parts = _parts.get(tsa.key_id)
+    if parts is None:
+        cert = tsa.certificate
+        parts = _TokenParts(
+            tsa_name=asn1_x509.GeneralName(name="directory_name", value=cert.subject).dump(),
+            signing_certificate=simple_cms_attribute(
+                "signing_certificate_v2", as_signing_certificate_v2(cert, "sha256")
+            ).dump(),
+            sid=cms.SignerIdentifier(
+                {
+                    "issuer_and_serial_number": cms.IssuerAndSerialNumber(
+                        {"issuer": cert.issuer, "serial_number": cert.serial_number}
+                    )
+                }
+            ).dump(),
+            certificates=cms.CertificateSet([cert]).dump(),
+        )
+        _parts[tsa.key_id] = parts
+    return parts
 
 
 # --- pyHanko time stampers ------------------------------------------------------------------

@@ -151,3 +151,31 @@ def test_a_signature_outgrowing_the_kept_room_is_sized_afresh(signing_key):
     signed = sign_rendered(plain, signing_key, reason="测试")
     assert verify_pdf_bytes(signed).verdict == Verdict.VALID
     assert signing._reserved[signing_key.key_id] == signing._contents_size(signed) > 64
+
+
+def test_platform_signer_writes_what_pyhankos_own_signer_writes(signing_key, monkeypatch):
+    """The signer encodes its certificate's attribute and identifier once per key; the signer
+    info and certificates it produces are pyHanko's own, byte for byte (bar digest and value)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.signers import SimpleSigner
+
+    from approvals.crypto import signing
+
+    def parts(pdf: bytes):
+        (signature,) = PdfFileReader(io.BytesIO(pdf)).embedded_regular_signatures
+        info = signature.signer_info
+        attrs = [a.dump() for a in info["signed_attrs"] if a["type"].native != "message_digest"]
+        fields = ("version", "sid", "digest_algorithm", "signature_algorithm")
+        certs = sorted(c.dump() for c in signature.signed_data["certificates"])
+        return attrs, [info[f].dump() for f in fields], certs
+
+    plain = render_certificate(pdf_samples.certificate(), draw_seal=False)
+    ours = get_signer(signing_key)
+    reference = SimpleSigner(
+        signing_cert=ours.signing_cert,
+        signing_key=ours.signing_key,
+        cert_registry=ours.cert_registry,
+    )
+    made = parts(sign_rendered(plain, signing_key, reason="测试"))
+    monkeypatch.setitem(signing._signers, signing_key.key_id, reference)
+    assert made == parts(sign_rendered(plain, signing_key, reason="测试"))

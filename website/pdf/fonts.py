@@ -120,6 +120,7 @@ def register_fonts() -> dict[str, TTFont]:
                     raise FontsMissingError(missing)
                 for face in ALL_FACES:
                     font = TTFont(face.name, str(face.file), subfontIndex=face.index)
+                    _subset_without_copying(font.face)
                     pdfmetrics.registerFont(font)
                     _blank[face.name] = _blank_characters(face)
                     for bold in (0, 1):
@@ -312,6 +313,32 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 def _patch_to_unicode() -> None:
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
+class _GlyphTable:
+    """The font's glyf table as a view: slicing copies only the glyph asked for."""
+
+    def __init__(self, view: memoryview):
+        self._view = view
+
+    def __getitem__(self, key: slice) -> bytes:
+        return bytes(self._view[key])
+
+
+def _subset_without_copying(face) -> None:
+    """Make reportlab's subsetting read glyphs from the font in place: its ``makeSubset``
+    copies the whole glyf table (10–30 MB for these CJK faces) for every PDF that uses the
+    face, a few milliseconds per certificate, and only needs the few glyphs drawn."""
+    whole = memoryview(face._ttf_data)
+    table = face.get_table
+
+    def get_table(tag):
+        if tag == "glyf":
+            pos, length = face.get_table_pos(tag)
+            return _GlyphTable(whole[pos : pos + length])
+        return table(tag)
+
+    face.get_table = get_table
 
 
 # --- glyph outlines (the seal's lettering: drawn, not text) ---------------------------------
