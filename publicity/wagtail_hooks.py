@@ -21,6 +21,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from notices.rounds import RoundItem
 from search.kinds import SearchKind
 from website.exports import BeijingExportMixin
+from website.log_actions import register_log_actions
 from website.roles import Role, authorities_for, forbid_with_403
 
 from . import admin_views, calendar_admin, integrity, workdays
@@ -318,36 +319,31 @@ def roster_button(page, user, view_name, next_url=None):
             )
 
 
+LOG_ACTIONS = (
+    (
+        "publicity.roster_import",
+        "导入名单",
+        lambda d: (
+            f"已导入公示名单：新增 {d.get('created', 0)} 人，更新 {d.get('updated', 0)} 人"
+            f"（文件 SHA-256 {d.get('sha256', '')[:12]}）"
+        ),
+    ),
+    (
+        "publicity.objection_decision",
+        "异议处理决定",
+        lambda d: f"异议状态：{d.get('from')} → {d.get('to')}，理由：{d.get('reason')}",
+    ),
+    (
+        "publicity.correct",
+        "更正公示",
+        lambda d: f"已更正：{d.get('old')} → {d.get('new')}，原因：{d.get('reason')}",
+    ),
+)
+
+
 @hooks.register("register_log_actions")
 def register_publicity_log_actions(actions):
-    from wagtail.log_actions import LogFormatter
-
-    @actions.register_action("publicity.roster_import")
-    class RosterImportFormatter(LogFormatter):
-        label = "导入名单"
-
-        def format_message(self, log_entry):
-            data = log_entry.data
-            return (
-                f"已导入公示名单：新增 {data.get('created', 0)} 人，更新 {data.get('updated', 0)} 人"
-                f"（文件 SHA-256 {data.get('sha256', '')[:12]}）"
-            )
-
-    @actions.register_action("publicity.objection_decision")
-    class DecisionFormatter(LogFormatter):
-        label = "异议处理决定"
-
-        def format_message(self, log_entry):
-            data = log_entry.data
-            return f"异议状态：{data.get('from')} → {data.get('to')}，理由：{data.get('reason')}"
-
-    @actions.register_action("publicity.correct")
-    class CorrectionFormatter(LogFormatter):
-        label = "更正公示"
-
-        def format_message(self, log_entry):
-            data = log_entry.data
-            return f"已更正：{data.get('old')} → {data.get('new')}，原因：{data.get('reason')}"
+    register_log_actions(actions, LOG_ACTIONS)
 
 
 def unprintable_entries(page) -> list[str]:
