@@ -15,6 +15,7 @@ from wagtail.permissions import register_permission_policy
 from approvals.admin import views as admin_views
 from approvals.admin.forms import DocumentForm
 from approvals.admin.panels import DOCUMENT_PANELS
+from approvals.dashboard import panels_for
 from approvals.issuing import revocation
 from approvals.models import (
     PUBLIC_DOCUMENT_STATUSES,
@@ -23,6 +24,7 @@ from approvals.models import (
     Certificate,
     DocumentStatus,
 )
+from approvals.views import documents_api as api
 from search.kinds import DocumentSource, SearchKind
 from website.log_actions import register_log_actions
 from website.roles import forbid_with_403
@@ -405,17 +407,11 @@ def publicity_outcome(publicity):
     return _document_items(documents)
 
 
-@hooks.register("register_api_schema")
-def api_schema():
-    """/api/v1/documents/ in the OpenAPI schema."""
-    from approvals.views.documents_api import api_schema as schema
-
-    return schema()
+# /api/v1/documents/ in the OpenAPI schema.
+hooks.register("register_api_schema", api.api_schema)
 
 
 @hooks.register("construct_homepage_panels")
 def dashboard_panels(request, panels):
     """Documents by state with live issuing progress, revocation requests, certificates."""
-    from approvals.dashboard import panels_for
-
     panels.extend(panels_for(request.user))

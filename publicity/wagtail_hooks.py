@@ -24,7 +24,8 @@ from website.exports import BeijingExportMixin
 from website.log_actions import register_log_actions
 from website.roles import Role, authorities_for, forbid_with_403
 
-from . import admin_views, calendar_admin, integrity, workdays
+from . import admin_views, api, calendar_admin, integrity, workdays
+from .dashboard import panels_for
 from .models import CalendarDay, CalendarYear, Objection, PublicityEntry, PublicityPage
 from .outcomes import publicity_outcome
 from .permissions import CalendarPermissionPolicy
@@ -433,17 +434,11 @@ def notice_round_items(notice) -> list[RoundItem]:
     return items
 
 
-@hooks.register("register_api_schema")
-def api_schema():
-    """/api/v1/publicities/ in the OpenAPI schema."""
-    from .api import api_schema as schema
-
-    return schema()
+# /api/v1/publicities/ in the OpenAPI schema.
+hooks.register("register_api_schema", api.api_schema)
 
 
 @hooks.register("construct_homepage_panels")
 def dashboard_panels(request, panels):
     """The bureau's desk: running publicities, open objections, missing calendar years."""
-    from .dashboard import panels_for
-
     panels.extend(panels_for(request.user))
