@@ -24,6 +24,7 @@ __all__ = [
     "ensure_role_groups",
     "has_role",
     "register_role_permissions",
+    "user_field",
 ]
 
 
@@ -43,6 +44,28 @@ ROLE_GROUP_NAMES = {
     Role.OBJECTIONS: "异议处理人员",
     Role.CALENDAR: "日历维护人员",
 }
+
+
+def user_field(
+    verbose_name: str,
+    *,
+    on_delete=models.SET_NULL,
+    optional: bool = True,
+    editable: bool = True,
+) -> models.ForeignKey:
+    """Who did something (签发人, 撤销人 …): a user, kept out of the user's reverse relations.
+
+    ``optional``: the act may not have happened yet (null and blank). ``on_delete=PROTECT``
+    where the record must keep its author."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=on_delete,
+        null=optional,
+        blank=optional,
+        editable=editable,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
 
 
 class AuthorityRole(models.Model):

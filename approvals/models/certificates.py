@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from approvals.models.documents import (
@@ -12,6 +11,7 @@ from approvals.models.documents import (
 )
 from website.choices import ReviewType
 from website.people import PersonFields
+from website.roles import user_field
 from website.storage import private_storage
 
 __all__ = ["Certificate", "CertificateQuerySet", "CertificateStatus"]
@@ -78,14 +78,7 @@ class Certificate(PersonFields):
     )
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
     revoked_reason = models.TextField("撤销原因", blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="撤销人",
-    )
+    revoked_by = user_field("撤销人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     objects = CertificateQuerySet.as_manager()

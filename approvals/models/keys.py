@@ -6,9 +6,10 @@ environment, see ``approvals.crypto.keys``); the certificates are public and pub
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from website.roles import user_field
 
 # RFC 5280 CRLReason values an operator may choose (name in code → label).
 REVOCATION_REASONS = [
@@ -84,15 +85,7 @@ class SigningKey(models.Model):
         "吊销原因", max_length=32, blank=True, editable=False, choices=REVOCATION_REASONS
     )
     revocation_note = models.TextField("吊销说明", blank=True, editable=False)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="吊销人",
-    )
+    revoked_by = user_field("吊销人", editable=False)
 
     class Meta:
         verbose_name = "签章密钥"
