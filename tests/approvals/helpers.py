@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
 
 import pytest
 
+from approvals.crypto.keys import build_crl
 from approvals.models import ApprovalDocument
 from tests.factories import ApprovalDocumentFactory, ApprovedPersonFactory, chinese_id_number
 
@@ -54,3 +56,42 @@ def make_document(
             document=document, sort_order=i, name=person_name(i), id_number=id_number(i + 1)
         )
     return document
+
+
+def pdfsig_output(signed: bytes, signing_key, tmp_path) -> str:
+    """What poppler's pdfsig says of ``signed`` when it trusts the platform CA (with its CRL)."""
+    nss = tmp_path / "nss"
+    nss.mkdir()
+    (tmp_path / "ca.pem").write_text(signing_key.ca.certificate_pem)
+    subprocess.run(
+        ["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True, capture_output=True
+    )
+    subprocess.run(
+        [
+            "certutil",
+            "-A",
+            "-d",
+            f"sql:{nss}",
+            "-n",
+            "platform-ca",
+            "-t",
+            "CT,C,C",
+            "-i",
+            str(tmp_path / "ca.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    # The CA's CRL (the certificate names its distribution point): pdfsig -no-ocsp needs it.
+    (tmp_path / "ca.crl").write_bytes(build_crl(signing_key.ca))
+    subprocess.run(
+        ["crlutil", "-I", "-d", f"sql:{nss}", "-i", str(tmp_path / "ca.crl"), "-t", "1"],
+        check=True,
+        capture_output=True,
+    )
+    pdf = tmp_path / "signed.pdf"
+    pdf.write_bytes(signed)
+    result = subprocess.run(
+        ["pdfsig", "-nssdir", f"sql:{nss}", "-no-ocsp", str(pdf)], capture_output=True, text=True
+    )
+    return result.stdout + result.stderr
