@@ -8,6 +8,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.conf import settings
 
 from approvals.crypto.keys import build_crl
 from approvals.models import ApprovalDocument
@@ -95,3 +96,27 @@ def pdfsig_output(signed: bytes, signing_key, tmp_path) -> str:
         ["pdfsig", "-nssdir", f"sql:{nss}", "-no-ocsp", str(pdf)], capture_output=True, text=True
     )
     return result.stdout + result.stderr
+
+
+def concurrent_on_postgresql(reason: str):
+    """A test of concurrent transactions: real commits, and skipped unless the database is
+    PostgreSQL (SQLite serialises every write, so nothing would run at once)."""
+
+    def mark(test):
+        test = pytest.mark.django_db(transaction=True, serialized_rollback=True)(test)
+        postgresql = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+        return pytest.mark.skipif(not postgresql, reason=reason)(test)
+
+    return mark
+
+
+def signing_authority():
+    """头屯河区人社局 with the platform CA and an active signing key, committed (for tests that
+    run outside the test transaction)."""
+    from approvals.crypto.keys import create_signing_key, ensure_ca
+    from website.demo import ensure_authorities
+
+    authority = ensure_authorities()["toutunhe"]
+    ensure_ca()
+    create_signing_key(authority)
+    return authority

@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.conf import settings
 from django.db import connections
 from django.test import Client
 from wagtail.models import ModelLogEntry
@@ -20,7 +19,7 @@ from approvals.issuing.issue import issue_approval
 from approvals.models import ApprovalDocument, DocumentStatus
 from website.roles import AuthorityRole, Role, ensure_role_groups, has_role
 
-from .helpers import make_document
+from .helpers import concurrent_on_postgresql, make_document, signing_authority
 
 pytestmark = pytest.mark.django_db
 
@@ -283,18 +282,9 @@ def test_a_roster_file_document_says_reviewed_not_publicised(authority):
 # --- concurrency ------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="并发审核需要 PostgreSQL 的行锁（SQLite 整库串行写入，无从并发）。",
-)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@concurrent_on_postgresql("并发审核需要 PostgreSQL 的行锁（SQLite 整库串行写入，无从并发）。")
 def test_concurrent_approvals_of_one_document_one_wins():
-    from approvals.crypto.keys import create_signing_key, ensure_ca
-    from website.demo import ensure_authorities
-
-    authority = ensure_authorities()["toutunhe"]
-    ensure_ca()
-    create_signing_key(authority)
+    authority = signing_authority()
     clerk = make_user("clerk", Role.PREPARE, authority=authority)
     issuers = [make_user(f"issuer{i}", Role.ISSUE, authority=authority) for i in range(4)]
     document = make_document(authority, 2)
