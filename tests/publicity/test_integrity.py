@@ -12,37 +12,19 @@ import datetime
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 from publicity import integrity
 from publicity.models import Objection, ObjectionDecision, ObjectionStatus, PublicityPage
-from website.roles import AuthorityRole, Role, ensure_role_groups
+from tests.factories import client_for, role_user
+from website.roles import Role
 
 from .conftest import at
 from .test_pages import _edit_and_publish, _form_data
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
-
-
-def make_user(username, role=None, authority=None, full_name=""):
-    """A user in a role's default group, acting for `authority` (small builder, local on
-    purpose: the coordinator may move it to tests/factories.py)."""
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.create_user(username, first_name=full_name, password="pw-1")
-    if role is not None:
-        user.groups.add(ensure_role_groups()[role])
-        AuthorityRole.objects.create(user=user, authority=authority, role=role)
-    return user
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- go-live and take-down ------------------------------------------------------------------
@@ -182,7 +164,7 @@ def upheld(make_publicity, authority):
     page = make_publicity(start=D(2023, 11, 1), now=at(2023, 11, 1, 8))
     entry = page.entries.first()
     objection = Objection.objects.create(entry=entry, contact="x", facts="业绩造假")
-    handler = make_user("handler", Role.OBJECTIONS, authority, full_name="孙处理")
+    handler = role_user("handler", Role.OBJECTIONS, authority=authority, full_name="孙处理")
     from publicity.decisions import decide
 
     decide(objection, ObjectionStatus.UPHELD, "经核查属实", handler)
@@ -220,14 +202,14 @@ def test_the_objection_edit_form_cannot_change_its_status(admin_client, upheld):
 
 def test_reversing_needs_a_recorded_decision_by_someone_allowed(upheld, authority):
     url = reverse("publicity_admin:decide_objection", args=[upheld.pk])
-    clerk = make_user("clerk", Role.PREPARE, authority)
+    clerk = role_user("clerk", Role.PREPARE, authority=authority)
     assert client_for(clerk).post(url, {"to_status": "不成立", "reason": "x"}).status_code == 403
     from website.models import Authority
 
     other = Authority.objects.exclude(pk=authority.pk).first()
-    foreign = make_user("foreign", Role.OBJECTIONS, other)
+    foreign = role_user("foreign", Role.OBJECTIONS, authority=other)
     assert client_for(foreign).post(url, {"to_status": "不成立", "reason": "x"}).status_code == 403
-    handler = make_user("handler2", Role.OBJECTIONS, authority, full_name="周复核")
+    handler = role_user("handler2", Role.OBJECTIONS, authority=authority, full_name="周复核")
     response = client_for(handler).post(url, {"to_status": "不成立", "reason": ""})
     assert response.status_code == 400  # no reason, no reversal
     upheld.refresh_from_db()
@@ -317,8 +299,8 @@ def test_objections_are_seen_only_by_their_authoritys_handlers(upheld, authority
     upheld.attachment = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")
     upheld.save()
     other = Authority.objects.exclude(pk=authority.pk).first()
-    foreign = client_for(make_user("foreign-h", Role.OBJECTIONS, other))
-    own = client_for(make_user("own-h", Role.OBJECTIONS, authority))
+    foreign = client_for(role_user("foreign-h", Role.OBJECTIONS, authority=other))
+    own = client_for(role_user("own-h", Role.OBJECTIONS, authority=authority))
     listing = reverse("wagtailsnippets_publicity_objection:list")
     assert upheld.confirmation_number not in foreign.get(listing).content.decode()
     assert upheld.confirmation_number in own.get(listing).content.decode()
