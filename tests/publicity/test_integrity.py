@@ -11,7 +11,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.urls import reverse
 from wagtail.models import ModelLogEntry, PageLogEntry
 
@@ -20,7 +19,7 @@ from publicity.models import Objection, ObjectionDecision, ObjectionStatus, Publ
 from tests.factories import client_for, role_user
 from website.roles import Role
 
-from .conftest import at
+from .conftest import at, run_scheduled_publishing
 from .test_pages import _edit_and_publish, _form_data
 
 D = datetime.date
@@ -33,12 +32,10 @@ pytestmark = pytest.mark.django_db
 def test_real_go_live_and_take_down_times_are_recorded(make_publicity):
     page = make_publicity(start=D(2023, 11, 1), now=at(2023, 10, 25))
     assert page.went_live_at is None and not page.live  # scheduled, not public yet
-    with time_machine.travel(at(2023, 11, 1, 0, 1), tick=False):
-        call_command("publish_scheduled")
+    run_scheduled_publishing(at(2023, 11, 1, 0, 1))
     page.refresh_from_db()
     assert page.went_live_at == at(2023, 11, 1, 0, 1)
-    with time_machine.travel(at(2023, 11, 8, 0, 1), tick=False):
-        call_command("publish_scheduled")
+    run_scheduled_publishing(at(2023, 11, 8, 0, 1))
     page.refresh_from_db()
     assert page.taken_down_at == at(2023, 11, 8, 0, 1)
     with time_machine.travel(at(2023, 11, 9), tick=False):
@@ -66,8 +63,7 @@ def test_a_start_before_go_live_is_refused_in_the_admin(admin_client, publicity_
 
 def test_a_live_publicitys_dates_are_locked(admin_client, make_publicity):
     page = make_publicity(start=D(2023, 11, 24), now=at(2023, 11, 20))
-    with time_machine.travel(at(2023, 11, 24, 0, 1), tick=False):
-        call_command("publish_scheduled")
+    run_scheduled_publishing(at(2023, 11, 24, 0, 1))
     with time_machine.travel(at(2023, 11, 27), tick=False):
         response = _edit_and_publish(admin_client, page, start_date="2023-11-16")
         assert response.status_code == 200
@@ -84,8 +80,7 @@ def test_a_live_publicitys_dates_are_locked(admin_client, make_publicity):
 
 def test_republishing_does_not_heal_a_take_down(make_publicity):
     page = make_publicity(start=D(2023, 11, 1), now=at(2023, 10, 25))
-    with time_machine.travel(at(2023, 11, 1, 0, 1), tick=False):
-        call_command("publish_scheduled")
+    run_scheduled_publishing(at(2023, 11, 1, 0, 1))
     with time_machine.travel(at(2023, 11, 3), tick=False):
         PublicityPage.objects.get(pk=page.pk).unpublish()
     with time_machine.travel(at(2023, 11, 3, 1), tick=False):
@@ -96,30 +91,32 @@ def test_republishing_does_not_heal_a_take_down(make_publicity):
     assert page.went_live_at == at(2023, 11, 1, 0, 1)
 
 
+def problems_on(page, moment) -> list[str]:
+    """Why ``page`` could not become an approval document at ``moment``."""
+    with time_machine.travel(moment, tick=False):
+        return integrity.document_problems(page)
+
+
 def test_names_published_after_the_start_cannot_become_a_document(make_publicity):
     # Published by hand on 11-28 with a start of 11-09 (as the bug report did).
     page = make_publicity(start=D(2023, 11, 9), now=at(2023, 11, 28, 10))
-    with time_machine.travel(at(2023, 12, 20), tick=False):
-        problems = integrity.document_problems(page)
+    problems = problems_on(page, at(2023, 12, 20))
     assert any("晚于公示开始时间" in problem for problem in problems)
 
 
 def test_taken_down_early_breaks_the_period(make_publicity):
     page = make_publicity(start=D(2023, 11, 1), now=at(2023, 10, 25))
-    with time_machine.travel(at(2023, 11, 1, 0, 1), tick=False):
-        call_command("publish_scheduled")
+    run_scheduled_publishing(at(2023, 11, 1, 0, 1))
     with time_machine.travel(at(2023, 11, 3), tick=False):
         PublicityPage.objects.get(pk=page.pk).unpublish()
     page.refresh_from_db()
-    with time_machine.travel(at(2023, 11, 20), tick=False):
-        problems = integrity.document_problems(page)
+    problems = problems_on(page, at(2023, 11, 20))
     assert any("被撤下" in problem for problem in problems)
 
 
 def test_an_open_objection_blocks_a_document(make_publicity):
     page = make_publicity(start=D(2023, 11, 1), now=at(2023, 10, 25))
-    with time_machine.travel(at(2023, 11, 1, 0, 1), tick=False):
-        call_command("publish_scheduled")
+    run_scheduled_publishing(at(2023, 11, 1, 0, 1))
     Objection.objects.create(entry=page.entries.first(), contact="x", facts="y")
     page.refresh_from_db()
     with time_machine.travel(at(2023, 11, 20), tick=False):
@@ -133,8 +130,7 @@ def test_a_correction_is_recorded_and_restarts_the_full_period(
     admin_client, client, make_publicity
 ):
     page = make_publicity(start=D(2023, 11, 1), now=at(2023, 10, 25))
-    with time_machine.travel(at(2023, 11, 1, 0, 1), tick=False):
-        call_command("publish_scheduled")
+    run_scheduled_publishing(at(2023, 11, 1, 0, 1))
     url = reverse("publicity_admin:correct", args=[page.pk])
     with time_machine.travel(at(2023, 11, 3, 10), tick=False):
         assert admin_client.post(url, {"reason": ""}).status_code == 400
