@@ -30,6 +30,7 @@ from wagtail.search import index
 
 from website.choices import REGION_CHOICES, Gender, ReviewType
 from website.formatting import cn_date
+from website.models import IntroPage
 from website.people import PersonFields
 from website.roles import user_field
 from website.slugs import ReadableSlugFormMixin
@@ -209,15 +210,10 @@ class PublicityPageQuerySet(PageQuerySet):
         return self.filter(end_date__lt=workdays.today_in_shanghai(now or timezone.now()))
 
 
-class PublicityIndexPage(Page):
+class PublicityIndexPage(IntroPage):
     """公示 column: running publicity, newest first; ended ones are gone from here."""
 
-    intro = RichTextField("导语", blank=True, features=["bold", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["website.HomePage"]
     subpage_types = ["publicity.PublicityPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = "公示栏目"
