@@ -68,25 +68,23 @@ def user_field(
     )
 
 
+def _holder(model: str, label: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        model,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="authority_roles",
+        verbose_name=label,
+    )
+
+
 class AuthorityRole(models.Model):
     """A group or one user holds a role for one authority (e.g. 签发人员 → 头屯河区人社局)."""
 
-    group = models.ForeignKey(
-        "auth.Group",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="authority_roles",
-        verbose_name="用户组",
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="authority_roles",
-        verbose_name="用户",
-    )
+    # Exactly one of the two is set: the role holder.
+    group = _holder("auth.Group", "用户组")
+    user = _holder(settings.AUTH_USER_MODEL, "用户")
     authority = models.ForeignKey(
         "website.Authority",
         on_delete=models.CASCADE,
