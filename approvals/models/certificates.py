@@ -9,6 +9,7 @@ from approvals.models.documents import (
     ApprovalDocument,
     ApprovedPerson,
 )
+from approvals.models.keys import signed_with
 from website.choices import ReviewType
 from website.people import PersonFields
 from website.roles import user_field
@@ -65,14 +66,7 @@ class Certificate(PersonFields):
     pdf_sha256 = models.CharField("PDF SHA-256", max_length=64)
     pdf_size = models.PositiveIntegerField("PDF 大小（字节）", default=0)
     token = models.TextField("二维码令牌", blank=True)
-    signing_key = models.ForeignKey(
-        "approvals.SigningKey",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="certificates",
-        verbose_name="签章密钥",
-    )
+    signing_key = signed_with("certificates")
     status = models.CharField(
         "状态", max_length=8, choices=CertificateStatus.choices, default=CertificateStatus.VALID
     )

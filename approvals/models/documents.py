@@ -14,6 +14,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from approvals.models.keys import signed_with
 from website.people import PersonFields
 from website.roles import user_field
 from website.storage import private_storage
@@ -135,14 +136,7 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
     pdf = models.FileField("PDF 文件", upload_to="approvals/documents/", blank=True)
     pdf_sha256 = models.CharField("PDF SHA-256", max_length=64, blank=True)
     pdf_size = models.PositiveIntegerField("PDF 大小（字节）", null=True, blank=True)
-    signing_key = models.ForeignKey(
-        "approvals.SigningKey",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="approval_documents",
-        verbose_name="签章密钥",
-    )
+    signing_key = signed_with("approval_documents")
     summary = models.TextField("摘要", blank=True, help_text="签发时生成，显示在公开页面")
     issued_at = models.DateTimeField("签发时间", null=True, blank=True)
     issued_by = user_field("签发人")

@@ -127,6 +127,18 @@ class SigningKey(CertifiedKey):
         return {"active": "启用", "retired": "停用", "revoked": "已吊销"}[self.state]
 
 
+def signed_with(related_name: str) -> models.ForeignKey:
+    """The signing key a stored PDF was signed with (protected: the key must stay to check it)."""
+    return models.ForeignKey(
+        "approvals.SigningKey",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name="签章密钥",
+    )
+
+
 class TimeStampKey(CertifiedKey):
     """时间戳服务密钥: the platform TSA's ECDSA P-256 key and its certificate from the platform
     CA (extended key usage timeStamping, critical). One is active; older ones are kept because
