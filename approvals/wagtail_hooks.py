@@ -27,7 +27,7 @@ from approvals.models import (
 from approvals.views import documents_api as api
 from search.kinds import DocumentSource, SearchKind
 from website.log_actions import register_log_actions
-from website.roles import forbid_with_403
+from website.roles import guarded_path
 
 LOG_ACTIONS = (
     ("approvals.issue", "签发完成", "已签发审批文件，证书全部生成"),
@@ -144,28 +144,16 @@ class ApprovalDocumentViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("issue/<int:pk>/", forbid_with_403(admin_views.IssueView.as_view()), name="issue"),
-            path(
-                "submit/<int:pk>/", forbid_with_403(admin_views.SubmitView.as_view()), name="submit"
-            ),
-            path(
-                "reject/<int:pk>/", forbid_with_403(admin_views.RejectView.as_view()), name="reject"
-            ),
-            path(
+            guarded_path("issue/<int:pk>/", admin_views.IssueView, "issue"),
+            guarded_path("submit/<int:pk>/", admin_views.SubmitView, "submit"),
+            guarded_path("reject/<int:pk>/", admin_views.RejectView, "reject"),
+            guarded_path(
                 "override/<int:pk>/<int:person_pk>/",
-                forbid_with_403(admin_views.OverrideDuplicateView.as_view()),
-                name="override_duplicate",
+                admin_views.OverrideDuplicateView,
+                "override_duplicate",
             ),
-            path(
-                "from-publicity/",
-                forbid_with_403(admin_views.FromPublicityView.as_view()),
-                name="from_publicity",
-            ),
-            path(
-                "from-roster/",
-                forbid_with_403(admin_views.FromRosterView.as_view()),
-                name="from_roster",
-            ),
+            guarded_path("from-publicity/", admin_views.FromPublicityView, "from_publicity"),
+            guarded_path("from-roster/", admin_views.FromRosterView, "from_roster"),
             path("progress/<int:pk>/", admin_views.progress, name="progress"),
         ]
 
@@ -278,14 +266,8 @@ class CertificateViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path(
-                "revoke/<int:pk>/", forbid_with_403(admin_views.RevokeView.as_view()), name="revoke"
-            ),
-            path(
-                "requests/<int:pk>/",
-                forbid_with_403(admin_views.DecideRequestView.as_view()),
-                name="decide",
-            ),
+            guarded_path("revoke/<int:pk>/", admin_views.RevokeView, "revoke"),
+            guarded_path("requests/<int:pk>/", admin_views.DecideRequestView, "decide"),
             path("statistics/", admin_views.StatisticsView.as_view(), name="statistics"),
             path("pdf/<int:pk>/", admin_views.certificate_pdf, name="pdf"),
         ]

@@ -22,7 +22,7 @@ from notices.rounds import RoundItem
 from search.kinds import SearchKind
 from website.exports import BeijingExportMixin
 from website.log_actions import register_log_actions
-from website.roles import Role, authorities_for, forbid_with_403
+from website.roles import Role, authorities_for, guarded_path
 
 from . import admin_views, api, calendar_admin, integrity, workdays
 from .dashboard import panels_for
@@ -274,23 +274,15 @@ register_snippet(PublicityGroup)
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     urls = [
-        path(
-            "objections/<int:pk>/decide/",
-            forbid_with_403(admin_views.decide_objection),
-            name="decide_objection",
+        guarded_path(
+            "objections/<int:pk>/decide/", admin_views.decide_objection, "decide_objection"
         ),
-        path(
-            "correct/<int:page_id>/", forbid_with_403(admin_views.correct_publicity), name="correct"
-        ),
-        path(
-            "roster/<int:page_id>/",
-            forbid_with_403(admin_views.import_roster),
-            name="import_roster",
-        ),
-        path(
+        guarded_path("correct/<int:page_id>/", admin_views.correct_publicity, "correct"),
+        guarded_path("roster/<int:page_id>/", admin_views.import_roster, "import_roster"),
+        guarded_path(
             "objections/<int:pk>/attachment/",
-            forbid_with_403(admin_views.objection_attachment),
-            name="objection_attachment",
+            admin_views.objection_attachment,
+            "objection_attachment",
         ),
         path("calendar/import/", calendar_admin.import_notice, name="calendar_import"),
         path("calendar/<int:pk>/", calendar_admin.year_detail, name="calendar_year"),

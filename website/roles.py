@@ -209,3 +209,12 @@ def forbid_with_403(view):
             )
 
     return wrapped
+
+
+def guarded_path(route: str, view, name: str):
+    """``path()`` to an admin action (a view function or class) behind :func:`forbid_with_403`."""
+    from django.urls import path
+
+    return path(
+        route, forbid_with_403(view.as_view() if isinstance(view, type) else view), name=name
+    )
