@@ -9,13 +9,13 @@ from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from approvals.admin import views as admin_views
 from approvals.admin.forms import DocumentForm
 from approvals.admin.panels import DOCUMENT_PANELS
+from approvals.dashboard import panels_for
 from approvals.issuing import revocation
 from approvals.models import (
     PUBLIC_DOCUMENT_STATUSES,
@@ -24,115 +24,80 @@ from approvals.models import (
     Certificate,
     DocumentStatus,
 )
+from approvals.views import documents_api as api
 from search.kinds import DocumentSource, SearchKind
-from website.roles import forbid_with_403
+from website.log_actions import register_log_actions
+from website.roles import guarded_path
+
+LOG_ACTIONS = (
+    ("approvals.issue", "签发完成", "已签发审批文件，证书全部生成"),
+    ("approvals.create_from_publicity", "从公示起草", "已从公示起草审批文件"),
+    ("approvals.create_from_roster", "从名单文件起草", "已从名单文件起草审批文件"),
+    ("approvals.submit", "提交签发", "经办人员已提交签发"),
+    ("approvals.approve", "审核签发", lambda d: f"已审核签发，文号 {d.get('number', '')}"),
+    ("approvals.reject", "退回", lambda d: f"已退回经办人员，原因：{d.get('reason', '')}"),
+    ("approvals.rotate_key", "轮换签章密钥", "已生成新签章密钥，旧密钥停用"),
+    ("approvals.refresh_crl", "更新吊销列表", "已重新签发证书吊销列表"),
+    ("approvals.revoke", "撤销证书", lambda d: f"已撤销证书，原因：{d.get('reason', '')}"),
+    (
+        "approvals.revoke_key",
+        "吊销签章密钥",
+        lambda d: (
+            f"已吊销签章密钥（泄露起始时间 {d.get('compromised_from', '')}），"
+            f"原因：{d.get('reason', '')}"
+        ),
+    ),
+    (
+        "approvals.revoke_request",
+        "申请撤销",
+        lambda d: f"已申请撤销证书，理由：{d.get('reason', '')}",
+    ),
+    (
+        "approvals.reinstate_request",
+        "申请恢复",
+        lambda d: f"已申请恢复证书，理由：{d.get('reason', '')}",
+    ),
+    (
+        "approvals.reinstate",
+        "恢复证书",
+        lambda d: (
+            f"已恢复证书（原撤销原因：{d.get('revoked_reason', '')}），理由：{d.get('reason', '')}"
+        ),
+    ),
+    (
+        "approvals.duplicate_override",
+        "确认重复发证",
+        lambda d: (
+            f"确认{d.get('person')}可重复发证（{d.get('existing')}），理由：{d.get('reason')}"
+        ),
+    ),
+    (
+        "approvals.key_create",
+        "启用签章密钥",
+        lambda d: (
+            f"为{d.get('authority')}启用新签章密钥 {d.get('key_id')}（此前的密钥已停用）；"
+            f"服务器账户：{d.get('operator') or '未知'}"
+        ),
+    ),
+    (
+        "approvals.key_change",
+        "签章密钥变更",
+        lambda d: (
+            f"签章密钥 {d.get('key_id')}（{d.get('authority')}）："
+            f"{'启用' if d.get('is_active') else '停用'}"
+        ),
+    ),
+    (
+        "approvals.request_reject",
+        "驳回申请",
+        lambda d: f"已驳回撤销/恢复申请：{d.get('note', '')}",
+    ),
+)
 
 
 @hooks.register("register_log_actions")
 def register_approval_log_actions(actions):
-    actions.register_action("approvals.issue", "签发完成", "已签发审批文件，证书全部生成")
-    actions.register_action("approvals.create_from_publicity", "从公示起草", "已从公示起草审批文件")
-    actions.register_action(
-        "approvals.create_from_roster", "从名单文件起草", "已从名单文件起草审批文件"
-    )
-    actions.register_action("approvals.submit", "提交签发", "经办人员已提交签发")
-
-    @actions.register_action("approvals.approve")
-    class ApproveFormatter(LogFormatter):
-        label = "审核签发"
-
-        def format_message(self, log_entry):
-            return f"已审核签发，文号 {log_entry.data.get('number', '')}"
-
-    @actions.register_action("approvals.reject")
-    class RejectFormatter(LogFormatter):
-        label = "退回"
-
-        def format_message(self, log_entry):
-            return f"已退回经办人员，原因：{log_entry.data.get('reason', '')}"
-
-    actions.register_action("approvals.rotate_key", "轮换签章密钥", "已生成新签章密钥，旧密钥停用")
-    actions.register_action("approvals.refresh_crl", "更新吊销列表", "已重新签发证书吊销列表")
-
-    @actions.register_action("approvals.revoke")
-    class RevokeFormatter(LogFormatter):
-        label = "撤销证书"
-
-        def format_message(self, log_entry):
-            return f"已撤销证书，原因：{log_entry.data.get('reason', '')}"
-
-    @actions.register_action("approvals.revoke_key")
-    class RevokeKeyFormatter(LogFormatter):
-        label = "吊销签章密钥"
-
-        def format_message(self, log_entry):
-            data = log_entry.data
-            return (
-                f"已吊销签章密钥（泄露起始时间 {data.get('compromised_from', '')}），"
-                f"原因：{data.get('reason', '')}"
-            )
-
-    @actions.register_action("approvals.revoke_request")
-    class RevokeRequestFormatter(LogFormatter):
-        label = "申请撤销"
-
-        def format_message(self, log_entry):
-            return f"已申请撤销证书，理由：{log_entry.data.get('reason', '')}"
-
-    @actions.register_action("approvals.reinstate_request")
-    class ReinstateRequestFormatter(LogFormatter):
-        label = "申请恢复"
-
-        def format_message(self, log_entry):
-            return f"已申请恢复证书，理由：{log_entry.data.get('reason', '')}"
-
-    @actions.register_action("approvals.reinstate")
-    class ReinstateFormatter(LogFormatter):
-        label = "恢复证书"
-
-        def format_message(self, log_entry):
-            return (
-                f"已恢复证书（原撤销原因：{log_entry.data.get('revoked_reason', '')}），"
-                f"理由：{log_entry.data.get('reason', '')}"
-            )
-
-    @actions.register_action("approvals.duplicate_override")
-    class OverrideFormatter(LogFormatter):
-        label = "确认重复发证"
-
-        def format_message(self, log_entry):
-            data = log_entry.data
-            return (
-                f"确认{data.get('person')}可重复发证（{data.get('existing')}），"
-                f"理由：{data.get('reason')}"
-            )
-
-    @actions.register_action("approvals.key_create")
-    class KeyCreateFormatter(LogFormatter):
-        label = "启用签章密钥"
-
-        def format_message(self, log_entry):
-            data = log_entry.data
-            return (
-                f"为{data.get('authority')}启用新签章密钥 {data.get('key_id')}（此前的密钥已停用）；"
-                f"服务器账户：{data.get('operator') or '未知'}"
-            )
-
-    @actions.register_action("approvals.key_change")
-    class KeyChangeFormatter(LogFormatter):
-        label = "签章密钥变更"
-
-        def format_message(self, log_entry):
-            data = log_entry.data
-            state = "启用" if data.get("is_active") else "停用"
-            return f"签章密钥 {data.get('key_id')}（{data.get('authority')}）：{state}"
-
-    @actions.register_action("approvals.request_reject")
-    class RequestRejectFormatter(LogFormatter):
-        label = "驳回申请"
-
-        def format_message(self, log_entry):
-            return f"已驳回撤销/恢复申请：{log_entry.data.get('note', '')}"
+    register_log_actions(actions, LOG_ACTIONS)
 
 
 class ProgressColumn(Column):
@@ -179,28 +144,16 @@ class ApprovalDocumentViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("issue/<int:pk>/", forbid_with_403(admin_views.IssueView.as_view()), name="issue"),
-            path(
-                "submit/<int:pk>/", forbid_with_403(admin_views.SubmitView.as_view()), name="submit"
-            ),
-            path(
-                "reject/<int:pk>/", forbid_with_403(admin_views.RejectView.as_view()), name="reject"
-            ),
-            path(
+            guarded_path("issue/<int:pk>/", admin_views.IssueView, "issue"),
+            guarded_path("submit/<int:pk>/", admin_views.SubmitView, "submit"),
+            guarded_path("reject/<int:pk>/", admin_views.RejectView, "reject"),
+            guarded_path(
                 "override/<int:pk>/<int:person_pk>/",
-                forbid_with_403(admin_views.OverrideDuplicateView.as_view()),
-                name="override_duplicate",
+                admin_views.OverrideDuplicateView,
+                "override_duplicate",
             ),
-            path(
-                "from-publicity/",
-                forbid_with_403(admin_views.FromPublicityView.as_view()),
-                name="from_publicity",
-            ),
-            path(
-                "from-roster/",
-                forbid_with_403(admin_views.FromRosterView.as_view()),
-                name="from_roster",
-            ),
+            guarded_path("from-publicity/", admin_views.FromPublicityView, "from_publicity"),
+            guarded_path("from-roster/", admin_views.FromRosterView, "from_roster"),
             path("progress/<int:pk>/", admin_views.progress, name="progress"),
         ]
 
@@ -313,14 +266,8 @@ class CertificateViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path(
-                "revoke/<int:pk>/", forbid_with_403(admin_views.RevokeView.as_view()), name="revoke"
-            ),
-            path(
-                "requests/<int:pk>/",
-                forbid_with_403(admin_views.DecideRequestView.as_view()),
-                name="decide",
-            ),
+            guarded_path("revoke/<int:pk>/", admin_views.RevokeView, "revoke"),
+            guarded_path("requests/<int:pk>/", admin_views.DecideRequestView, "decide"),
             path("statistics/", admin_views.StatisticsView.as_view(), name="statistics"),
             path("pdf/<int:pk>/", admin_views.certificate_pdf, name="pdf"),
         ]
@@ -442,17 +389,11 @@ def publicity_outcome(publicity):
     return _document_items(documents)
 
 
-@hooks.register("register_api_schema")
-def api_schema():
-    """/api/v1/documents/ in the OpenAPI schema."""
-    from approvals.views.documents_api import api_schema as schema
-
-    return schema()
+# /api/v1/documents/ in the OpenAPI schema.
+hooks.register("register_api_schema", api.api_schema)
 
 
 @hooks.register("construct_homepage_panels")
 def dashboard_panels(request, panels):
     """Documents by state with live issuing progress, revocation requests, certificates."""
-    from approvals.dashboard import panels_for
-
     panels.extend(panels_for(request.user))

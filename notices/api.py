@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 
-from website.api import api_get, json_response, not_found, paginated
+from website import api
 from website.choices import Level
 
 from .models import NoticePage, filter_scope
@@ -29,7 +29,7 @@ def notice_summary(notice: NoticePage) -> dict:
         "review_year": notice.review_year,
         "issue_date": notice.issue_date.isoformat() if notice.issue_date else None,
         "document_number": notice.document_number,
-        "authority": {"slug": notice.authority.slug, "name": notice.authority.name},
+        "authority": api.authority_ref(notice.authority),
         "all_series": notice.all_series,
         "series": [{"id": s.pk, "name": s.name} for s in notice.series.all()],
         "levels": notice.level_list,
@@ -96,29 +96,23 @@ def notice_detail_data(notice: NoticePage, today=None) -> dict:
     return data
 
 
-@api_get
+@api.api_get
 def notice_list(request: HttpRequest):
     """?year=&authority=&series=&level=&page= (series and level understand a notice's scope)."""
-    notices = public_notices()
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        notices = notices.filter(review_year=int(year))
-    authority = request.GET.get("authority", "").strip()
-    if authority:
-        notices = notices.filter(authority__slug=authority)
+    notices = api.filter_listing(request, public_notices(), year_field="review_year")
     level = request.GET.get("level", "")
     if level and level not in Level.values:
-        return json_response({"error": f"级别应为 {'、'.join(Level.values)} 之一。"}, 400)
+        return api.json_response({"error": f"级别应为 {'、'.join(Level.values)} 之一。"}, 400)
     notices = filter_scope(notices, request.GET.get("series", ""), level)
-    return json_response(paginated(request, notices, notice_summary))
+    return api.json_response(api.paginated(request, notices, notice_summary))
 
 
-@api_get
+@api.api_get
 def notice_detail(request: HttpRequest, pk: int):
-    notice = public_notices().filter(pk=pk).first()
-    if notice is None:
-        return not_found("没有这个通知。")
-    return json_response(notice_detail_data(notice, timezone.localdate()))
+    today = timezone.localdate()
+    return api.detail(
+        public_notices(), pk, "没有这个通知。", lambda notice: notice_detail_data(notice, today)
+    )
 
 
 NOTICE_SUMMARY_PROPERTIES = {
@@ -130,156 +124,102 @@ NOTICE_SUMMARY_PROPERTIES = {
     "document_number": {"type": "string"},
     "authority": {"$ref": "#/components/schemas/AuthorityRef"},
     "all_series": {"type": "boolean"},
-    "series": {
-        "type": "array",
-        "items": {
-            "type": "object",
-            "required": ["id", "name"],
-            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
-        },
-    },
+    "series": api.array_of(
+        api.object_schema({"id": {"type": "integer"}, "name": {"type": "string"}}, required=True)
+    ),
     "levels": {"type": "array", "items": {"type": "string"}},
 }
 NULLABLE_DATE = {"type": "string", "format": "date", "nullable": True}
+STRING = {"type": "string"}
+
+
+def _strings(*names: str) -> dict:
+    return dict.fromkeys(names, STRING)
+
+
+NOTICE_PROPERTIES = {
+    **NOTICE_SUMMARY_PROPERTIES,
+    "summary": STRING,
+    "round_over": {"type": "boolean"},
+    "phases": api.array_of(
+        api.object_schema(
+            {
+                **_strings("kind", "label"),
+                "start_date": NULLABLE_DATE,
+                "end_date": NULLABLE_DATE,
+                "to_be_announced": {"type": "boolean"},
+                "note": STRING,
+                "state": {
+                    "type": "string",
+                    "enum": ["upcoming", "current", "past", "tba", "undated"],
+                },
+            },
+            ["kind", "label", "start_date", "end_date", "state"],
+        )
+    ),
+    "fees": api.array_of(
+        api.object_schema(
+            {"level": STRING, "amount": {"type": "string", "example": "300"}, "note": STRING},
+            ["level", "amount"],
+        )
+    ),
+    "contacts": api.array_of(
+        api.object_schema(
+            {
+                **_strings("purpose", "organisation", "people"),
+                "phones": api.array_of(STRING),
+                **_strings("email", "address"),
+            }
+        )
+    ),
+    "attachments": api.array_of(
+        api.object_schema(
+            {
+                "title": STRING,
+                "url": {"type": "string", "nullable": True},
+                "downloads": api.array_of(
+                    api.object_schema(
+                        {"format": STRING, "url": STRING, "size": {"type": "integer"}}
+                    )
+                ),
+            },
+            required=True,
+        )
+    ),
+    "round_items": api.array_of(api.object_schema(_strings("kind", "title", "url", "date"))),
+}
 
 
 def api_schema() -> dict:
-    from website.api import (
-        AUTHORITY_PARAMETER,
-        PAGE_PARAMETER,
-        SERIES_PARAMETER,
-        YEAR_PARAMETER,
-        detail_operation,
-        json_ok,
-        list_schema,
+    level = api.query_parameter(
+        "level", {"type": "string", "enum": list(Level.values)}, "级别（未写明级别的通知也会列出）"
     )
-
-    level = {
-        "name": "level",
-        "in": "query",
-        "required": False,
-        "schema": {"type": "string", "enum": list(Level.values)},
-        "description": "级别（未写明级别的通知也会列出）",
-    }
     return {
         "paths": {
-            "/api/v1/notices/": {
-                "get": {
-                    "summary": "评审通知列表",
-                    "operationId": "listNotices",
-                    "parameters": [
-                        YEAR_PARAMETER,
-                        AUTHORITY_PARAMETER,
-                        SERIES_PARAMETER,
-                        level,
-                        PAGE_PARAMETER,
-                    ],
-                    "responses": {"200": json_ok("NoticeList")},
-                }
-            },
-            "/api/v1/notices/{id}": detail_operation(
+            "/api/v1/notices/": api.list_operation(
+                "评审通知列表",
+                "listNotices",
+                [
+                    api.YEAR_PARAMETER,
+                    api.AUTHORITY_PARAMETER,
+                    api.SERIES_PARAMETER,
+                    level,
+                    api.PAGE_PARAMETER,
+                ],
+                "NoticeList",
+            ),
+            "/api/v1/notices/{id}": api.detail_operation(
                 "一则评审通知：时间安排、评审费、联系方式、附件", "getNotice", "Notice"
             ),
         },
         "schemas": {
-            "AuthorityRef": {
-                "type": "object",
-                "required": ["slug", "name"],
-                "properties": {"slug": {"type": "string"}, "name": {"type": "string"}},
-            },
-            "NoticeSummary": {
-                "type": "object",
-                "required": list(NOTICE_SUMMARY_PROPERTIES),
-                "properties": NOTICE_SUMMARY_PROPERTIES,
-            },
-            "NoticeList": list_schema("NoticeSummary"),
-            "Notice": {
-                "type": "object",
-                "required": [*NOTICE_SUMMARY_PROPERTIES, "phases", "fees", "contacts"],
-                "properties": {
-                    **NOTICE_SUMMARY_PROPERTIES,
-                    "summary": {"type": "string"},
-                    "round_over": {"type": "boolean"},
-                    "phases": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["kind", "label", "start_date", "end_date", "state"],
-                            "properties": {
-                                "kind": {"type": "string"},
-                                "label": {"type": "string"},
-                                "start_date": NULLABLE_DATE,
-                                "end_date": NULLABLE_DATE,
-                                "to_be_announced": {"type": "boolean"},
-                                "note": {"type": "string"},
-                                "state": {
-                                    "type": "string",
-                                    "enum": ["upcoming", "current", "past", "tba", "undated"],
-                                },
-                            },
-                        },
-                    },
-                    "fees": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["level", "amount"],
-                            "properties": {
-                                "level": {"type": "string"},
-                                "amount": {"type": "string", "example": "300"},
-                                "note": {"type": "string"},
-                            },
-                        },
-                    },
-                    "contacts": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "purpose": {"type": "string"},
-                                "organisation": {"type": "string"},
-                                "people": {"type": "string"},
-                                "phones": {"type": "array", "items": {"type": "string"}},
-                                "email": {"type": "string"},
-                                "address": {"type": "string"},
-                            },
-                        },
-                    },
-                    "attachments": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["title", "url", "downloads"],
-                            "properties": {
-                                "title": {"type": "string"},
-                                "url": {"type": "string", "nullable": True},
-                                "downloads": {
-                                    "type": "array",
-                                    "items": {
-                                        "type": "object",
-                                        "properties": {
-                                            "format": {"type": "string"},
-                                            "url": {"type": "string"},
-                                            "size": {"type": "integer"},
-                                        },
-                                    },
-                                },
-                            },
-                        },
-                    },
-                    "round_items": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "kind": {"type": "string"},
-                                "title": {"type": "string"},
-                                "url": {"type": "string"},
-                                "date": {"type": "string"},
-                            },
-                        },
-                    },
-                },
-            },
+            "AuthorityRef": api.object_schema(
+                {"slug": {"type": "string"}, "name": {"type": "string"}}, required=True
+            ),
+            "NoticeSummary": api.object_schema(NOTICE_SUMMARY_PROPERTIES, required=True),
+            "NoticeList": api.list_schema("NoticeSummary"),
+            "Notice": api.object_schema(
+                NOTICE_PROPERTIES, [*NOTICE_SUMMARY_PROPERTIES, "phases", "fees", "contacts"]
+            ),
         },
     }

@@ -129,13 +129,8 @@ def render_pdf(page) -> bytes:
     note = ParagraphStyle("note", parent=body, fontSize=10, leading=16, firstLineIndent=0)
     cell = ParagraphStyle("cell", parent=body, fontSize=9, leading=13, firstLineIndent=0)
     story = [Paragraph(_pdf_markup(page.title), title)]
-    for block in page.body:
-        kind = block.block_type
+    for kind, value, layout, data in _blocks(page):
         if kind == "table":
-            layout = table_layout(block.value)
-            data = layout.grid()
-            if not data:
-                continue
             table = Table(
                 [[Paragraph(_pdf_markup(c), cell) for c in row] for row in data],
                 colWidths=[doc.width * w for w in layout.column_widths],
@@ -152,13 +147,26 @@ def render_pdf(page) -> bytes:
             table.setStyle(TableStyle(style))
             story += [Spacer(1, 6), table, Spacer(1, 6)]
         elif kind == "signature":
-            story.append(Paragraph(_pdf_markup(str(block.value)), signature))
+            story.append(Paragraph(_pdf_markup(str(value)), signature))
         elif kind == "note":
-            story.append(Paragraph(_pdf_markup(str(block.value)), note))
+            story.append(Paragraph(_pdf_markup(str(value)), note))
         else:
-            story.append(Paragraph(_pdf_markup(str(block.value)), body))
+            story.append(Paragraph(_pdf_markup(str(value)), body))
     doc.build(story)
     return buffer.getvalue()
+
+
+def _blocks(page):
+    """(kind, value, layout, grid) for each body block; layout and grid only for a table, and a
+    table without cells is left out (both the PDF and the Word file skip it)."""
+    for block in page.body:
+        if block.block_type != "table":
+            yield block.block_type, block.value, None, None
+            continue
+        layout = table_layout(block.value)
+        grid = layout.grid()
+        if grid:
+            yield "table", block.value, layout, grid
 
 
 def _docx_text(paragraph, text: str) -> None:
@@ -202,13 +210,8 @@ def render_docx(page) -> bytes:
     run = heading.add_run(clean_text(page.title))
     run.bold = True
     run.font.size = Pt(18)
-    for block in page.body:
-        kind = block.block_type
+    for kind, value, layout, data in _blocks(page):
         if kind == "table":
-            layout = table_layout(block.value)
-            data = layout.grid()
-            if not data:
-                continue
             table = document.add_table(rows=len(data), cols=layout.width)
             table.style = "Table Grid"
             table.autofit = False
@@ -230,7 +233,7 @@ def render_docx(page) -> bytes:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         elif kind == "paragraph":
             paragraph.paragraph_format.first_line_indent = Pt(24)
-        _docx_text(paragraph, str(block.value))
+        _docx_text(paragraph, str(value))
         if kind == "note":
             for run in paragraph.runs:
                 run.font.size = Pt(10)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from website.feeds import ColumnFeed, FeedFilter, at_hour, atom_of
 
-from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 
-from website.feeds import ColumnFeed
+def chosen_notices(chosen: FeedFilter):
+    """Live public notices of the chosen authority and series (as a notice's scope says)."""
+    from .models import NoticePage, filter_scope
 
-FEED_SIZE = 20
+    notices = chosen.narrow(NoticePage.objects.live().public().select_related("authority"))
+    if chosen.series is not None:
+        notices = filter_scope(notices, str(chosen.series.pk))
+    return notices
 
 
 class NoticeRssFeed(ColumnFeed):
@@ -18,14 +21,7 @@ class NoticeRssFeed(ColumnFeed):
     link = "/notices/"
 
     def column_items(self, obj):
-        from .models import NoticePage, filter_scope
-
-        notices = NoticePage.objects.live().public().select_related("authority")
-        if obj.authority is not None:
-            notices = notices.filter(authority=obj.authority)
-        if obj.series is not None:
-            notices = filter_scope(notices, str(obj.series.pk))
-        return notices.order_by("-first_published_at")[:FEED_SIZE]
+        return chosen_notices(obj).order_by("-first_published_at")
 
     def item_title(self, item):
         return item.title
@@ -45,19 +41,14 @@ class NoticeRssFeed(ColumnFeed):
         # The notice's own date. An undated notice has none to give: its first publication on
         # this site may be long after it was issued (imported later), so no date is claimed.
         if item.issue_date:
-            return timezone.make_aware(dt.datetime.combine(item.issue_date, dt.time(9)))
+            return at_hour(item.issue_date, 9)
         return None
 
     def item_updateddate(self, item):
         return item.last_published_at
 
-    def item_author_name(self, item):
-        return item.authority.short_name
-
     def item_categories(self, item):
         return [f"{item.review_year}年度"]
 
 
-class NoticeAtomFeed(NoticeRssFeed):
-    feed_type = Atom1Feed
-    subtitle = NoticeRssFeed.description
+NoticeAtomFeed = atom_of(NoticeRssFeed)

@@ -11,6 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import icalendar
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from website.feeds import feed_filter
 
 PRODID = "-//职称公示与证书平台//通知公告//ZH"
 TIMEZONE = "Asia/Shanghai"
@@ -21,7 +26,8 @@ class CalendarEvent:
     uid: str
     summary: str
     start: dt.date
-    end: dt.date  # inclusive last day; DTEND is exclusive, so one day is added on output
+    # The inclusive last day (None: the start day); DTEND is exclusive, so one day is added.
+    end: dt.date | None = None
     description: str = ""
     url: str = ""
 
@@ -41,7 +47,7 @@ def build_calendar(name: str, events: Iterable[CalendarEvent], stamp: dt.datetim
         vevent.add("uid", event.uid)
         vevent.add("dtstamp", stamp)
         vevent.add("dtstart", event.start)
-        vevent.add("dtend", event.end + dt.timedelta(days=1))
+        vevent.add("dtend", (event.end or event.start) + dt.timedelta(days=1))
         vevent.add("summary", event.summary)
         if event.description:
             vevent.add("description", event.description)
@@ -52,14 +58,30 @@ def build_calendar(name: str, events: Iterable[CalendarEvent], stamp: dt.datetim
     return calendar.to_ical()
 
 
+def calendar_response(
+    name: str, events: Iterable[CalendarEvent], filename: str, stamp: dt.datetime | None = None
+) -> HttpResponse:
+    """The calendar as an ``.ics`` answer shown inline (DTSTAMP ``stamp``, by default now)."""
+    body = build_calendar(name, events, stamp or timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    return response
+
+
+def column_calendar(request, name: str, filename: str, events) -> HttpResponse:
+    """A column's calendar.ics?authority=&series=: ``events(chosen, host)`` for the chosen
+    authority and series (``website.feeds.FeedFilter``), named ``name`` and the choice."""
+    chosen = feed_filter(request)
+    host = request.get_host().split(":")[0]
+    return calendar_response(f"{name}{chosen.label()}", events(chosen, host), filename)
+
+
 def notice_events(notice, base_url: str, host: str) -> list[CalendarEvent]:
     """One event per dated phase; a deadline-only phase is an event on its last day."""
     events = []
     for phase in notice.phases.all():
         if phase.to_be_announced or not (phase.start_date or phase.end_date):
             continue
-        start = phase.start_date or phase.end_date
-        end = phase.end_date or phase.start_date
         label = phase.display_label
         if phase.start_date is None:
             label += "截止"
@@ -68,8 +90,8 @@ def notice_events(notice, base_url: str, host: str) -> list[CalendarEvent]:
             CalendarEvent(
                 uid=f"notice-{notice.pk}-phase-{phase.pk}@{host}",
                 summary=f"{label}（{notice.review_year}年度 {notice.authority.short_name}）",
-                start=start,
-                end=end,
+                start=phase.start_date or phase.end_date,
+                end=phase.end_date,
                 description=description,
                 url=base_url,
             )

@@ -15,12 +15,13 @@ from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from website.choices import Level
 from website.formatting import cn_date
+from website.models import IntroPage
 from website.slugs import ReadableSlugFormMixin
 
 from .blocks import TEMPLATE_BLOCKS, NoticeContactBlock, SectionBlock
@@ -79,15 +80,10 @@ def filter_scope(notices, series: str = "", level: str = ""):
     return notices
 
 
-class NoticeIndexPage(Page):
+class NoticeIndexPage(IntroPage):
     """通知公告: every notice, newest first, filterable by year, authority, series and level."""
 
-    intro = RichTextField("导语", blank=True, features=["bold", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["website.HomePage"]
     subpage_types = ["notices.NoticePage"]
-    max_count = 1
 
     class Meta:
         verbose_name = "通知公告栏目"
@@ -399,15 +395,10 @@ class NoticeAttachment(Orderable):
         return self.title
 
 
-class TemplateIndexPage(Page):
+class TemplateIndexPage(IntroPage):
     """资料下载: the templates applicants fill in."""
 
-    intro = RichTextField("导语", blank=True, features=["bold", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["website.HomePage"]
     subpage_types = ["notices.TemplatePage"]
-    max_count = 1
 
     class Meta:
         verbose_name = "资料下载栏目"

@@ -56,19 +56,9 @@ def import_roster(request: HttpRequest, page_id: int):
 
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = form.uploaded_bytes()
-        sha256 = hashlib.sha256(data).hexdigest()
-        try:
-            result = roster.parse_roster(
-                data,
-                upload.name,
-                series=form.cleaned_data["series"],
-                specialty=form.cleaned_data["specialty"],
-            )
-        except roster.RosterFileError as error:
-            form.add_error("file", str(error))
-        else:
+        result = roster.parse_form_upload(form)
+        sha256 = hashlib.sha256(form.uploaded_bytes()).hexdigest()
+        if result is not None:
             if result.is_clean or form.cleaned_data["only_valid"]:
                 if not result.rows:
                     form.add_error("file", "文件中没有“是否通过”为“是”的有效行，未导入任何数据。")

@@ -6,22 +6,14 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import HttpRequest
 
-from website.api import api_get, json_response, not_found, paginated
+from website import api
+from website.people import LISTED_FIELDS
 
 from .models import PublicityPage
 from .outcomes import publicity_outcome
 
 #: What an entry shows while the publicity runs (as on the page). No id_masked, no id_hash.
-ENTRY_FIELDS = (
-    "name",
-    "gender",
-    "unit",
-    "series",
-    "specialty",
-    "level",
-    "qualification",
-    "review_type",
-)
+ENTRY_FIELDS = LISTED_FIELDS
 
 
 def public_publicities():
@@ -43,7 +35,7 @@ def publicity_summary(page: PublicityPage) -> dict:
         "id": page.pk,
         "title": page.title,
         "url": page.full_url,
-        "authority": {"slug": page.authority.slug, "name": page.authority.name},
+        "authority": api.authority_ref(page.authority),
         "review_committee": page.review_committee,
         "start_date": page.start_date.isoformat(),
         "end_date": page.end_date.isoformat() if page.end_date else None,
@@ -59,7 +51,7 @@ def publicity_detail_data(page: PublicityPage) -> dict:
     notice = page.notice if page.notice_id and page.notice.live else None
     data.update(
         objection_contact=page.objection_contact,
-        notice={"id": notice.pk, "title": notice.title, "url": notice.full_url} if notice else None,
+        notice=api.page_ref(notice),
         # The names are public only while the publicity runs; afterwards only the count.
         approved_count=page.approved_entries().count() if data["state"] == "ended" else None,
         entries=[
@@ -73,22 +65,23 @@ def publicity_detail_data(page: PublicityPage) -> dict:
     return data
 
 
-@api_get
+@api.api_get
 def publicity_list(request: HttpRequest):
-    pages = public_publicities()
-    authority = request.GET.get("authority", "").strip()
-    if authority:
-        pages = pages.filter(authority__slug=authority)
-    return json_response(paginated(request, pages, publicity_summary), cache=False)
+    pages = api.filter_listing(request, public_publicities())
+    return api.json_response(api.paginated(request, pages, publicity_summary), cache=False)
 
 
-@api_get
+@api.api_get
 def publicity_detail(request: HttpRequest, pk: int):
-    page = public_publicities().filter(pk=pk).first()
-    if page is None or not (page.has_started or page.live):
-        return not_found("没有这个公示。")
     # Never cached: the names must disappear the moment the period ends.
-    return json_response(publicity_detail_data(page), cache=False)
+    return api.detail(
+        public_publicities(),
+        pk,
+        "没有这个公示。",
+        publicity_detail_data,
+        shown=lambda page: page.has_started or page.live,
+        cache=False,
+    )
 
 
 SUMMARY = {
@@ -103,80 +96,47 @@ SUMMARY = {
     "state": {"type": "string", "enum": ["upcoming", "running", "ended"]},
     "listed_count": {"type": "integer"},
 }
-ENTRY = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": list(ENTRY_FIELDS),
-    "properties": {field: {"type": "string"} for field in ENTRY_FIELDS},
-}
+ENTRY = api.object_schema(
+    {field: {"type": "string"} for field in ENTRY_FIELDS}, required=True, additionalProperties=False
+)
 
 
 def api_schema() -> dict:
-    from website.api import (
-        AUTHORITY_PARAMETER,
-        PAGE_PARAMETER,
-        detail_operation,
-        json_ok,
-        list_schema,
-    )
-
     return {
         "paths": {
-            "/api/v1/publicities/": {
-                "get": {
-                    "summary": "评审结果公示列表",
-                    "operationId": "listPublicities",
-                    "parameters": [AUTHORITY_PARAMETER, PAGE_PARAMETER],
-                    "responses": {"200": json_ok("PublicityList")},
-                }
-            },
-            "/api/v1/publicities/{id}": detail_operation(
+            "/api/v1/publicities/": api.list_operation(
+                "评审结果公示列表",
+                "listPublicities",
+                [api.AUTHORITY_PARAMETER, api.PAGE_PARAMETER],
+                "PublicityList",
+            ),
+            "/api/v1/publicities/{id}": api.detail_operation(
                 "一次公示：公示期、人数；名单仅在公示期内提供，不含任何身份证号码字符",
                 "getPublicity",
                 "Publicity",
             ),
         },
         "schemas": {
-            "PublicitySummary": {
-                "type": "object",
-                "required": list(SUMMARY),
-                "properties": SUMMARY,
-            },
-            "PublicityList": list_schema("PublicitySummary"),
-            "Publicity": {
-                "type": "object",
-                "required": [*SUMMARY, "entries", "approved_count", "notice", "documents"],
-                "properties": {
+            "PublicitySummary": api.object_schema(SUMMARY, required=True),
+            "PublicityList": api.list_schema("PublicitySummary"),
+            "Publicity": api.object_schema(
+                {
                     **SUMMARY,
                     "objection_contact": {"type": "string"},
-                    "notice": {
-                        "type": "object",
-                        "nullable": True,
-                        "properties": {
-                            "id": {"type": "integer"},
-                            "title": {"type": "string"},
-                            "url": {"type": "string"},
-                        },
-                    },
+                    "notice": api.PAGE_REF,
                     "approved_count": {
                         "type": "integer",
                         "nullable": True,
                         "description": "公示期满后通过的人数（公示结束后提供）",
                     },
-                    "entries": {
-                        "type": "array",
-                        "nullable": True,
-                        "items": ENTRY,
-                        "description": "公示名单，仅在公示期内提供",
-                    },
-                    "documents": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {"title": {"type": "string"}, "url": {"type": "string"}},
-                        },
-                    },
+                    "entries": api.array_of(
+                        ENTRY, nullable=True, description="公示名单，仅在公示期内提供"
+                    ),
+                    "documents": api.array_of(
+                        api.object_schema({"title": {"type": "string"}, "url": {"type": "string"}})
+                    ),
                 },
-            },
+                [*SUMMARY, "entries", "approved_count", "notice", "documents"],
+            ),
         },
     }

@@ -4,18 +4,11 @@ An ended publicity stays in the feed: its address is its public record (no names
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Q
 from django.http import HttpResponse
-from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
-from django.utils.http import content_disposition_header
 
-from notices.ics import CalendarEvent, build_calendar
-from website.feeds import ColumnFeed, FeedFilter, feed_filter
-
-FEED_SIZE = 20
+from notices.ics import CalendarEvent, column_calendar
+from website.feeds import ColumnFeed, FeedFilter, at_hour, atom_of
 
 
 def public_publicities(chosen: FeedFilter):
@@ -23,11 +16,7 @@ def public_publicities(chosen: FeedFilter):
     from .models import PublicityPage
 
     pages = PublicityPage.objects.filter(Q(live=True) | Q(expired=True)).select_related("authority")
-    if chosen.authority is not None:
-        pages = pages.filter(authority=chosen.authority)
-    if chosen.series is not None:
-        pages = pages.filter(entries__series=chosen.series.name).distinct()
-    return pages.order_by("-start_date", "-pk")
+    return chosen.narrow(pages, "entries__series").order_by("-start_date", "-pk")
 
 
 class PublicityRssFeed(ColumnFeed):
@@ -36,7 +25,7 @@ class PublicityRssFeed(ColumnFeed):
     link = "/publicity/"
 
     def column_items(self, obj):
-        return public_publicities(obj)[:FEED_SIZE]
+        return public_publicities(obj)
 
     def item_title(self, item):
         return item.title
@@ -48,36 +37,29 @@ class PublicityRssFeed(ColumnFeed):
         return item.url
 
     def item_pubdate(self, item):
-        return timezone.make_aware(dt.datetime.combine(item.start_date, dt.time(0)))
+        return at_hour(item.start_date, 0)
 
     def item_updateddate(self, item):
         return item.last_published_at
 
-    def item_author_name(self, item):
-        return item.authority.short_name
 
-
-class PublicityAtomFeed(PublicityRssFeed):
-    feed_type = Atom1Feed
-    subtitle = PublicityRssFeed.description
+PublicityAtomFeed = atom_of(PublicityRssFeed)
 
 
 def publicity_calendar(request) -> HttpResponse:
     """/publicity/calendar.ics: each publicity's period as an all-day event."""
-    chosen = feed_filter(request)
-    host = request.get_host().split(":")[0]
-    events = [
-        CalendarEvent(
-            uid=f"publicity-{page.pk}@{host}",
-            summary=f"公示：{page.title}",
-            start=page.start_date,
-            end=page.end_date or page.start_date,
-            description=f"{page.review_committee}\n{page.period_label}",
-            url=chosen.base + page.url,
-        )
-        for page in public_publicities(chosen)[:100]
-    ]
-    body = build_calendar(f"评审结果公示{chosen.label()}", events, timezone.now())
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(False, "publicity.ics")
-    return response
+
+    def events(chosen, host):
+        return [
+            CalendarEvent(
+                uid=f"publicity-{page.pk}@{host}",
+                summary=f"公示：{page.title}",
+                start=page.start_date,
+                end=page.end_date,
+                description=f"{page.review_committee}\n{page.period_label}",
+                url=chosen.base + page.url,
+            )
+            for page in public_publicities(chosen)[:100]
+        ]
+
+    return column_calendar(request, "评审结果公示", "publicity.ics", events)

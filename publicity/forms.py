@@ -83,22 +83,22 @@ def max_bytes() -> int:
     return getattr(settings, "PUBLICITY_ROSTER_MAX_BYTES", ROSTER_MAX_BYTES)
 
 
+def _missing_column(label: str, example: str) -> forms.CharField:
+    """The value of a column the roster file may lack, for every row."""
+    return forms.CharField(
+        label=label,
+        max_length=40,
+        required=False,
+        help_text=f"文件中没有“{label}”列时使用，如 {example}",
+    )
+
+
 class RosterUploadForm(forms.Form):
     """申报人员花名册 upload: XLSX or CSV, plus series/specialty when the file has none."""
 
     file = forms.FileField(label="花名册文件", help_text="XLSX 或 CSV（UTF-8 或 GB18030 编码）。")
-    series = forms.CharField(
-        label="系列",
-        max_length=40,
-        required=False,
-        help_text="文件中没有“系列”列时使用，如 工程系列",
-    )
-    specialty = forms.CharField(
-        label="专业",
-        max_length=40,
-        required=False,
-        help_text="文件中没有“专业”列时使用，如 机械电子",
-    )
+    series = _missing_column("系列", "工程系列")
+    specialty = _missing_column("专业", "机械电子")
     only_valid = forms.BooleanField(
         label="只导入有效行",
         required=False,
@@ -106,8 +106,11 @@ class RosterUploadForm(forms.Form):
     )
 
     def uploaded_bytes(self) -> bytes:
-        """The file's bytes, one past the cap so the parser can tell an oversized file."""
-        return self.cleaned_data["file"].read(max_bytes() + 1)
+        """The file's bytes, one past the cap so the parser can tell an oversized file (read
+        once: the parser and the audit log's SHA-256 see the same bytes)."""
+        if not hasattr(self, "_uploaded"):
+            self._uploaded = self.cleaned_data["file"].read(max_bytes() + 1)
+        return self._uploaded
 
 
 class ObjectionStatusForm(forms.Form):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -31,7 +30,9 @@ from wagtail.search import index
 
 from website.choices import REGION_CHOICES, Gender, ReviewType
 from website.formatting import cn_date
+from website.models import IntroPage
 from website.people import PersonFields
+from website.roles import user_field
 from website.slugs import ReadableSlugFormMixin
 from website.storage import private_storage
 
@@ -76,15 +77,7 @@ class CalendarYear(models.Model):
     source_text = models.TextField(
         "通知原文", blank=True, help_text="导入时粘贴的通知全文，留作核对。"
     )
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="确认人",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    confirmed_by = user_field("确认人", editable=False)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True, editable=False)
 
     panels = [
@@ -217,15 +210,10 @@ class PublicityPageQuerySet(PageQuerySet):
         return self.filter(end_date__lt=workdays.today_in_shanghai(now or timezone.now()))
 
 
-class PublicityIndexPage(Page):
+class PublicityIndexPage(IntroPage):
     """公示 column: running publicity, newest first; ended ones are gone from here."""
 
-    intro = RichTextField("导语", blank=True, features=["bold", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["website.HomePage"]
     subpage_types = ["publicity.PublicityPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = "公示栏目"
@@ -821,12 +809,7 @@ class ObjectionDecision(models.Model):
     from_status = models.CharField("原状态", max_length=4, choices=ObjectionStatus.choices)
     to_status = models.CharField("新状态", max_length=4, choices=ObjectionStatus.choices)
     reason = models.TextField("理由")
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="处理人",
-    )
+    decided_by = user_field("处理人", on_delete=models.PROTECT, optional=False)
     decided_at = models.DateTimeField("处理时间", auto_now_add=True)
 
     class Meta:
@@ -845,9 +828,7 @@ class PublicityCorrection(models.Model):
         PublicityPage, on_delete=models.CASCADE, related_name="corrections", verbose_name="公示"
     )
     reason = models.TextField("更正原因")
-    corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="更正人"
-    )
+    corrected_by = user_field("更正人", on_delete=models.PROTECT, optional=False)
     corrected_at = models.DateTimeField("更正时间", auto_now_add=True)
     old_start = models.DateField("原开始日期")
     old_end = models.DateField("原结束日期")

@@ -535,3 +535,19 @@ def rows_to_session(rows: list[RosterRow]) -> list[dict]:
 
 def rows_from_session(data: list[dict]) -> list[RosterRow]:
     return [RosterRow(**item) for item in data]
+
+
+def parse_form_upload(form, parse=None) -> RosterResult | None:
+    """The roster uploaded through ``form`` (a valid ``RosterUploadForm``), parsed by ``parse``
+    (``parse_roster`` by default) with the form's series and specialty for missing columns;
+    None, with the reason on the form's file field, when the file cannot be read."""
+    try:
+        return (parse or parse_roster)(
+            form.uploaded_bytes(),
+            form.cleaned_data["file"].name,
+            series=form.cleaned_data["series"],
+            specialty=form.cleaned_data["specialty"],
+        )
+    except RosterFileError as error:
+        form.add_error("file", str(error))
+        return None

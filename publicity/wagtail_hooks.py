@@ -21,9 +21,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from notices.rounds import RoundItem
 from search.kinds import SearchKind
 from website.exports import BeijingExportMixin
-from website.roles import Role, authorities_for, forbid_with_403
+from website.log_actions import register_log_actions
+from website.roles import Role, authorities_for, guarded_path
 
-from . import admin_views, calendar_admin, integrity, workdays
+from . import admin_views, api, calendar_admin, integrity, workdays
+from .dashboard import panels_for
 from .models import CalendarDay, CalendarYear, Objection, PublicityEntry, PublicityPage
 from .outcomes import publicity_outcome
 from .permissions import CalendarPermissionPolicy
@@ -272,23 +274,15 @@ register_snippet(PublicityGroup)
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     urls = [
-        path(
-            "objections/<int:pk>/decide/",
-            forbid_with_403(admin_views.decide_objection),
-            name="decide_objection",
+        guarded_path(
+            "objections/<int:pk>/decide/", admin_views.decide_objection, "decide_objection"
         ),
-        path(
-            "correct/<int:page_id>/", forbid_with_403(admin_views.correct_publicity), name="correct"
-        ),
-        path(
-            "roster/<int:page_id>/",
-            forbid_with_403(admin_views.import_roster),
-            name="import_roster",
-        ),
-        path(
+        guarded_path("correct/<int:page_id>/", admin_views.correct_publicity, "correct"),
+        guarded_path("roster/<int:page_id>/", admin_views.import_roster, "import_roster"),
+        guarded_path(
             "objections/<int:pk>/attachment/",
-            forbid_with_403(admin_views.objection_attachment),
-            name="objection_attachment",
+            admin_views.objection_attachment,
+            "objection_attachment",
         ),
         path("calendar/import/", calendar_admin.import_notice, name="calendar_import"),
         path("calendar/<int:pk>/", calendar_admin.year_detail, name="calendar_year"),
@@ -318,36 +312,31 @@ def roster_button(page, user, view_name, next_url=None):
             )
 
 
+LOG_ACTIONS = (
+    (
+        "publicity.roster_import",
+        "导入名单",
+        lambda d: (
+            f"已导入公示名单：新增 {d.get('created', 0)} 人，更新 {d.get('updated', 0)} 人"
+            f"（文件 SHA-256 {d.get('sha256', '')[:12]}）"
+        ),
+    ),
+    (
+        "publicity.objection_decision",
+        "异议处理决定",
+        lambda d: f"异议状态：{d.get('from')} → {d.get('to')}，理由：{d.get('reason')}",
+    ),
+    (
+        "publicity.correct",
+        "更正公示",
+        lambda d: f"已更正：{d.get('old')} → {d.get('new')}，原因：{d.get('reason')}",
+    ),
+)
+
+
 @hooks.register("register_log_actions")
 def register_publicity_log_actions(actions):
-    from wagtail.log_actions import LogFormatter
-
-    @actions.register_action("publicity.roster_import")
-    class RosterImportFormatter(LogFormatter):
-        label = "导入名单"
-
-        def format_message(self, log_entry):
-            data = log_entry.data
-            return (
-                f"已导入公示名单：新增 {data.get('created', 0)} 人，更新 {data.get('updated', 0)} 人"
-                f"（文件 SHA-256 {data.get('sha256', '')[:12]}）"
-            )
-
-    @actions.register_action("publicity.objection_decision")
-    class DecisionFormatter(LogFormatter):
-        label = "异议处理决定"
-
-        def format_message(self, log_entry):
-            data = log_entry.data
-            return f"异议状态：{data.get('from')} → {data.get('to')}，理由：{data.get('reason')}"
-
-    @actions.register_action("publicity.correct")
-    class CorrectionFormatter(LogFormatter):
-        label = "更正公示"
-
-        def format_message(self, log_entry):
-            data = log_entry.data
-            return f"已更正：{data.get('old')} → {data.get('new')}，原因：{data.get('reason')}"
+    register_log_actions(actions, LOG_ACTIONS)
 
 
 def unprintable_entries(page) -> list[str]:
@@ -437,17 +426,11 @@ def notice_round_items(notice) -> list[RoundItem]:
     return items
 
 
-@hooks.register("register_api_schema")
-def api_schema():
-    """/api/v1/publicities/ in the OpenAPI schema."""
-    from .api import api_schema as schema
-
-    return schema()
+# /api/v1/publicities/ in the OpenAPI schema.
+hooks.register("register_api_schema", api.api_schema)
 
 
 @hooks.register("construct_homepage_panels")
 def dashboard_panels(request, panels):
     """The bureau's desk: running publicities, open objections, missing calendar years."""
-    from .dashboard import panels_for
-
     panels.extend(panels_for(request.user))

@@ -22,25 +22,23 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def _narrowing(model: str, label: str) -> models.ForeignKey:
+    """An optional filter of a subscription: only items of this authority (or series)."""
+    return models.ForeignKey(
+        model,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=f"{label}（不选为全部）",
+    )
+
+
 class Subscription(models.Model):
     email = models.EmailField("电子邮箱")
     kinds = models.CharField("订阅内容", max_length=60, help_text="notice,publicity,document")
-    authority = models.ForeignKey(
-        "website.Authority",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name="发文机关（不选为全部）",
-    )
-    series = models.ForeignKey(
-        "website.Series",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name="系列（不选为全部）",
-    )
+    authority = _narrowing("website.Authority", "发文机关")
+    series = _narrowing("website.Series", "系列")
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created = models.DateTimeField("订阅时间", auto_now_add=True)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)

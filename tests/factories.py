@@ -112,6 +112,46 @@ class UserFactory(DjangoModelFactory):
             self.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in names))
 
 
+def role_user(
+    username: str,
+    *roles,
+    authority=None,
+    full_name: str = "",
+    bind: str = "user",
+    password: str = "pw-123456",
+):
+    """A user in the default group of each role, acting for ``authority``: bound as a user
+    (default), or through the group itself (``bind="group"``: everyone in the group then acts
+    for that authority). ``full_name`` goes into first_name, as a Chinese name is written."""
+    from django.contrib.auth import get_user_model
+
+    from website.roles import AuthorityRole, ensure_role_groups
+
+    groups = ensure_role_groups()
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.cn", password, first_name=full_name
+    )
+    for role in roles:
+        group = groups[role]
+        user.groups.add(group)
+        if authority is None:
+            continue
+        if bind == "group":
+            AuthorityRole.objects.get_or_create(group=group, authority=authority, role=role)
+        else:
+            AuthorityRole.objects.get_or_create(user=user, authority=authority, role=role)
+    return user
+
+
+def client_for(user):
+    """A test client logged in as ``user``."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 # -- notices ---------------------------------------------------------------------------------
 
 

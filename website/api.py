@@ -56,6 +56,15 @@ def not_found(message: str) -> JsonResponse:
     return json_response({"error": message}, 404)
 
 
+def detail(items, pk: int, missing: str, data, *, shown=None, cache: bool = True) -> JsonResponse:
+    """``data(item)`` for the one of ``items`` with ``pk``, or a 404 saying ``missing`` (also
+    when ``shown(item)`` says the item is not public yet)."""
+    item = items.filter(pk=pk).first()
+    if item is None or (shown is not None and not shown(item)):
+        return not_found(missing)
+    return json_response(data(item), cache=cache)
+
+
 def paginated(request: HttpRequest, items, serialise) -> dict:
     """{"count", "page", "pages", "results"}: ?page=N, PAGE_SIZE a page (a bad page is page 1
     or the last, never an error)."""
@@ -74,6 +83,44 @@ def paginated(request: HttpRequest, items, serialise) -> dict:
     }
 
 
+def filter_listing(request: HttpRequest, items, *, year_field: str | None = None):
+    """``items`` narrowed by ?authority=<slug> and, where the list has years, ?year=N (on
+    ``year_field``); a year that is not a number is ignored, as a list never errs on it."""
+    year = request.GET.get("year", "")
+    if year_field and year.isdigit():
+        items = items.filter(**{year_field: int(year)})
+    authority = request.GET.get("authority", "").strip()
+    if authority:
+        items = items.filter(authority__slug=authority)
+    return items
+
+
+def authority_ref(authority) -> dict:
+    """An authority as every answer names it (schema ``AuthorityRef``)."""
+    return {"slug": authority.slug, "name": authority.name}
+
+
+def page_ref(page) -> dict | None:
+    """A linked page (a notice, a publicity) as {id, title, url}, or None (schema ``PAGE_REF``)."""
+    if page is None:
+        return None
+    return {"id": page.pk, "title": page.title, "url": page.full_url}
+
+
+def object_schema(properties: dict, required=None, **extra) -> dict:
+    """An object of ``properties``; ``required`` names the keys always present (``True``: all)."""
+    schema: dict = {"type": "object", **extra}
+    if required is not None:
+        schema["required"] = list(properties if required is True else required)
+    schema["properties"] = properties
+    return schema
+
+
+def array_of(items: dict, **extra) -> dict:
+    """An array of ``items`` (a schema: see ``object_schema``)."""
+    return {"type": "array", "items": items, **extra}
+
+
 def list_schema(item_ref: str) -> dict:
     """The schema of a paginated list of ``item_ref`` (a components/schemas name)."""
     return {
@@ -88,34 +135,29 @@ def list_schema(item_ref: str) -> dict:
     }
 
 
-PAGE_PARAMETER = {
-    "name": "page",
-    "in": "query",
-    "required": False,
-    "schema": {"type": "integer", "minimum": 1},
-    "description": "页码，每页 20 条",
-}
-AUTHORITY_PARAMETER = {
-    "name": "authority",
-    "in": "query",
-    "required": False,
-    "schema": {"type": "string"},
-    "description": "发文机关代码（如 toutunhe）",
-}
-SERIES_PARAMETER = {
-    "name": "series",
-    "in": "query",
-    "required": False,
-    "schema": {"type": "integer"},
-    "description": "系列编号（面向各系列的通知也会列出）",
-}
-YEAR_PARAMETER = {
-    "name": "year",
-    "in": "query",
-    "required": False,
-    "schema": {"type": "integer"},
-    "description": "年度",
-}
+def query_parameter(name: str, schema: dict, description: str) -> dict:
+    """An optional ``?name=`` of a list endpoint."""
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+PAGE_PARAMETER = query_parameter("page", {"type": "integer", "minimum": 1}, "页码，每页 20 条")
+AUTHORITY_PARAMETER = query_parameter(
+    "authority", {"type": "string"}, "发文机关代码（如 toutunhe）"
+)
+SERIES_PARAMETER = query_parameter(
+    "series", {"type": "integer"}, "系列编号（面向各系列的通知也会列出）"
+)
+YEAR_PARAMETER = query_parameter("year", {"type": "integer"}, "年度")
+PAGE_REF = object_schema(
+    {"id": {"type": "integer"}, "title": {"type": "string"}, "url": {"type": "string"}},
+    nullable=True,
+)
 ERROR_RESPONSE = {
     "description": "未找到",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -126,6 +168,18 @@ def json_ok(ref: str, description: str = "成功") -> dict:
     return {
         "description": description,
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
+    }
+
+
+def list_operation(summary: str, operation_id: str, parameters: list, ref: str) -> dict:
+    """The OpenAPI `get` of a paginated list endpoint answering ``ref`` (see ``list_schema``)."""
+    return {
+        "get": {
+            "summary": summary,
+            "operationId": operation_id,
+            "parameters": parameters,
+            "responses": {"200": json_ok(ref)},
+        }
     }
 
 

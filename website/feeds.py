@@ -6,10 +6,15 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+FEED_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -18,6 +23,15 @@ class FeedFilter:
     series: object | None = None
     #: The site's root URL (from the Wagtail Site), for absolute entry IDs.
     base: str = ""
+
+    def narrow(self, items, series_lookup: str | None = None):
+        """``items`` of the chosen authority and, given ``series_lookup`` (the path to a
+        person's series name), with someone of the chosen series."""
+        if self.authority is not None:
+            items = items.filter(authority=self.authority)
+        if self.series is not None and series_lookup:
+            items = items.filter(**{series_lookup: self.series.name}).distinct()
+        return items
 
     def label(self) -> str:
         parts = []
@@ -49,8 +63,14 @@ def feed_filter(request) -> FeedFilter:
     return FeedFilter(authority, series, site_base_url(request))
 
 
+def at_hour(day: datetime.date, hour: int) -> datetime.datetime:
+    """``day`` at ``hour`` o'clock, site time: an item's date as a feed's publication time."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
 class ColumnFeed(Feed):
-    """A column's feed: subclasses give ``column_items(filter)`` and ``item_path(item)``."""
+    """A column's feed: subclasses give ``column_items(filter)`` (newest first; the feed shows
+    the first ``FEED_SIZE``) and ``item_path(item)``; an item's author is its authority."""
 
     column_title = ""
 
@@ -61,7 +81,7 @@ class ColumnFeed(Feed):
         return f"{self.column_title}{obj.label()} - 职称公示与证书平台"
 
     def items(self, obj: FeedFilter):
-        items = list(self.column_items(obj))
+        items = list(self.column_items(obj)[:FEED_SIZE])
         for item in items:
             item.feed_base = obj.base  # absolute addresses without shared state on the feed
         return items
@@ -81,3 +101,12 @@ class ColumnFeed(Feed):
         return self.item_link(item)
 
     item_guid_is_permalink = True
+
+    def item_author_name(self, item):
+        return item.authority.short_name
+
+
+def atom_of(rss: type[ColumnFeed]) -> type[ColumnFeed]:
+    """The Atom twin of an RSS column feed: the same items, the description as its subtitle."""
+    name = rss.__name__.replace("Rss", "Atom")
+    return type(name, (rss,), {"feed_type": Atom1Feed, "subtitle": rss.description})

@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import os
 import secrets
 import threading
 from functools import lru_cache
@@ -35,6 +34,7 @@ from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
 from website.choices import Gender
+from website.storage import development_secret
 
 # The GB 11643 weights, needed on their own for the birth-date search (a partial weighted sum).
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -99,17 +99,8 @@ def _generated_key(path: Path) -> bytes:
     with _key_lock:
         if str(path) in _generated and path.exists():
             return _generated[str(path)]
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                # O_EXCL: two processes starting together must not write two different keys.
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass
-            else:
-                with os.fdopen(fd, "w") as handle:
-                    handle.write(secrets.token_urlsafe(32) + "\n")
-        key = _generated[str(path)] = path.read_text().strip().encode()
+        key = development_secret(path, lambda: secrets.token_urlsafe(32)).encode()
+        _generated[str(path)] = key
         return key
 
 

@@ -21,13 +21,23 @@ DOCUMENT_NUMBER_FORMAT_HELP = (
 )
 
 
-class HomePage(Page):
-    """首页: latest notices, open phases, running publicity and the entry points of each column."""
+class IntroPage(Page):
+    """A page the site has one of, headed by an editable intro: the home page and each of its
+    columns (通知公告, 资料下载, 公示, 审批文件)."""
 
     intro = RichTextField("导语", blank=True, features=["bold", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["website.HomePage"]
     max_count = 1
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(IntroPage):
+    """首页: latest notices, open phases, running publicity and the entry points of each column."""
+
     parent_page_types = ["wagtailcore.Page"]
 
     class Meta:

@@ -36,6 +36,12 @@ PERSON_FIELDS = (
     "id_masked",
 )
 
+# What a publicity shows of each person (its page and its API), in the roster's column order:
+# no part of the ID number.
+LISTED_FIELDS = (
+    "name", "gender", "unit", "series", "specialty", "level", "qualification", "review_type",
+)  # fmt: skip
+
 T = TypeVar("T")
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "ensure_role_groups",
     "has_role",
     "register_role_permissions",
+    "user_field",
 ]
 
 
@@ -45,25 +46,45 @@ ROLE_GROUP_NAMES = {
 }
 
 
+def user_field(
+    verbose_name: str,
+    *,
+    on_delete=models.SET_NULL,
+    optional: bool = True,
+    editable: bool = True,
+) -> models.ForeignKey:
+    """Who did something (签发人, 撤销人 …): a user, kept out of the user's reverse relations.
+
+    ``optional``: the act may not have happened yet (null and blank). ``on_delete=PROTECT``
+    where the record must keep its author."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=on_delete,
+        null=optional,
+        blank=optional,
+        editable=editable,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
+def _holder(model: str, label: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        model,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="authority_roles",
+        verbose_name=label,
+    )
+
+
 class AuthorityRole(models.Model):
     """A group or one user holds a role for one authority (e.g. 签发人员 → 头屯河区人社局)."""
 
-    group = models.ForeignKey(
-        "auth.Group",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="authority_roles",
-        verbose_name="用户组",
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="authority_roles",
-        verbose_name="用户",
-    )
+    # Exactly one of the two is set: the role holder.
+    group = _holder("auth.Group", "用户组")
+    user = _holder(settings.AUTH_USER_MODEL, "用户")
     authority = models.ForeignKey(
         "website.Authority",
         on_delete=models.CASCADE,
@@ -188,3 +209,12 @@ def forbid_with_403(view):
             )
 
     return wrapped
+
+
+def guarded_path(route: str, view, name: str):
+    """``path()`` to an admin action (a view function or class) behind :func:`forbid_with_403`."""
+    from django.urls import path
+
+    return path(
+        route, forbid_with_403(view.as_view() if isinstance(view, type) else view), name=name
+    )

@@ -385,17 +385,8 @@ class FromRosterView(WagtailAdminTemplateMixin, TemplateView):
         form = self._form(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        upload = form.cleaned_data["file"]
-        data = form.uploaded_bytes()
-        try:
-            result = creation.check_roster(
-                data,
-                upload.name,
-                series=form.cleaned_data["series"],
-                specialty=form.cleaned_data["specialty"],
-            )
-        except roster.RosterFileError as error:
-            form.add_error("file", str(error))
+        result = roster.parse_form_upload(form, creation.check_roster)
+        if result is None:
             return self.render_to_response(self.get_context_data(form=form), status=400)
         if result.is_clean or form.cleaned_data["only_valid"]:
             return self._create(request, form.header(), result.rows, len(result.errors), form)

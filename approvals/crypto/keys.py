@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import os
 import secrets
 import threading
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvals.models import PlatformCA, SigningKey
+from website.storage import development_secret
 
 CA_NAME = "职称公示与证书平台根证书"
 PLATFORM_ORGANIZATION = "职称公示与证书平台"
@@ -46,8 +46,6 @@ class SigningKeyError(Exception):
 
 # --- key-encryption key ---------------------------------------------------------------------
 
-_kek_lock = threading.Lock()
-
 
 def kek_path() -> Path:
     """Where the development KEK is kept when ``SIGNING_KEK`` is not set."""
@@ -60,18 +58,8 @@ def get_kek() -> bytes:
     if configured:
         return _decode_kek(configured, "SIGNING_KEK")
     path = kek_path()
-    with _kek_lock:
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                # O_EXCL: two processes starting together must not write two different KEKs.
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass
-            else:
-                with os.fdopen(fd, "w") as handle:
-                    handle.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
-        return _decode_kek(path.read_text().strip(), str(path))
+    value = development_secret(path, lambda: base64.b64encode(secrets.token_bytes(32)).decode())
+    return _decode_kek(value, str(path))
 
 
 def _decode_kek(value: str, source: str) -> bytes:
@@ -175,23 +163,24 @@ def build_ca(
         .not_valid_after(now + dt.timedelta(days=CA_VALIDITY_DAYS))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
+            _key_usage("key_cert_sign", "crl_sign"),
             critical=True,
         )
         .add_extension(ski, critical=False)
         .sign(key, hashes.SHA256())
     )
     return key, cert
+
+
+_KEY_USAGES = (
+    "digital_signature", "content_commitment", "key_encipherment", "data_encipherment",
+    "key_agreement", "key_cert_sign", "crl_sign", "encipher_only", "decipher_only",
+)  # fmt: skip
+
+
+def _key_usage(*granted: str) -> x509.KeyUsage:
+    """The KeyUsage extension granting only ``granted`` (every other usage False)."""
+    return x509.KeyUsage(**{usage: usage in granted for usage in _KEY_USAGES})
 
 
 def leaf_certificate_builder(
@@ -216,17 +205,7 @@ def leaf_certificate_builder(
         .not_valid_after(not_after)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
+            _key_usage("digital_signature", "content_commitment"),
             critical=True,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)

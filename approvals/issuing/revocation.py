@@ -125,11 +125,7 @@ def _revoke(certificate: Certificate, item: RevocationRequest, user) -> None:
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if locked.is_revoked:
         raise RevocationError(f"证书 {locked.number} 已于此前撤销。")
-    locked.status = CertificateStatus.REVOKED
-    locked.revoked_at = timezone.now()
-    locked.revoked_reason = item.reason
-    locked.revoked_by = user
-    locked.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+    _set_status(locked, CertificateStatus.REVOKED, timezone.now(), item.reason, user)
     _log(
         locked,
         "approvals.revoke",
@@ -140,16 +136,21 @@ def _revoke(certificate: Certificate, item: RevocationRequest, user) -> None:
     )
 
 
+def _set_status(certificate: Certificate, status, revoked_at, reason: str, user) -> None:
+    """The certificate's status with its revocation record (cleared when valid again), saved."""
+    certificate.status = status
+    certificate.revoked_at = revoked_at
+    certificate.revoked_reason = reason
+    certificate.revoked_by = user
+    certificate.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+
+
 def _reinstate(certificate: Certificate, item: RevocationRequest, user) -> None:
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if not locked.is_revoked:
         raise RevocationError(f"证书 {locked.number} 有效，无需恢复。")
     previous = locked.revoked_reason
-    locked.status = CertificateStatus.VALID
-    locked.revoked_at = None
-    locked.revoked_reason = ""
-    locked.revoked_by = None
-    locked.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+    _set_status(locked, CertificateStatus.VALID, None, "", None)
     _log(
         locked,
         "approvals.reinstate",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from approvals.models.documents import (
@@ -10,8 +9,10 @@ from approvals.models.documents import (
     ApprovalDocument,
     ApprovedPerson,
 )
+from approvals.models.keys import signed_with
 from website.choices import ReviewType
 from website.people import PersonFields
+from website.roles import user_field
 from website.storage import private_storage
 
 __all__ = ["Certificate", "CertificateQuerySet", "CertificateStatus"]
@@ -65,27 +66,13 @@ class Certificate(PersonFields):
     pdf_sha256 = models.CharField("PDF SHA-256", max_length=64)
     pdf_size = models.PositiveIntegerField("PDF 大小（字节）", default=0)
     token = models.TextField("二维码令牌", blank=True)
-    signing_key = models.ForeignKey(
-        "approvals.SigningKey",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="certificates",
-        verbose_name="签章密钥",
-    )
+    signing_key = signed_with("certificates")
     status = models.CharField(
         "状态", max_length=8, choices=CertificateStatus.choices, default=CertificateStatus.VALID
     )
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
     revoked_reason = models.TextField("撤销原因", blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="撤销人",
-    )
+    revoked_by = user_field("撤销人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     objects = CertificateQuerySet.as_manager()

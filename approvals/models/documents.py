@@ -7,7 +7,6 @@ Issuing (see ``approvals.issuing.issue``) moves a document draft → issuing →
 from __future__ import annotations
 
 from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey
@@ -15,7 +14,9 @@ from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from approvals.models.keys import signed_with
 from website.people import PersonFields
+from website.roles import user_field
 from website.storage import private_storage
 
 __all__ = [
@@ -135,34 +136,12 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
     pdf = models.FileField("PDF 文件", upload_to="approvals/documents/", blank=True)
     pdf_sha256 = models.CharField("PDF SHA-256", max_length=64, blank=True)
     pdf_size = models.PositiveIntegerField("PDF 大小（字节）", null=True, blank=True)
-    signing_key = models.ForeignKey(
-        "approvals.SigningKey",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="approval_documents",
-        verbose_name="签章密钥",
-    )
+    signing_key = signed_with("approval_documents")
     summary = models.TextField("摘要", blank=True, help_text="签发时生成，显示在公开页面")
     issued_at = models.DateTimeField("签发时间", null=True, blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="签发人",
-    )
+    issued_by = user_field("签发人")
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True, editable=False)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="提交人",
-    )
+    submitted_by = user_field("提交人", editable=False)
     rejection_reason = models.TextField("退回原因", blank=True, editable=False)
     progress_done = models.PositiveIntegerField("已生成证书", default=0)
     progress_total = models.PositiveIntegerField("证书总数", default=0)
@@ -300,15 +279,7 @@ class ApprovedPerson(PersonFields, Orderable):
     # A second valid certificate for the same qualification and level is refused unless a
     # person with 签发 rights records why it is right (approvals.issuing.process).
     duplicate_override_reason = models.TextField("重复发证理由", blank=True, editable=False)
-    duplicate_override_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="重复发证确认人",
-    )
+    duplicate_override_by = user_field("重复发证确认人", editable=False)
     duplicate_override_at = models.DateTimeField(
         "重复发证确认时间", null=True, blank=True, editable=False
     )

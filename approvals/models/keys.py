@@ -6,9 +6,10 @@ environment, see ``approvals.crypto.keys``); the certificates are public and pub
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from website.roles import user_field
 
 # RFC 5280 CRLReason values an operator may choose (name in code → label).
 REVOCATION_REASONS = [
@@ -39,7 +40,28 @@ class PlatformCA(models.Model):
         return f"{self.name}（{self.fingerprint[:16]}）"
 
 
-class SigningKey(models.Model):
+class CertifiedKey(models.Model):
+    """What a signing key and a TSA key both store: the key pair (private half encrypted) and
+    the certificate the platform CA issued for it. One key of a kind is active at a time."""
+
+    fingerprint = models.CharField("公钥 SHA-256 指纹", max_length=64, unique=True)
+    encrypted_private_key = models.BinaryField("加密私钥", editable=False)
+    serial_number = models.CharField("证书序列号", max_length=64)
+    not_before = models.DateTimeField("生效时间")
+    not_after = models.DateTimeField("失效时间")
+    is_active = models.BooleanField("启用中", default=True)
+    created = models.DateTimeField("创建时间", default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+def one_active(field: str, name: str) -> models.UniqueConstraint:
+    """At most one active key for each value of ``field`` (``is_active``: one in all)."""
+    return models.UniqueConstraint(fields=[field], condition=models.Q(is_active=True), name=name)
+
+
+class SigningKey(CertifiedKey):
     """电子签章密钥: an authority's ECDSA P-256 key and its X.509 certificate from the platform CA.
 
     Only one key per authority is active (used for new documents); older keys are kept because
@@ -61,14 +83,7 @@ class SigningKey(models.Model):
         unique=True,
         help_text="公钥 SHA-256 指纹的前 16 位十六进制字符，用于二维码令牌与公钥网址",
     )
-    fingerprint = models.CharField("公钥 SHA-256 指纹", max_length=64, unique=True)
     certificate_pem = models.TextField("签名证书（PEM）")
-    encrypted_private_key = models.BinaryField("加密私钥", editable=False)
-    serial_number = models.CharField("证书序列号", max_length=64)
-    not_before = models.DateTimeField("生效时间")
-    not_after = models.DateTimeField("失效时间")
-    is_active = models.BooleanField("启用中", default=True)
-    created = models.DateTimeField("创建时间", default=timezone.now)
     # Revocation (approvals.crypto.lifecycle): the CA's CRL lists the certificate with
     # ``compromised_from`` as its invalidity date; signatures time-stamped before that moment
     # stay valid, later ones (or ones without a time-stamp) do not.
@@ -84,28 +99,14 @@ class SigningKey(models.Model):
         "吊销原因", max_length=32, blank=True, editable=False, choices=REVOCATION_REASONS
     )
     revocation_note = models.TextField("吊销说明", blank=True, editable=False)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="吊销人",
-    )
+    revoked_by = user_field("吊销人", editable=False)
 
     class Meta:
         verbose_name = "签章密钥"
         verbose_name_plural = "签章密钥"
         ordering = ["authority__name", "-created"]
         permissions = [("revoke_signingkey", "可以吊销签章密钥")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["authority"],
-                condition=models.Q(is_active=True),
-                name="one_active_signing_key_per_authority",
-            )
-        ]
+        constraints = [one_active("authority", "one_active_signing_key_per_authority")]
 
     def __str__(self) -> str:
         return f"{self.authority}·{self.key_id}（{self.state_label}）"
@@ -126,7 +127,19 @@ class SigningKey(models.Model):
         return {"active": "启用", "retired": "停用", "revoked": "已吊销"}[self.state]
 
 
-class TimeStampKey(models.Model):
+def signed_with(related_name: str) -> models.ForeignKey:
+    """The signing key a stored PDF was signed with (protected: the key must stay to check it)."""
+    return models.ForeignKey(
+        "approvals.SigningKey",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name="签章密钥",
+    )
+
+
+class TimeStampKey(CertifiedKey):
     """时间戳服务密钥: the platform TSA's ECDSA P-256 key and its certificate from the platform
     CA (extended key usage timeStamping, critical). One is active; older ones are kept because
     the time-stamps they made must stay checkable."""
@@ -135,26 +148,13 @@ class TimeStampKey(models.Model):
         PlatformCA, on_delete=models.PROTECT, related_name="tsa_keys", verbose_name="签发 CA"
     )
     key_id = models.CharField("密钥标识", max_length=16, unique=True)
-    fingerprint = models.CharField("公钥 SHA-256 指纹", max_length=64, unique=True)
     certificate_pem = models.TextField("时间戳证书（PEM）")
-    encrypted_private_key = models.BinaryField("加密私钥", editable=False)
-    serial_number = models.CharField("证书序列号", max_length=64)
-    not_before = models.DateTimeField("生效时间")
-    not_after = models.DateTimeField("失效时间")
-    is_active = models.BooleanField("启用中", default=True)
-    created = models.DateTimeField("创建时间", default=timezone.now)
 
     class Meta:
         verbose_name = "时间戳服务密钥"
         verbose_name_plural = "时间戳服务密钥"
         ordering = ["-created"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["is_active"],
-                condition=models.Q(is_active=True),
-                name="one_active_tsa_key",
-            )
-        ]
+        constraints = [one_active("is_active", "one_active_tsa_key")]
 
     def __str__(self) -> str:
         return f"时间戳服务·{self.key_id}（{'启用' if self.is_active else '停用'}）"

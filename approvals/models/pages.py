@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page
 
 from approvals.models.certificates import Certificate
 from approvals.models.documents import LISTING_ORDER, ApprovalDocument
+from website.models import IntroPage
 
 __all__ = ["ApprovalIndexPage"]
 
 
-class ApprovalIndexPage(Page):
+class ApprovalIndexPage(IntroPage):
     """任职资格审批文件: issued documents, filterable by year and authority."""
 
-    intro = RichTextField("导语", blank=True, features=["bold", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["website.HomePage"]
     subpage_types: list[str] = []
-    max_count = 1
     per_page = 20
 
     class Meta:

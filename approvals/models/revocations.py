@@ -3,10 +3,10 @@ certificate's authority decides (see ``approvals.issuing.revocation``)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from approvals.models.certificates import Certificate
+from website.roles import user_field
 
 __all__ = ["RequestKind", "RequestStatus", "RevocationRequest"]
 
@@ -36,21 +36,9 @@ class RevocationRequest(models.Model):
     status = models.CharField(
         "状态", max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="申请人",
-    )
+    requested_by = user_field("申请人", on_delete=models.PROTECT, optional=False)
     requested_at = models.DateTimeField("申请时间", auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="审核人",
-    )
+    decided_by = user_field("审核人", on_delete=models.PROTECT)
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     decision_note = models.TextField("审核意见", blank=True)
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from approvals.models import PUBLIC_DOCUMENT_STATUSES, ApprovalDocument
 from approvals.models.documents import LISTING_ORDER
 from approvals.models.pages import document_sources
-from website.api import api_get, json_response, not_found, paginated
+from website import api
 
 
 def public_documents():
@@ -19,13 +19,11 @@ def public_documents():
 
 
 def document_data(document: ApprovalDocument, source: dict | None = None) -> dict:
-    publicity = source["publicity"] if source else None
-    notice = source["notice"] if source else None
     return {
         "id": document.pk,
         "number": document.number,
         "title": document.title,
-        "authority": {"slug": document.authority.slug, "name": document.authority.name},
+        "authority": api.authority_ref(document.authority),
         "date": document.date.isoformat(),
         "year": document.year,
         "status": document.status,
@@ -34,26 +32,21 @@ def document_data(document: ApprovalDocument, source: dict | None = None) -> dic
         "pdf_size": document.pdf_size,
         "pdf_sha256": document.pdf_sha256,
         "supersedes": document.supersedes.number if document.supersedes_id else None,
-        "publicity": {"id": publicity.pk, "title": publicity.title, "url": publicity.full_url}
-        if publicity
-        else None,
-        "notice": {"id": notice.pk, "title": notice.title, "url": notice.full_url}
-        if notice
-        else None,
+        "publicity": api.page_ref(source["publicity"] if source else None),
+        "notice": api.page_ref(source["notice"] if source else None),
         "person_count": document.persons.count(),
     }
 
 
-@api_get
+def sourced_document_data(document: ApprovalDocument) -> dict:
+    """``document_data`` with the publicity and notice the document closes."""
+    return document_data(document, document_sources([document]).get(document.pk))
+
+
+@api.api_get
 def document_list(request: HttpRequest):
     """?year=&authority=&series=&page="""
-    documents = public_documents()
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        documents = documents.filter(year=int(year))
-    authority = request.GET.get("authority", "").strip()
-    if authority:
-        documents = documents.filter(authority__slug=authority)
+    documents = api.filter_listing(request, public_documents(), year_field="year")
     series = request.GET.get("series", "")
     if series.isdigit():
         from website.models import Series
@@ -61,29 +54,14 @@ def document_list(request: HttpRequest):
         name = Series.objects.filter(pk=int(series)).values_list("name", flat=True).first()
         documents = documents.filter(persons__series=name or "").distinct()
 
-    def serialise(document):
-        return document_data(document, document_sources([document]).get(document.pk))
-
-    return json_response(paginated(request, documents, serialise))
+    return api.json_response(api.paginated(request, documents, sourced_document_data))
 
 
-@api_get
+@api.api_get
 def document_detail(request: HttpRequest, pk: int):
-    document = public_documents().filter(pk=pk).first()
-    if document is None:
-        return not_found("没有这个审批文件。")
-    return json_response(document_data(document, document_sources([document]).get(document.pk)))
+    return api.detail(public_documents(), pk, "没有这个审批文件。", sourced_document_data)
 
 
-REF = {
-    "type": "object",
-    "nullable": True,
-    "properties": {
-        "id": {"type": "integer"},
-        "title": {"type": "string"},
-        "url": {"type": "string"},
-    },
-}
 PROPERTIES = {
     "id": {"type": "integer"},
     "number": {"type": "string"},
@@ -97,48 +75,32 @@ PROPERTIES = {
     "pdf_size": {"type": "integer", "nullable": True},
     "pdf_sha256": {"type": "string"},
     "supersedes": {"type": "string", "nullable": True},
-    "publicity": REF,
-    "notice": REF,
+    "publicity": api.PAGE_REF,
+    "notice": api.PAGE_REF,
     "person_count": {"type": "integer"},
 }
 
 
 def api_schema() -> dict:
-    from website.api import (
-        AUTHORITY_PARAMETER,
-        PAGE_PARAMETER,
-        SERIES_PARAMETER,
-        YEAR_PARAMETER,
-        detail_operation,
-        json_ok,
-        list_schema,
-    )
-
     return {
         "paths": {
-            "/api/v1/documents/": {
-                "get": {
-                    "summary": "任职资格审批文件列表",
-                    "operationId": "listDocuments",
-                    "parameters": [
-                        YEAR_PARAMETER,
-                        AUTHORITY_PARAMETER,
-                        SERIES_PARAMETER,
-                        PAGE_PARAMETER,
-                    ],
-                    "responses": {"200": json_ok("ApprovalDocumentList")},
-                }
-            },
-            "/api/v1/documents/{id}": detail_operation(
+            "/api/v1/documents/": api.list_operation(
+                "任职资格审批文件列表",
+                "listDocuments",
+                [
+                    api.YEAR_PARAMETER,
+                    api.AUTHORITY_PARAMETER,
+                    api.SERIES_PARAMETER,
+                    api.PAGE_PARAMETER,
+                ],
+                "ApprovalDocumentList",
+            ),
+            "/api/v1/documents/{id}": api.detail_operation(
                 "一份审批文件及其来源公示、评审通知", "getDocument", "ApprovalDocument"
             ),
         },
         "schemas": {
-            "ApprovalDocument": {
-                "type": "object",
-                "required": list(PROPERTIES),
-                "properties": PROPERTIES,
-            },
-            "ApprovalDocumentList": list_schema("ApprovalDocument"),
+            "ApprovalDocument": api.object_schema(PROPERTIES, required=True),
+            "ApprovalDocumentList": api.list_schema("ApprovalDocument"),
         },
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from approvals.models import PUBLIC_DOCUMENT_STATUSES, CertificateStatus
 from approvals.verification import Verdict
+from website.api import object_schema
 from website.choices import Level
 
 
@@ -29,12 +30,24 @@ def _verification_schema(server_url: str = "") -> dict:
     def json_content(ref: dict) -> dict:
         return {"application/json": {"schema": ref}}
 
+    def answer(description: str, ref: dict) -> dict:
+        return {"description": description, "content": json_content(ref)}
+
+    verified = answer("查验结果", verification_ref)
+    token_body = {
+        "type": "object",
+        "properties": {"token": {"type": "string"}},
+        "required": ["token"],
+    }
+
     # Every operation is rate limited per client (website.ratelimit, APPROVALS_VERIFY_LIMITS).
     too_many = {
         "description": "请求过于频繁：按 Retry-After 头所示秒数后再试",
         "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "等待秒数"}},
         "content": json_content(error_ref),
     }
+
+    token_responses = {"200": verified, "400": answer("缺少令牌", error_ref), "429": too_many}
 
     return {
         "openapi": "3.0.3",
@@ -61,14 +74,8 @@ def _verification_schema(server_url: str = "") -> dict:
                         }
                     ],
                     "responses": {
-                        "200": {
-                            "description": "证书存在",
-                            "content": json_content(verification_ref),
-                        },
-                        "404": {
-                            "description": "未找到（verdict 为 unknown）",
-                            "content": json_content(verification_ref),
-                        },
+                        "200": answer("证书存在", verification_ref),
+                        "404": answer("未找到（verdict 为 unknown）", verification_ref),
                         "429": too_many,
                     },
                 }
@@ -91,12 +98,9 @@ def _verification_schema(server_url: str = "") -> dict:
                         },
                     },
                     "responses": {
-                        "200": {
-                            "description": "查验结果",
-                            "content": json_content(verification_ref),
-                        },
-                        "400": {"description": "没有文件", "content": json_content(error_ref)},
-                        "413": {"description": "文件过大", "content": json_content(error_ref)},
+                        "200": verified,
+                        "400": answer("没有文件", error_ref),
+                        "413": answer("文件过大", error_ref),
                         "429": too_many,
                     },
                 }
@@ -113,14 +117,7 @@ def _verification_schema(server_url: str = "") -> dict:
                             "schema": {"type": "string"},
                         }
                     ],
-                    "responses": {
-                        "200": {
-                            "description": "查验结果",
-                            "content": json_content(verification_ref),
-                        },
-                        "400": {"description": "缺少令牌", "content": json_content(error_ref)},
-                        "429": too_many,
-                    },
+                    "responses": token_responses,
                 },
                 "post": {
                     "summary": "查验二维码令牌",
@@ -128,30 +125,11 @@ def _verification_schema(server_url: str = "") -> dict:
                     "requestBody": {
                         "required": True,
                         "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {"token": {"type": "string"}},
-                                    "required": ["token"],
-                                }
-                            },
-                            "application/x-www-form-urlencoded": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {"token": {"type": "string"}},
-                                    "required": ["token"],
-                                }
-                            },
+                            "application/json": {"schema": token_body},
+                            "application/x-www-form-urlencoded": {"schema": token_body},
                         },
                     },
-                    "responses": {
-                        "200": {
-                            "description": "查验结果",
-                            "content": json_content(verification_ref),
-                        },
-                        "400": {"description": "缺少令牌", "content": json_content(error_ref)},
-                        "429": too_many,
-                    },
+                    "responses": token_responses,
                 },
             },
         },
@@ -197,9 +175,8 @@ def _verification_schema(server_url: str = "") -> dict:
                     # What a verifier needs: never any character of the ID number.
                     "additionalProperties": False,
                 },
-                "Document": {
-                    "type": "object",
-                    "properties": {
+                "Document": object_schema(
+                    {
                         "number": {"type": "string"},
                         "title": {"type": "string"},
                         "authority": {"type": "string"},
@@ -210,17 +187,16 @@ def _verification_schema(server_url: str = "") -> dict:
                         },
                         "pdf_url": {"type": "string", "nullable": True},
                         "pdf_sha256": {"type": "string"},
-                    },
-                },
-                "Error": {
-                    "type": "object",
-                    "properties": {
+                    }
+                ),
+                "Error": object_schema(
+                    {
                         "error": {"type": "string"},
                         "max_bytes": {"type": "integer"},
                         "retry_after": {"type": "integer"},
                     },
-                    "required": ["error"],
-                },
+                    ["error"],
+                ),
             }
         },
     }

@@ -30,8 +30,8 @@ from approvals.models import TimeStampKey
 from approvals.pdf.approval_document import render_approval_document
 
 from . import pdf_samples
-from .helpers import make_document
-from .test_signing import _require
+from .helpers import make_document, pdfsig_output
+from .helpers import require_tools as _require
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +209,7 @@ def test_signed_pdf_is_pades_b_lta(rendered, signing_key):
 def test_pdfsig_accepts_the_lta_signature(rendered, signing_key, tmp_path):
     _require("pdfsig", "certutil", "crlutil")
     signed = _sign(rendered, signing_key)
-    out = _pdfsig(signed, signing_key, tmp_path)
+    out = pdfsig_output(signed, signing_key, tmp_path)
     print("pdfsig:\n" + out)
     first, second = out.split("Signature #2")
     assert "Signature is Valid" in first and "Certificate is Trusted" in first, out
@@ -217,43 +217,6 @@ def test_pdfsig_accepts_the_lta_signature(rendered, signing_key, tmp_path):
     # pdfsig lists the document time-stamp too but cannot check RFC 3161 time-stamps (it says
     # so); pyHanko checks them (tests above and below).
     assert "时间戳服务" in second
-
-
-def _pdfsig(signed: bytes, signing_key, tmp_path) -> str:
-    nss = tmp_path / "nss"
-    nss.mkdir()
-    (tmp_path / "ca.pem").write_text(signing_key.ca.certificate_pem)
-    subprocess.run(
-        ["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True, capture_output=True
-    )
-    subprocess.run(
-        [
-            "certutil",
-            "-A",
-            "-d",
-            f"sql:{nss}",
-            "-n",
-            "ca",
-            "-t",
-            "CT,C,C",
-            "-i",
-            str(tmp_path / "ca.pem"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    (tmp_path / "ca.crl").write_bytes(build_crl(signing_key.ca))
-    subprocess.run(
-        ["crlutil", "-I", "-d", f"sql:{nss}", "-i", str(tmp_path / "ca.crl"), "-t", "1"],
-        check=True,
-        capture_output=True,
-    )
-    pdf = tmp_path / "signed.pdf"
-    pdf.write_bytes(signed)
-    result = subprocess.run(
-        ["pdfsig", "-nssdir", f"sql:{nss}", "-no-ocsp", str(pdf)], capture_output=True, text=True
-    )
-    return result.stdout + result.stderr
 
 
 def test_lta_can_be_turned_off_for_comparison(rendered, signing_key):

@@ -6,11 +6,12 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.conf import settings
 from django.db import connections, transaction
 
 from approvals.issuing.numbers import allocate, certificate_number
 from approvals.models import DocumentCounter
+
+from .helpers import concurrent_on_postgresql, signing_authority
 
 
 @pytest.mark.django_db
@@ -47,23 +48,15 @@ def test_certificate_number_format():
     assert certificate_number(A, 2024, 127) == "TOUTUNHE-2024-000127"
 
 
-@pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="并发分配需要 PostgreSQL 的行锁（SQLite 整库串行写入，无从并发）。",
-)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@concurrent_on_postgresql("并发分配需要 PostgreSQL 的行锁（SQLite 整库串行写入，无从并发）。")
 def test_concurrent_issuance_on_postgresql():
     """Six threads issue documents at once: numbers unique, each document's block contiguous."""
-    from approvals.crypto.keys import create_signing_key, ensure_ca
     from approvals.issuing.issue import issue_approval
     from approvals.models import ApprovalDocument, Certificate
-    from website.demo import ensure_authorities
 
     from .helpers import make_document
 
-    authority = ensure_authorities()["toutunhe"]
-    ensure_ca()
-    create_signing_key(authority)
+    authority = signing_authority()
     documents = [make_document(authority, 3, title=f"文件{i}") for i in range(6)]
     barrier = threading.Barrier(len(documents))
     errors = []

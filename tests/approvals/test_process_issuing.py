@@ -10,50 +10,21 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.conf import settings
 from django.db import connections
-from django.test import Client
 from wagtail.models import ModelLogEntry
 
 from approvals.issuing import creation, process
 from approvals.issuing.issue import issue_approval
 from approvals.models import ApprovalDocument, DocumentStatus
+from tests.factories import client_for, role_user
 from website.roles import AuthorityRole, Role, ensure_role_groups, has_role
 
-from .helpers import make_document
+from .helpers import concurrent_on_postgresql, make_document, signing_authority
 
 pytestmark = pytest.mark.django_db
 
 
 # --- builders (small on purpose; the coordinator may move them to tests/factories.py) ---------
-
-
-def make_user(username, *roles, authority=None, full_name="", bind="user"):
-    """A staff user in the default group of each role, acting for `authority`: bound as a user
-    (default), or through the group itself (``bind="group"``: everyone in the group then acts
-    for that authority). `full_name` goes into first_name, as a Chinese name is written."""
-    from django.contrib.auth import get_user_model
-
-    groups = ensure_role_groups()
-    user = get_user_model().objects.create_user(
-        username, f"{username}@example.cn", "pw-123456", first_name=full_name
-    )
-    for role in roles:
-        group = groups[role]
-        user.groups.add(group)
-        if authority is None:
-            continue
-        if bind == "group":
-            AuthorityRole.objects.get_or_create(group=group, authority=authority, role=role)
-        else:
-            AuthorityRole.objects.get_or_create(user=user, authority=authority, role=role)
-    return user
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -65,12 +36,12 @@ def other_authority(authority):
 
 @pytest.fixture
 def clerk(authority):
-    return make_user("clerk", Role.PREPARE, authority=authority, full_name="李经办", bind="group")
+    return role_user("clerk", Role.PREPARE, authority=authority, full_name="李经办", bind="group")
 
 
 @pytest.fixture
 def issuer(authority):
-    return make_user("issuer", Role.ISSUE, authority=authority, full_name="王签发")
+    return role_user("issuer", Role.ISSUE, authority=authority, full_name="王签发")
 
 
 # --- roles ----------------------------------------------------------------------------------
@@ -144,7 +115,7 @@ def test_clerk_submits_and_cannot_approve_issuer_approves(clerk, issuer, authori
 def test_an_issuer_of_another_authority_gets_403(clerk, authority, other_authority, signing_key):
     document = make_document(authority, 1)
     process.submit(document, clerk)
-    foreign = make_user("foreign", Role.ISSUE, authority=other_authority)
+    foreign = role_user("foreign", Role.ISSUE, authority=other_authority)
     assert (
         client_for(foreign).post(f"/admin/approvals/documents/issue/{document.pk}/").status_code
         == 403
@@ -167,7 +138,7 @@ def test_a_clerk_cannot_submit_for_another_authority(clerk, other_authority, sig
 
 
 def test_who_prepared_cannot_approve_even_with_both_roles(authority, signing_key):
-    both = make_user("both", Role.PREPARE, Role.ISSUE, authority=authority)
+    both = role_user("both", Role.PREPARE, Role.ISSUE, authority=authority)
     document = make_document(authority, 1)
     process.submit(document, both)
     with pytest.raises(process.NotAllowed, match="不能签发"):
@@ -176,7 +147,7 @@ def test_who_prepared_cannot_approve_even_with_both_roles(authority, signing_key
         client_for(both).post(f"/admin/approvals/documents/issue/{document.pk}/").status_code == 403
     )
     # Editing counts as preparing, too: whoever edited a draft cannot approve it.
-    editor = make_user("editor2", Role.PREPARE, Role.ISSUE, authority=authority)
+    editor = role_user("editor2", Role.PREPARE, Role.ISSUE, authority=authority)
     from wagtail.log_actions import log
 
     log(instance=document, action="wagtail.edit", user=editor)
@@ -223,7 +194,7 @@ def test_no_second_valid_certificate_for_the_same_person_and_qualification(
     # The same person (same ID hash), same qualification and level, even from another authority.
     second = make_document(other_authority, 1, title="另一机关的文件")
     with pytest.raises(process.ProcessError, match=number):
-        process.submit(second, make_user("clerk2", Role.PREPARE, authority=other_authority))
+        process.submit(second, role_user("clerk2", Role.PREPARE, authority=other_authority))
     second.refresh_from_db()
     assert second.status == DocumentStatus.DRAFT
     # Caught again at approval, should a duplicate slip into a submitted document.
@@ -283,20 +254,11 @@ def test_a_roster_file_document_says_reviewed_not_publicised(authority):
 # --- concurrency ------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="并发审核需要 PostgreSQL 的行锁（SQLite 整库串行写入，无从并发）。",
-)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@concurrent_on_postgresql("并发审核需要 PostgreSQL 的行锁（SQLite 整库串行写入，无从并发）。")
 def test_concurrent_approvals_of_one_document_one_wins():
-    from approvals.crypto.keys import create_signing_key, ensure_ca
-    from website.demo import ensure_authorities
-
-    authority = ensure_authorities()["toutunhe"]
-    ensure_ca()
-    create_signing_key(authority)
-    clerk = make_user("clerk", Role.PREPARE, authority=authority)
-    issuers = [make_user(f"issuer{i}", Role.ISSUE, authority=authority) for i in range(4)]
+    authority = signing_authority()
+    clerk = role_user("clerk", Role.PREPARE, authority=authority)
+    issuers = [role_user(f"issuer{i}", Role.ISSUE, authority=authority) for i in range(4)]
     document = make_document(authority, 2)
     process.submit(document, clerk)
     barrier = threading.Barrier(len(issuers))

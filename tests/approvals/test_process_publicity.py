@@ -11,11 +11,10 @@ from wagtail.models import ModelLogEntry
 from approvals.issuing import creation, process
 from approvals.models import ApprovalDocument, DocumentStatus
 from publicity.models import Objection, ObjectionStatus
-from tests.factories import PublicityEntryFactory
+from tests.factories import PublicityEntryFactory, client_for, role_user
 from website.roles import Role
 
 from .helpers import id_number
-from .test_process_issuing import client_for, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +83,7 @@ def test_a_clerk_sees_only_their_authoritys_publicity(authority, time_machine):
     other = Authority.objects.exclude(pk=authority.pk).first()
     page = ended_publicity(authority, went_live_at=ON_TIME)
     time_machine.move_to(AFTER)
-    foreign = make_user("foreign", Role.PREPARE, authority=other)  # 经办人员 may add documents
+    foreign = role_user("foreign", Role.PREPARE, authority=other)  # 经办人员 may add documents
     client = client_for(foreign)
     assert (
         page.title not in client.get("/admin/approvals/documents/from-publicity/").content.decode()
@@ -95,15 +94,15 @@ def test_a_clerk_sees_only_their_authoritys_publicity(authority, time_machine):
 
 def test_the_draft_lists_who_was_left_out_and_why(authority, signing_key, time_machine):
     page = ended_publicity(authority, went_live_at=ON_TIME)
-    handler = make_user("handler", Role.OBJECTIONS, authority=authority)
+    handler = role_user("handler", Role.OBJECTIONS, authority=authority)
     entry = page.entries.get(name="张伟")
     objection = Objection.objects.create(entry=entry, contact="x", facts="论文抄袭")
     from publicity.decisions import decide
 
     decide(objection, ObjectionStatus.UPHELD, "经核查论文抄袭属实", handler)
     time_machine.move_to(AFTER)
-    clerk = make_user("clerk", Role.PREPARE, authority=authority)
-    issuer = make_user("issuer", Role.ISSUE, authority=authority)
+    clerk = role_user("clerk", Role.PREPARE, authority=authority)
+    issuer = role_user("issuer", Role.ISSUE, authority=authority)
     document = creation.create_from_publicity(page, user=clerk)
     assert [p.name for p in document.persons.order_by("sort_order")] == ["王小明", "李华"]
     assert creation.left_out(document) == [

@@ -9,10 +9,10 @@ from approvals.issuing import revocation
 from approvals.issuing.issue import issue_approval
 from approvals.models import CertificateStatus, RequestStatus
 from approvals.verification import verify_number
+from tests.factories import client_for, role_user
 from website.roles import Role
 
 from .helpers import make_document
-from .test_process_issuing import client_for, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +24,12 @@ def certificate(authority, signing_key):
 
 @pytest.fixture
 def requester(authority):
-    return make_user("requester", Role.REVOKE, authority=authority, full_name="赵申请")
+    return role_user("requester", Role.REVOKE, authority=authority, full_name="赵申请")
 
 
 @pytest.fixture
 def approver(authority):
-    return make_user("approver", Role.REVOKE, authority=authority, full_name="钱审核")
+    return role_user("approver", Role.REVOKE, authority=authority, full_name="钱审核")
 
 
 def test_request_then_second_person_revokes(certificate, requester, approver):
@@ -58,7 +58,7 @@ def test_request_then_second_person_revokes(certificate, requester, approver):
 
 
 def test_clerk_without_revoke_rights_gets_403(certificate, authority):
-    outsider = make_user("outsider", Role.ISSUE, authority=authority)
+    outsider = role_user("outsider", Role.ISSUE, authority=authority)
     url = f"/admin/approvals/certificates/revoke/{certificate.pk}/"
     assert client_for(outsider).post(url, {"reason": "随便撤销"}).status_code == 403
     assert not certificate.revocation_requests.exists()
@@ -68,7 +68,7 @@ def test_revoker_of_another_authority_cannot_decide(certificate, requester, auth
     from website.models import Authority
 
     other = Authority.objects.exclude(pk=authority.pk).first()
-    foreign = make_user("foreign", Role.REVOKE, authority=other)
+    foreign = role_user("foreign", Role.REVOKE, authority=other)
     item = revocation.request_revocation(certificate, "材料造假", requester)
     with pytest.raises(revocation.NotAllowed):
         revocation.approve_request(item, foreign)

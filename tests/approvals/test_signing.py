@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import io
-import subprocess
 
 import pytest
 from pypdf import PdfReader
 
-from approvals.crypto.keys import build_crl
 from approvals.crypto.signing import get_signer, sign_pdf, sign_rendered
 from approvals.pdf.approval_document import render_approval_document
 from approvals.pdf.certificate import render_certificate
@@ -16,6 +14,7 @@ from approvals.verification import Verdict, verify_pdf_bytes
 from tests.bench.issuance_bench import bench_signing
 
 from . import pdf_samples
+from .helpers import pdfsig_output
 from .helpers import require_tools as _require
 
 
@@ -71,47 +70,12 @@ def test_signer_is_built_once_per_key(signing_key):
 def test_pdfsig_says_valid_and_trusted(signed_document, signing_key, tmp_path):
     _require("pdfsig", "certutil", "crlutil")
     _rendered, signed = signed_document
-    nss = tmp_path / "nss"
-    nss.mkdir()
-    (tmp_path / "ca.pem").write_text(signing_key.ca.certificate_pem)
-    subprocess.run(
-        ["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True, capture_output=True
-    )
-    subprocess.run(
-        [
-            "certutil",
-            "-A",
-            "-d",
-            f"sql:{nss}",
-            "-n",
-            "platform-ca",
-            "-t",
-            "CT,C,C",
-            "-i",
-            str(tmp_path / "ca.pem"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    # The CA's CRL (the certificate names its distribution point): pdfsig -no-ocsp needs it.
-    (tmp_path / "ca.crl").write_bytes(build_crl(signing_key.ca))
-    subprocess.run(
-        ["crlutil", "-I", "-d", f"sql:{nss}", "-i", str(tmp_path / "ca.crl"), "-t", "1"],
-        check=True,
-        capture_output=True,
-    )
-    pdf = tmp_path / "signed.pdf"
-    pdf.write_bytes(signed)
-    result = subprocess.run(
-        ["pdfsig", "-nssdir", f"sql:{nss}", "-no-ocsp", str(pdf)],
-        capture_output=True,
-        text=True,
-    )
+    out = pdfsig_output(signed, signing_key, tmp_path)
     # Signature #1 is ours; #2 is the B-LTA document time-stamp, which pdfsig lists but cannot
     # check (its type is RFC 3161; it says "Unable to validate this type of signature").
-    ours = result.stdout.split("Signature #2")[0]
-    assert "Signature is Valid" in ours, result.stdout + result.stderr
-    assert "Certificate is Trusted" in ours, result.stdout
+    ours = out.split("Signature #2")[0]
+    assert "Signature is Valid" in ours, out
+    assert "Certificate is Trusted" in ours, out
 
 
 def test_bench_signing_reports_medians(signing_key):

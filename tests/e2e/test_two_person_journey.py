@@ -9,7 +9,10 @@ import io
 
 import pytest
 
-from website.roles import AuthorityRole, Role, ensure_role_groups
+from tests.factories import role_user
+from website.roles import Role
+
+PASSWORD = "pw-journey-123"
 
 HEADER = [
     "序号", "姓名", "性别", "族别", "政治面貌", "身份证号码", "现任专业技术职务",
@@ -33,23 +36,12 @@ def roster_csv() -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def make_user(username, role, authority, full_name):
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.create_user(
-        username, password="pw-journey-123", first_name=full_name
-    )
-    user.groups.add(ensure_role_groups()[role])
-    AuthorityRole.objects.create(user=user, authority=authority, role=role)
-    return user
-
-
 def log_in(browser, live_server, username):
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     page.goto(live_server.url + "/admin/login/")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw-journey-123")
+    page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(live_server.url + "/admin/")
     return context, page
@@ -66,8 +58,8 @@ def test_clerk_submits_issuer_of_the_same_authority_approves(live_server, browse
     authority = ensure_authorities()["toutunhe"]
     ensure_ca()
     create_signing_key(authority)
-    make_user("clerk", Role.PREPARE, authority, "李经办")
-    make_user("issuer", Role.ISSUE, authority, "王签发")
+    role_user("clerk", Role.PREPARE, authority=authority, full_name="李经办", password=PASSWORD)
+    role_user("issuer", Role.ISSUE, authority=authority, full_name="王签发", password=PASSWORD)
     roster_file = tmp_path / "花名册.csv"
     roster_file.write_bytes(roster_csv())
 

@@ -19,6 +19,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.models import Page, PageViewRestriction
 
 from pagecache import cache, cacheable_page, middleware, rules
+from tests.factories import CertificateFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RENDERS = {"count": 0}
@@ -551,23 +552,11 @@ def test_issuing_a_document_and_revoking_a_certificate_purge_what_shows_them(
 def test_certificate_changes_invalidate_verification_pages(
     authority, home_page, no_indexing, django_capture_on_commit_callbacks
 ):
-    from approvals.models import Certificate
     from tests.approvals.helpers import make_document
 
     document = make_document(authority, 1)
     caches["pages"].set(cache._version_key("group:verify"), "before", None)
-    certificate = Certificate(
-        number="TOUTUNHE-2024-000001",
-        document=document,
-        name="王小明",
-        series="工程系列",
-        specialty="建筑工程",
-        qualification="工程师",
-        level="中级",
-        date=dt.date(2024, 9, 1),
-        pdf="approvals/certificates/x.pdf",
-        pdf_sha256="0" * 64,
-    )
+    certificate = CertificateFactory.build(number="TOUTUNHE-2024-000001", document=document)
     with django_capture_on_commit_callbacks(execute=True):
         certificate.save()
     assert version("group:verify") not in (None, "before")
@@ -648,23 +637,12 @@ def test_a_cached_verification_by_number_shows_a_revocation_at_once(
     client, home_page, authority, no_indexing, django_capture_on_commit_callbacks
 ):
     from approvals.issuing.revocation import revoke_certificate
-    from approvals.models import ApprovalDocument, Certificate
+    from approvals.models import ApprovalDocument
     from tests.approvals.helpers import make_document
 
     document = make_document(authority, 1)
     ApprovalDocument.objects.filter(pk=document.pk).update(status="issued")
-    certificate = Certificate.objects.create(
-        number="TOUTUNHE-2024-000001",
-        document=document,
-        name="王小明",
-        series="工程系列",
-        specialty="建筑工程",
-        qualification="工程师",
-        level="中级",
-        date=dt.date(2024, 9, 1),
-        pdf="approvals/certificates/x.pdf",
-        pdf_sha256="0" * 64,
-    )
+    certificate = CertificateFactory(number="TOUTUNHE-2024-000001", document=document)
     cache._pending.batch = None
     url = "/verify/?number=TOUTUNHE-2024-000001"
     assert "证书有效" in client.get(url).content.decode()

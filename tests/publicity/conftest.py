@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.management import call_command
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -12,6 +13,12 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def at(year, month, day, hour=12, minute=0):
     """An aware datetime in Asia/Shanghai, for time_machine."""
     return datetime.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def run_scheduled_publishing(moment):
+    """Wagtail's publish_scheduled as the scheduler runs it at ``moment``."""
+    with time_machine.travel(moment, tick=False):
+        call_command("publish_scheduled")
 
 
 @pytest.fixture(autouse=True)

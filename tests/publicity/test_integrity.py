@@ -11,38 +11,19 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 from publicity import integrity
 from publicity.models import Objection, ObjectionDecision, ObjectionStatus, PublicityPage
-from website.roles import AuthorityRole, Role, ensure_role_groups
+from tests.factories import client_for, role_user
+from website.roles import Role
 
-from .conftest import at
+from .conftest import at, run_scheduled_publishing
 from .test_pages import _edit_and_publish, _form_data
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
-
-
-def make_user(username, role=None, authority=None, full_name=""):
-    """A user in a role's default group, acting for `authority` (small builder, local on
-    purpose: the coordinator may move it to tests/factories.py)."""
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.create_user(username, first_name=full_name, password="pw-1")
-    if role is not None:
-        user.groups.add(ensure_role_groups()[role])
-        AuthorityRole.objects.create(user=user, authority=authority, role=role)
-    return user
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- go-live and take-down ------------------------------------------------------------------
@@ -51,12 +32,10 @@ def client_for(user) -> Client:
 def test_real_go_live_and_take_down_times_are_recorded(make_publicity):
     page = make_publicity(start=D(2023, 11, 1), now=at(2023, 10, 25))
     assert page.went_live_at is None and not page.live  # scheduled, not public yet
-    with time_machine.travel(at(2023, 11, 1, 0, 1), tick=False):
-        call_command("publish_scheduled")
+    run_scheduled_publishing(at(2023, 11, 1, 0, 1))
     page.refresh_from_db()
     assert page.went_live_at == at(2023, 11, 1, 0, 1)
-    with time_machine.travel(at(2023, 11, 8, 0, 1), tick=False):
-        call_command("publish_scheduled")
+    run_scheduled_publishing(at(2023, 11, 8, 0, 1))
     page.refresh_from_db()
     assert page.taken_down_at == at(2023, 11, 8, 0, 1)
     with time_machine.travel(at(2023, 11, 9), tick=False):
@@ -84,8 +63,7 @@ def test_a_start_before_go_live_is_refused_in_the_admin(admin_client, publicity_
 
 def test_a_live_publicitys_dates_are_locked(admin_client, make_publicity):
     page = make_publicity(start=D(2023, 11, 24), now=at(2023, 11, 20))
-    with time_machine.travel(at(2023, 11, 24, 0, 1), tick=False):
-        call_command("publish_scheduled")
+    run_scheduled_publishing(at(2023, 11, 24, 0, 1))
     with time_machine.travel(at(2023, 11, 27), tick=False):
         response = _edit_and_publish(admin_client, page, start_date="2023-11-16")
         assert response.status_code == 200
@@ -102,8 +80,7 @@ def test_a_live_publicitys_dates_are_locked(admin_client, make_publicity):
 
 def test_republishing_does_not_heal_a_take_down(make_publicity):
     page = make_publicity(start=D(2023, 11, 1), now=at(2023, 10, 25))
-    with time_machine.travel(at(2023, 11, 1, 0, 1), tick=False):
-        call_command("publish_scheduled")
+    run_scheduled_publishing(at(2023, 11, 1, 0, 1))
     with time_machine.travel(at(2023, 11, 3), tick=False):
         PublicityPage.objects.get(pk=page.pk).unpublish()
     with time_machine.travel(at(2023, 11, 3, 1), tick=False):
@@ -114,30 +91,32 @@ def test_republishing_does_not_heal_a_take_down(make_publicity):
     assert page.went_live_at == at(2023, 11, 1, 0, 1)
 
 
+def problems_on(page, moment) -> list[str]:
+    """Why ``page`` could not become an approval document at ``moment``."""
+    with time_machine.travel(moment, tick=False):
+        return integrity.document_problems(page)
+
+
 def test_names_published_after_the_start_cannot_become_a_document(make_publicity):
     # Published by hand on 11-28 with a start of 11-09 (as the bug report did).
     page = make_publicity(start=D(2023, 11, 9), now=at(2023, 11, 28, 10))
-    with time_machine.travel(at(2023, 12, 20), tick=False):
-        problems = integrity.document_problems(page)
+    problems = problems_on(page, at(2023, 12, 20))
     assert any("晚于公示开始时间" in problem for problem in problems)
 
 
 def test_taken_down_early_breaks_the_period(make_publicity):
     page = make_publicity(start=D(2023, 11, 1), now=at(2023, 10, 25))
-    with time_machine.travel(at(2023, 11, 1, 0, 1), tick=False):
-        call_command("publish_scheduled")
+    run_scheduled_publishing(at(2023, 11, 1, 0, 1))
     with time_machine.travel(at(2023, 11, 3), tick=False):
         PublicityPage.objects.get(pk=page.pk).unpublish()
     page.refresh_from_db()
-    with time_machine.travel(at(2023, 11, 20), tick=False):
-        problems = integrity.document_problems(page)
+    problems = problems_on(page, at(2023, 11, 20))
     assert any("被撤下" in problem for problem in problems)
 
 
 def test_an_open_objection_blocks_a_document(make_publicity):
     page = make_publicity(start=D(2023, 11, 1), now=at(2023, 10, 25))
-    with time_machine.travel(at(2023, 11, 1, 0, 1), tick=False):
-        call_command("publish_scheduled")
+    run_scheduled_publishing(at(2023, 11, 1, 0, 1))
     Objection.objects.create(entry=page.entries.first(), contact="x", facts="y")
     page.refresh_from_db()
     with time_machine.travel(at(2023, 11, 20), tick=False):
@@ -151,8 +130,7 @@ def test_a_correction_is_recorded_and_restarts_the_full_period(
     admin_client, client, make_publicity
 ):
     page = make_publicity(start=D(2023, 11, 1), now=at(2023, 10, 25))
-    with time_machine.travel(at(2023, 11, 1, 0, 1), tick=False):
-        call_command("publish_scheduled")
+    run_scheduled_publishing(at(2023, 11, 1, 0, 1))
     url = reverse("publicity_admin:correct", args=[page.pk])
     with time_machine.travel(at(2023, 11, 3, 10), tick=False):
         assert admin_client.post(url, {"reason": ""}).status_code == 400
@@ -182,7 +160,7 @@ def upheld(make_publicity, authority):
     page = make_publicity(start=D(2023, 11, 1), now=at(2023, 11, 1, 8))
     entry = page.entries.first()
     objection = Objection.objects.create(entry=entry, contact="x", facts="业绩造假")
-    handler = make_user("handler", Role.OBJECTIONS, authority, full_name="孙处理")
+    handler = role_user("handler", Role.OBJECTIONS, authority=authority, full_name="孙处理")
     from publicity.decisions import decide
 
     decide(objection, ObjectionStatus.UPHELD, "经核查属实", handler)
@@ -220,14 +198,14 @@ def test_the_objection_edit_form_cannot_change_its_status(admin_client, upheld):
 
 def test_reversing_needs_a_recorded_decision_by_someone_allowed(upheld, authority):
     url = reverse("publicity_admin:decide_objection", args=[upheld.pk])
-    clerk = make_user("clerk", Role.PREPARE, authority)
+    clerk = role_user("clerk", Role.PREPARE, authority=authority)
     assert client_for(clerk).post(url, {"to_status": "不成立", "reason": "x"}).status_code == 403
     from website.models import Authority
 
     other = Authority.objects.exclude(pk=authority.pk).first()
-    foreign = make_user("foreign", Role.OBJECTIONS, other)
+    foreign = role_user("foreign", Role.OBJECTIONS, authority=other)
     assert client_for(foreign).post(url, {"to_status": "不成立", "reason": "x"}).status_code == 403
-    handler = make_user("handler2", Role.OBJECTIONS, authority, full_name="周复核")
+    handler = role_user("handler2", Role.OBJECTIONS, authority=authority, full_name="周复核")
     response = client_for(handler).post(url, {"to_status": "不成立", "reason": ""})
     assert response.status_code == 400  # no reason, no reversal
     upheld.refresh_from_db()
@@ -317,8 +295,8 @@ def test_objections_are_seen_only_by_their_authoritys_handlers(upheld, authority
     upheld.attachment = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")
     upheld.save()
     other = Authority.objects.exclude(pk=authority.pk).first()
-    foreign = client_for(make_user("foreign-h", Role.OBJECTIONS, other))
-    own = client_for(make_user("own-h", Role.OBJECTIONS, authority))
+    foreign = client_for(role_user("foreign-h", Role.OBJECTIONS, authority=other))
+    own = client_for(role_user("own-h", Role.OBJECTIONS, authority=authority))
     listing = reverse("wagtailsnippets_publicity_objection:list")
     assert upheld.confirmation_number not in foreign.get(listing).content.decode()
     assert upheld.confirmation_number in own.get(listing).content.decode()

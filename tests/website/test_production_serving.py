@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_settings import PRODUCTION_ENV, ROOT, run_manage
+from .test_settings import PRODUCTION_ENV, ROOT, dev_settings_print, run_manage
 
 CONF = ROOT / "gunicorn.conf.py"
 
@@ -224,16 +224,7 @@ def test_check_deploy_passes_with_cache_and_frontend_cache_settings():
 def test_page_cache_can_be_switched_off_from_the_environment():
     code = "from django.conf import settings; print(settings.PAGE_CACHE_ENABLED)"
     for value, expected in (("0", "False"), ("1", "True")):
-        env = {k: v for k, v in os.environ.items()}
-        env.update(DJANGO_SETTINGS_MODULE="website.settings.dev", PAGE_CACHE=value)
-        result = subprocess.run(
-            [sys.executable, "-c", f"import django; django.setup(); {code}"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = dev_settings_print(code, PAGE_CACHE=value)
         assert result.stdout.strip() == expected, result.stderr
 
 
@@ -243,17 +234,7 @@ def test_embedded_page_cache_is_shared_between_processes():
         "from django.conf import settings; c = settings.CACHES['pages'];"
         "print(c['BACKEND'], c['LOCATION'])"
     )
-    env = {k: v for k, v in os.environ.items()}
-    env.pop("REDIS_URL", None)
-    env.update(DJANGO_SETTINGS_MODULE="website.settings.dev", VAR_DIR="/tmp/zc-var-probe")
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = dev_settings_print(code, drop=("REDIS_URL",), VAR_DIR="/tmp/zc-var-probe")
     backend, location = result.stdout.split()
     assert backend.endswith("FileBasedCache")
     assert Path(location) == Path("/tmp/zc-var-probe/cache/pages")

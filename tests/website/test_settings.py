@@ -66,6 +66,23 @@ def test_production_passes_check_deploy():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def dev_settings_print(
+    code: str, drop: tuple[str, ...] = (), **env: str
+) -> subprocess.CompletedProcess:
+    """Run ``code`` (it prints what a test checks) after ``django.setup()`` in a new process with
+    the dev settings, this environment without ``drop`` and with ``env``."""
+    full_env = {k: v for k, v in os.environ.items() if k not in drop}
+    full_env.update(DJANGO_SETTINGS_MODULE="website.settings.dev", **env)
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def test_locale_and_time_zone(settings):
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
@@ -73,19 +90,5 @@ def test_locale_and_time_zone(settings):
 
 def test_database_url_selects_the_database(monkeypatch):
     code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
-    env = {k: v for k, v in os.environ.items()}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "website.settings.dev",
-            "DATABASE_URL": "postgres://u@127.0.0.1:5432/x",
-        }
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = dev_settings_print(code, DATABASE_URL="postgres://u@127.0.0.1:5432/x")
     assert result.stdout.strip() == "django.db.backends.postgresql", result.stderr
