@@ -31,6 +31,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from .analyzer import CharAnalyzer, WordAnalyzer
+from .codec import CompactCodec
 from .scoring import CachedLengthBM25F
 
 POINTER = "CURRENT"
@@ -206,7 +207,7 @@ class IndexStore:
     def write(self, name: str, apply: Callable) -> None:
         """Apply ``apply(writer)`` to one version and commit; cancel on error."""
         ix = self.open(name)
-        writer = ix.writer(timeout=self.lock_timeout, delay=0.05)
+        writer = ix.writer(timeout=self.lock_timeout, delay=0.05, codec=CompactCodec())
         try:
             apply(writer)
         except BaseException:
