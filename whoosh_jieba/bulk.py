@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
+from pickle import loads
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.formats import Positions
 from whoosh.matching import (
     FilterMatcher,
     IntersectionMatcher,
@@ -33,8 +36,9 @@ from whoosh.matching import (
 )
 from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25FScorer, WeightLengthScorer
+from whoosh.system import _INT_SIZE
 
-from .codec import CompactLeafMatcher, block_arrays
+from .codec import BlockValues, CompactLeafMatcher, block_arrays
 
 _BLOCK_LEAVES = (W3LeafMatcher, CompactLeafMatcher)
 
@@ -70,8 +74,16 @@ def top(scores: dict[int, float], limit: int | None) -> list[tuple[float, int]]:
     descending, a lower document number first among equal scores."""
     if limit is None or limit >= len(scores):
         ranked = sorted(scores.items(), key=_rank_key)
+    elif limit <= 0:
+        return []
     else:
-        ranked = heapq.nsmallest(limit, scores.items(), key=_rank_key)
+        # The limit-th best score (plain floats: a C-level heap), then only the documents
+        # scoring at least that, ranked.
+        threshold = heapq.nlargest(limit, scores.values())[-1]
+        ranked = sorted(
+            ((docnum, score) for docnum, score in scores.items() if score >= threshold),
+            key=_rank_key,
+        )[:limit]
     return [(score, docnum) for docnum, score in ranked]
 
 
@@ -150,7 +162,11 @@ def _postings(m, values: bool):
             weights = list(m._weights)
         else:
             weights = [1.0] * len(ids)
-        return ids, weights, (list(m._values) if values and m._values is not None else None)
+        return (
+            ids,
+            weights,
+            (_ChainedValues([(0, list(m._values))]) if values and m._values is not None else None),
+        )
     if type(m) not in _BLOCK_LEAVES or m._byteids:
         raise Unsupported(type(m).__name__)
     ids: list[int] = []
@@ -181,6 +197,13 @@ class _ChainedValues:
     def __getitem__(self, i: int):
         k = bisect_right(self._starts, i) - 1
         return self._blocks[k][i - self._starts[k]]
+
+    def all(self) -> list:
+        """Every value, in order."""
+        out: list = []
+        for block in self._blocks:
+            out.extend(block.all() if isinstance(block, BlockValues) else block)
+        return out
 
 
 def _leaf_scores(m, ids, weights, searcher) -> list[float]:
@@ -247,7 +270,11 @@ def _phrase_scores(ms, searcher, known) -> dict[int, float]:
             raise Unsupported("phrase without positions")
         if decode is None:
             field_format = leaf._format if type(leaf) is ListMatcher else leaf.format
-            decode = field_format.decode_positions
+            decode = (
+                _decode_positions
+                if type(field_format) is Positions
+                else field_format.decode_positions
+            )
         by_doc = dict(zip(ids, _leaf_scores(leaf, ids, weights, searcher), strict=True))
         if deleted:
             by_doc = _filtered(by_doc, deleted, True)
@@ -256,7 +283,23 @@ def _phrase_scores(ms, searcher, known) -> dict[int, float]:
     for by_doc, _ids, _values in terms[1:]:
         candidates.intersection_update(by_doc)
     unknown = candidates.difference(known)
-    if unknown:
+    if len(unknown) * 8 > len(terms[0][1]):
+        # Many positions to read: every value of each word by document, in one pass.
+        by_value = [dict(zip(ids, values.all(), strict=True)) for _s, ids, values in terms]
+        if len(by_value) == 2:
+            first, second = by_value
+            candidates.difference_update(
+                docnum
+                for docnum in unknown
+                if not _follows(decode(first[docnum]), decode(second[docnum]))
+            )
+        else:
+            candidates.difference_update(
+                docnum
+                for docnum in unknown
+                if not _consecutive([decode(values[docnum]) for values in by_value])
+            )
+    elif unknown:
         candidates.difference_update(
             docnum
             for docnum in unknown
@@ -288,6 +331,20 @@ def posting_ids(m) -> list[int]:
         m.reset()
         return ids
     return list(m.all_ids())
+
+
+def _decode_positions(value: bytes):
+    """``Positions.decode_positions`` without its Python loop: the pickled deltas after the
+    count, summed."""
+    if not value.endswith(b"."):
+        value += b"."
+    return accumulate(loads(value[_INT_SIZE:]))
+
+
+def _follows(first, second) -> bool:
+    """Whether some position of ``second`` is right after one of ``first``."""
+    after = set(second)
+    return any(p + 1 in after for p in first)
 
 
 def _consecutive(positions: list[list[int]]) -> bool:

@@ -23,11 +23,16 @@ from array import array
 from bisect import bisect_left
 from itertools import accumulate
 
+from whoosh.codec.base import OutOfOrderError
 from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
     WHOOSH3_HEADER_MAGIC,
     W3Codec,
+    W3FieldWriter,
     W3LeafMatcher,
+    W3PerDocReader,
     W3PostingsWriter,
+    _lenfield,
 )
 from whoosh.matching import ListMatcher
 from whoosh.system import _INT_SIZE
@@ -82,8 +87,36 @@ class BlockValues:
         start = self._ends[i - 1] if i else 0
         return self._data[start : self._ends[i]]
 
+    def all(self) -> list[bytes]:
+        """Every value, in order."""
+        data = self._data
+        if self._ends is None:
+            size = self._size
+            return [data[i : i + size] for i in range(0, size * self._count, size)]
+        ends = self._ends
+        return [data[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+
 
 class CompactPostingsWriter(W3PostingsWriter):
+    def add_posting(self, id_, weight, vbytes, length=None):
+        # W3's, without its per-posting type assertions (the field writer below is the only
+        # caller, with what Whoosh's pool holds).
+        if self._byteids:
+            return super().add_posting(id_, weight, vbytes, length)
+        if len(self._ids) >= self._blocklimit:
+            self._write_block()
+        self._ids.append(id_)
+        self._weights.append(weight)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        if vbytes:
+            self._values.append(vbytes)
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
     def _write_block(self, last=False):
         if self._byteids:
             # Vector postings (terms as ids): Whoosh's own block format.
@@ -270,8 +303,70 @@ def block_arrays(m, values: bool):
     return ids, weights, (block_values if values else None)
 
 
+class CompactFieldWriter(W3FieldWriter):
+    def add_postings(self, schema, lengths, items):
+        """Whoosh's ``FieldWriter.add_postings`` (sorted (fieldname, btext, docnum, weight,
+        value) postings to terms), reading each field's document lengths once into a list
+        instead of from the length column for every posting."""
+        lastfn = lasttext = None
+        field_lengths: list = []
+        add = None
+        for fieldname, btext, docnum, weight, value in items:
+            if fieldname != lastfn:
+                if lastfn is not None and fieldname < lastfn:
+                    raise OutOfOrderError(f"Field {lastfn!r} .. {fieldname!r}")
+                if lasttext is not None:
+                    self.finish_term()
+                if lastfn is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                lastfn, lasttext = fieldname, None
+                field_lengths = _field_lengths(lengths, fieldname)
+            elif lasttext and btext < lasttext:
+                raise OutOfOrderError(f"Term {fieldname}:{lasttext!r} .. {fieldname}:{btext!r}")
+            if docnum == -1:
+                # Spelling words (Whoosh writes none of them either).
+                continue
+            if btext != lasttext:
+                if lasttext is not None:
+                    self.finish_term()
+                self.start_term(btext)
+                lasttext = btext
+                add = self._postwriter.add_posting
+            add(
+                docnum,
+                weight,
+                b"" if value is None else value,
+                field_lengths[docnum] if docnum < len(field_lengths) else None,
+            )
+        if lasttext is not None:
+            self.finish_term()
+        if lastfn is not None:
+            self.finish_field()
+
+
+def _field_lengths(lengths, fieldname: str) -> list:
+    """``lengths.doc_field_length(docnum, fieldname)`` for every document, as Whoosh's
+    field writer asks it posting by posting (0 without a length reader)."""
+    if not lengths:
+        return []
+    count = lengths.doc_count_all()
+    if isinstance(lengths, W3PerDocReader):
+        # The whole length column at once (W3PerDocReader.doc_field_length, per document:
+        # no column reads 0, a zero byte None).
+        column = lengths._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is None:
+            return [0] * count
+        return [byte_to_length(b) if b else None for b in column]
+    length_of = lengths.doc_field_length
+    return [length_of(docnum, fieldname) for docnum in range(count)]
+
+
 class CompactCodec(W3Codec):
     """W3 with :class:`CompactPostingsWriter` blocks (see the module's docstring)."""
+
+    def field_writer(self, storage, segment):
+        return CompactFieldWriter(self, storage, segment)
 
     def postings_writer(self, dbfile, byteids=False):
         return CompactPostingsWriter(

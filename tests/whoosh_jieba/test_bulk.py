@@ -21,8 +21,8 @@ from whoosh_jieba.store import build_schema
 WORDS = "职称 评审 职称评审 乌鲁木齐 鲁木齐 继续教育 公示 新疆 评审费 会计 木齐".split()
 
 
-def build_index(codec):
-    ix = RamStorage().create_index(build_schema())
+def build_index(codec, schema=None):
+    ix = RamStorage().create_index(schema or build_schema())
     rng = random.Random(11)
     # Three segments (segment-local document numbers), blocks of several postings (the
     # writer's default block is 128 postings: 400 documents give a few blocks per common

@@ -1,13 +1,19 @@
-"""The compact posting blocks (``whoosh_jieba.codec``) hold exactly what Whoosh's W3 blocks
-hold: the same postings through Whoosh's matcher API, the same search results, and an index
-mixing segments of both codecs answers as one."""
+"""The compact posting blocks (``whoosh_jieba.codec``) and the direct text fields
+(``whoosh_jieba.fields``) write exactly what Whoosh's W3 codec and TEXT fields write: the same
+terms, postings (through Whoosh's matcher API), term statistics and field lengths, the same
+search results; an index mixing segments of both codecs answers as one."""
+
+import pytest
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import TEXT
 from whoosh.filedb.filestore import RamStorage
 
 from tests.whoosh_jieba.test_bulk import _queries, build_index
+from whoosh_jieba.analyzer import FIELD_SEPARATOR, CharAnalyzer, WordAnalyzer
 from whoosh_jieba.codec import CompactCodec, CompactLeafMatcher
+from whoosh_jieba.fields import CharTEXT, WordTEXT
 from whoosh_jieba.scoring import CachedLengthBM25F
 from whoosh_jieba.store import build_schema
 
@@ -25,20 +31,78 @@ def _walk(m):
     return out
 
 
+def _whoosh_schema():
+    """build_schema() with Whoosh's own TEXT fields."""
+    schema = build_schema()
+    schema.remove("*__t")
+    schema.remove("*__c")
+    schema.add("*__t", TEXT(analyzer=WordAnalyzer(), phrase=False), glob=True)
+    schema.add("*__c", TEXT(analyzer=CharAnalyzer(), phrase=True), glob=True)
+    return schema
+
+
+TEXTS = [
+    "关于开展2024年度乌鲁木齐市职称评审工作的通知",
+    f"PDF格式2024年度{FIELD_SEPARATOR}和地职称办〔2023〕1号 职称 职称 评审",
+    "a  b  c 1 22 333 Latin words, 乌鲁木齐乌鲁木齐。",
+    "",
+    "。，！",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_fields_index_as_text(text):
+    for fast, plain in (
+        (WordTEXT(analyzer=WordAnalyzer(), phrase=False), TEXT(WordAnalyzer(), phrase=False)),
+        (CharTEXT(analyzer=CharAnalyzer(), phrase=True), TEXT(CharAnalyzer(), phrase=True)),
+    ):
+        assert sorted(fast.index(text)) == sorted(plain.index(text))
+    # Several fields joined (the catch-all): cut part by part, the same words.
+    joined = FIELD_SEPARATOR.join(TEXTS)
+    plain = TEXT(analyzer=WordAnalyzer(), phrase=False)
+    assert sorted(WordTEXT(analyzer=WordAnalyzer()).index(joined)) == sorted(plain.index(joined))
+
+
 def test_same_postings_as_w3():
-    w3, compact = build_index(W3Codec()), build_index(CompactCodec())
+    w3 = build_index(W3Codec(), _whoosh_schema())
+    compact = build_index(CompactCodec())
     with w3.reader() as r3, compact.reader() as rc:
         terms = _terms(r3)
         assert terms == _terms(rc)
         blocks = 0
-        for segment3, segmentc in zip(r3.leaf_readers(), rc.leaf_readers(), strict=True):
+        for (segment3, _o3), (segmentc, _oc) in zip(
+            r3.leaf_readers(), rc.leaf_readers(), strict=True
+        ):
             for field, text in terms:
-                if (field, text) not in segment3[0]:
+                if (field, text) not in segment3:
                     continue
-                m3 = segment3[0].postings(field, text)
-                mc = segmentc[0].postings(field, text)
+                info3, infoc = segment3.term_info(field, text), segmentc.term_info(field, text)
+                assert (info3.weight(), info3.doc_frequency(), info3.min_length()) == (
+                    infoc.weight(),
+                    infoc.doc_frequency(),
+                    infoc.min_length(),
+                )
+                assert (info3.max_length(), info3.max_weight()) == (
+                    infoc.max_length(),
+                    infoc.max_weight(),
+                )
+                m3, mc = segment3.postings(field, text), segmentc.postings(field, text)
                 blocks += isinstance(mc, CompactLeafMatcher)
                 assert _walk(m3) == _walk(mc), (field, text)
+                if isinstance(mc, CompactLeafMatcher):
+                    m3, mc = segment3.postings(field, text), segmentc.postings(field, text)
+                    while m3.is_active():
+                        assert (m3.block_min_length(), m3.block_max_length()) == (
+                            mc.block_min_length(),
+                            mc.block_max_length(),
+                        )
+                        assert m3.block_max_weight() == mc.block_max_weight()
+                        m3._next_block()
+                        mc._next_block()
+            for field in ("ix_all__t", "ix_all__c", "ix_boost2_0__t"):
+                assert [segment3.doc_field_length(d, field) for d in range(400)] == [
+                    segmentc.doc_field_length(d, field) for d in range(400)
+                ]
         assert blocks > 100
 
 
