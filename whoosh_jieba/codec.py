@@ -227,32 +227,23 @@ class CompactLeafMatcher(W3LeafMatcher):
         else:
             values = (b"",) * count
         self._data = (ids, weights, values)
+        self._ids, self._weights, self._values = self._data
 
     def _read_data(self):
         if not self._compact:
             return super()._read_data()
         self._read_compact()
 
+    # A compact block is read whole (one slice of the file); each of W3's lazy readers then
+    # finds all three lists set.
     def _read_ids(self):
-        if not self._compact:
-            return super()._read_ids()
-        if self._data is None:
-            self._read_compact()
-        self._ids = self._data[0]
+        self._read_compact() if self._compact else super()._read_ids()
 
     def _read_weights(self):
-        if not self._compact:
-            return super()._read_weights()
-        if self._data is None:
-            self._read_compact()
-        self._weights = self._data[1]
+        self._read_compact() if self._compact else super()._read_weights()
 
     def _read_values(self):
-        if not self._compact:
-            return super()._read_values()
-        if self._data is None:
-            self._read_compact()
-        self._values = self._data[2]
+        self._read_compact() if self._compact else super()._read_values()
 
     def skip_to(self, targetid):
         if not self._compact:
