@@ -4,7 +4,6 @@ terms, postings (through Whoosh's matcher API), term statistics and field length
 search results; an index mixing segments of both codecs answers as one."""
 
 import pytest
-
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import TEXT
@@ -125,9 +124,7 @@ def test_same_search_results_and_mixed_segments():
     for codec in (W3Codec(), CompactCodec()):
         with w3.searcher() as source, mixed.writer(codec=codec) as writer:
             for fields in source.all_stored_fields():
-                writer.add_document(
-                    **fields, ix_all__t="职称评审", ix_all__c="职称评审"
-                )
+                writer.add_document(**fields, ix_all__t="职称评审", ix_all__c="职称评审")
     with mixed.searcher() as searcher:
         assert len(searcher.leaf_searchers()) == 2
         assert len(searcher.search(wq.Phrase("ix_all__c", ["职称", "称评"]), limit=None)) == (
