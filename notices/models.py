@@ -448,14 +448,30 @@ class TemplatePage(Page):
         return bool(self.body)
 
     def source_notice(self) -> NoticePage | None:
-        """The live notice this template is an attachment of, if any."""
+        """The live notice this template is an attachment of, if any (the latest review
+        year's); loaded with ``load_source_notices`` when that ran."""
+        if "_source_notice" in self.__dict__:
+            return self._source_notice
         attachment = (
             NoticeAttachment.objects.filter(template_page=self, page__live=True)
             .select_related("page")
-            .order_by("-page__review_year")
+            .order_by("-page__review_year", "pk")
             .first()
         )
         return attachment.page if attachment else None
+
+    @staticmethod
+    def load_source_notices(templates: list[TemplatePage]) -> None:
+        """``source_notice()`` of several templates in one query (a search result page)."""
+        found: dict[int, NoticePage] = {}
+        for attachment in (
+            NoticeAttachment.objects.filter(template_page__in=templates, page__live=True)
+            .select_related("page")
+            .order_by("-page__review_year", "pk")
+        ):
+            found.setdefault(attachment.template_page_id, attachment.page)
+        for template in templates:
+            template._source_notice = found.get(template.pk)
 
     def date_label(self) -> str | None:
         notice = self.source_notice()

@@ -48,6 +48,7 @@ def site_search_kinds():
             models=(TemplatePage,),
             date=TemplatePage.date_label,
             text=TemplatePage.plain_text,
+            prepare=TemplatePage.load_source_notices,
         ),
     ]
 

@@ -69,6 +69,9 @@ class SearchKind:
     #: The plain text of a page's result snippet (never markup such as table rows). Without
     #: it, the page's search fields are used.
     text: Callable[[Page], str] | None = None
+    #: Called once with a result page's pages of this kind before ``date`` and ``text``, so
+    #: what they read can be loaded in one query rather than one per result.
+    prepare: Callable[[list[Page]], None] | None = None
 
     def __post_init__(self):
         for model in self.models:

@@ -55,7 +55,10 @@ def searchable_pages(kinds: list[str] | None = None, year: int | None = None, au
     pages = Page.objects.live().public().filter(depth__gt=1)
     # An ended publicity leaves search at once, even before the scheduler unpublishes it.
     expired = list(
-        Page.objects.live().filter(expire_at__lte=timezone.now()).values_list("pk", flat=True)
+        Page.objects.live()
+        .filter(expire_at__lte=timezone.now())
+        .order_by()
+        .values_list("pk", flat=True)
     )
     if expired:
         pages = pages.exclude(pk__in=expired)

@@ -131,8 +131,16 @@ def search(request: HttpRequest) -> HttpResponse:
             .specific()
             .in_bulk()
         )
+        items = [
+            specific.get(item.pk) or item.specific if isinstance(item, Page) else item
+            for item in items
+        ]
+        for page_kind in kinds:
+            of_kind = [item for item in items if isinstance(item, page_kind.models)]
+            if page_kind.prepare is not None and of_kind:
+                page_kind.prepare(of_kind)
         results = [
-            page_result(specific.get(item.pk) or item.specific, query, kinds)
+            page_result(item, query, kinds)
             if isinstance(item, Page)
             else document_result(item, query, kind)
             for item in items

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.apps import apps
 from modelsearch.backends.base import BaseIndex, get_model_root
 
+from .codec import CompactCodec
 from .mapping import WhooshMapping
 
 
@@ -41,7 +42,7 @@ class WhooshIndex(BaseIndex):
             # a commit per chunk would merge segments over and over.
             if self._writer is None:
                 self._writer = self.store.open(self.version).writer(
-                    timeout=self.store.lock_timeout, limitmb=256
+                    timeout=self.store.lock_timeout, limitmb=256, codec=CompactCodec()
                 )
             apply(self._writer)
 

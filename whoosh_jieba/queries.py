@@ -20,6 +20,8 @@ from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher, RequireMatcher
 from whoosh.query.spans import Span, SpanNear2
 
+from . import bulk
+
 #: What ``spans()`` reports for a document accepted without reading its positions. Nothing in
 #: this backend reads spans (highlighting works on the text, not the index).
 _KNOWN_SPANS = [Span(0)]
@@ -91,119 +93,32 @@ class KnownPhrase(wq.Phrase):
             return matching.NullMatcher()
         btext = schema[field].to_bytes(text)
         known = (
-            frozenset(reader.postings(field, btext).all_ids())
+            frozenset(bulk.posting_ids(reader.postings(field, btext)))
             if (field, btext) in reader
             else frozenset()
         )
-        weighting = (context.weighting if context is not None else None) or searcher.weighting
+        # As Term.matcher: the context's weighting (None in an unscored search).
+        weighting = searcher.weighting if context is None else context.weighting
+        ms = [searcher.postings(self.fieldname, word, weighting=weighting) for word in words]
         # Whole posting lists pay off when the rarest word is in a large share of the
         # documents and no narrow filter (Within) lets the matcher skip most of them; else
         # Whoosh's skipping matcher reads less.
         total = reader.doc_count_all()
         allowed = getattr(context, "within_docs", None)
         rarest = min(reader.doc_frequency(self.fieldname, word) for word in words)
-        eager = None
+        m = None
         if rarest * EAGER_SHARE >= total and (allowed is None or allowed * EAGER_SHARE >= total):
-            eager = _eager_phrase(searcher, self.fieldname, words, known, weighting)
-        if eager is not None:
-            ids, scores = eager
-            if not ids:
-                return matching.NullMatcher()
-            m = matching.ListMatcher(ids, weights=scores)
-        else:
-            m = _KnownSpanNear2Matcher(
-                [wq.Term(self.fieldname, word).matcher(searcher, context) for word in words],
-                known,
-                slop=self.slop,
-                mindist=1,
-            )
+            scores = bulk.phrase_scores(ms, searcher, known)
+            if scores is not None:
+                if not scores:
+                    return matching.NullMatcher()
+                ids = sorted(scores)
+                m = matching.ListMatcher(ids, weights=[scores[docnum] for docnum in ids])
+        if m is None:
+            m = _KnownSpanNear2Matcher(ms, known, slop=self.slop, mindist=1)
         if self.boost != 1.0:
             m = matching.WrappingMatcher(m, boost=self.boost)
         return m
-
-
-def _postings(searcher, fieldname: str, word: bytes, weighting):
-    """A term's postings in one segment as (ids, weights, encoded values, scorer), read a
-    block at a time (a matcher stepping posting by posting in Python was most of a phrase
-    search); None when the codec is not the one whose blocks this reads."""
-    from whoosh.codec.whoosh3 import W3LeafMatcher
-
-    leaf = searcher.postings(fieldname, word, weighting=weighting)
-    deleted = None
-    if isinstance(leaf, FilterMatcher):
-        deleted = leaf._ids
-        leaf = leaf.child
-    if not isinstance(leaf, W3LeafMatcher):
-        return None
-    ids: list[int] = []
-    weights: list[float] = []
-    values: list = []
-    while leaf.is_active():
-        leaf._read_ids()
-        leaf._read_weights()
-        leaf._read_values()
-        ids.extend(leaf._ids)
-        weights.extend(leaf._weights)
-        values.extend(leaf._values)
-        leaf._next_block()
-    if deleted:
-        keep = [i for i, docnum in enumerate(ids) if docnum not in deleted]
-        ids = [ids[i] for i in keep]
-        weights = [weights[i] for i in keep]
-        values = [values[i] for i in keep]
-    return ids, weights, values, leaf.scorer
-
-
-def _eager_phrase(searcher, fieldname: str, words: list[bytes], known, weighting):
-    """(sorted docnums, scores) of the consecutive-words phrase in one segment, computed on
-    whole posting lists: candidates by set intersection, positions decoded only for those the
-    ``known`` documents do not already vouch for. Scores are what Whoosh's phrase matcher
-    gives: the sum of the terms' scores in its binary-tree order. None: use the matcher."""
-    postings = [_postings(searcher, fieldname, word, weighting) for word in words]
-    if any(p is None or not (hasattr(p[3], "_score") and hasattr(p[3], "dfl")) for p in postings):
-        return None
-    candidates = set(postings[0][0])
-    for ids, _w, _v, _s in postings[1:]:
-        candidates.intersection_update(ids)
-    if not candidates:
-        return [], []
-    decode = searcher.schema[fieldname].format.decode_positions
-    rows = []  # per term: docnum -> (weight, value)
-    for ids, weights, values, _scorer in postings:
-        rows.append(
-            {
-                docnum: (weights[i], values[i])
-                for i, docnum in enumerate(ids)
-                if docnum in candidates
-            }
-        )
-    matched = []
-    for docnum in sorted(candidates):
-        if docnum in known or _consecutive([decode(row[docnum][1]) for row in rows]):
-            matched.append(docnum)
-    scorers = [p[3] for p in postings]
-    scores = []
-    for docnum in matched:
-        term_scores = [
-            scorer._score(row[docnum][0], scorer.dfl(docnum))
-            for scorer, row in zip(scorers, rows, strict=True)
-        ]
-        scores.append(_tree_sum(term_scores))
-    return matched, scores
-
-
-def _consecutive(positions: list[list[int]]) -> bool:
-    """Whether some p has p + i in positions[i] for every i (the words one after another)."""
-    later = [set(p) for p in positions[1:]]
-    return any(all(p + i + 1 in s for i, s in enumerate(later)) for p in positions[0])
-
-
-def _tree_sum(values: list[float]) -> float:
-    """The sum in the order of Whoosh's make_binary_tree of intersection matchers."""
-    if len(values) == 1:
-        return values[0]
-    half = len(values) // 2
-    return _tree_sum(values[:half]) + _tree_sum(values[half:])
 
 
 class _WithinMatcher(RequireMatcher):

@@ -7,6 +7,7 @@ from collections import OrderedDict
 from modelsearch.backends.base import BaseSearchResults, FilterFieldError
 from whoosh import collectors, sorting
 
+from . import bulk
 from .queries import Within
 
 #: Matches kept, ranked, by the first pass over a result set: the paginator's first pages.
@@ -15,16 +16,23 @@ FIRST_FETCH = 50
 RESULT_CACHE_SIZE = 256
 
 
-def top_results(searcher, query, limit: int):
-    """The ``limit`` best-scored matches of ``query``, and the exact count of all of them, in
-    one pass: a heap of ``limit``, every match scored once, none sorted beyond the heap.
+def top_results(searcher, query, limit: int) -> tuple[list[tuple[float, int]], int]:
+    """The ``limit`` best-scored matches of ``query`` as (score, docnum), and the exact count
+    of all of them.
 
-    The collector never swaps in a pruned matcher (``replace=0``) nor skips blocks: Whoosh's
-    pruning stops at the last document that could still rank, and its count would stop there.
+    Whole posting lists at a time where ``bulk`` reproduces Whoosh's scores; else one pass of
+    Whoosh's collector: a heap of ``limit``, every match scored once, none sorted beyond the
+    heap. The collector never swaps in a pruned matcher (``replace=0``) nor skips blocks:
+    Whoosh's pruning stops at the last document that could still rank, and its count would
+    stop there.
     """
+    scores = bulk.evaluate(searcher, query)
+    if scores is not None:
+        return bulk.top(scores, limit), len(scores)
     collector = collectors.TopCollector(limit=limit, usequality=False, replace=0)
     searcher.search_with_collector(query, collector)
-    return collector.results()
+    results = collector.results()
+    return list(results.top_n), len(results)
 
 
 class WhooshSearchResults(BaseSearchResults):
@@ -76,13 +84,13 @@ class WhooshSearchResults(BaseSearchResults):
         cached = cache.get(key) if limit is not None else None
         if cached is None:
             if limit is not None and sort is None and compiler.order_by_relevance:
-                results = top_results(searcher, query, limit)
+                cached = top_results(searcher, query, limit)
             else:
                 results = searcher.search(
                     query, limit=limit, sortedby=sort, scored=compiler.order_by_relevance
                 )
-            count = len(results) if limit is None or results.has_exact_length() else None
-            cached = (list(results.top_n), count)
+                count = len(results) if limit is None or results.has_exact_length() else None
+                cached = (list(results.top_n), count)
             if limit is not None:
                 cache[key] = cached
                 while len(cache) > RESULT_CACHE_SIZE:

@@ -33,4 +33,6 @@ class CachedLengthBM25F(BM25F):
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
         if isinstance(scorer, WeightLengthScorer) and hasattr(scorer, "dfl"):
             scorer.dfl = field_lengths(searcher, fieldname).__getitem__
+            # Lets bulk scoring keep per-field figures on the reader (``bulk._bm25_norms``).
+            scorer.whoosh_jieba_field = fieldname
         return scorer

@@ -28,9 +28,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, Schema
 
 from .analyzer import CharAnalyzer, WordAnalyzer
+from .codec import CompactCodec
+from .fields import CharTEXT, WordTEXT
 from .scoring import CachedLengthBM25F
 
 POINTER = "CURRENT"
@@ -54,8 +56,8 @@ def build_schema() -> Schema:
         ix_ct=KEYWORD(lowercase=False, commas=False),
         ix_null=KEYWORD(lowercase=False, commas=False),
     )
-    schema.add("*__t", TEXT(analyzer=WordAnalyzer(), phrase=False), glob=True)
-    schema.add("*__c", TEXT(analyzer=CharAnalyzer(), phrase=True), glob=True)
+    schema.add("*__t", WordTEXT(analyzer=WordAnalyzer(), phrase=False), glob=True)
+    schema.add("*__c", CharTEXT(analyzer=CharAnalyzer(), phrase=True), glob=True)
     schema.add("*__fi", NUMERIC(int, bits=64, signed=True, sortable=True), glob=True)
     schema.add("*__ff", NUMERIC(float, sortable=True), glob=True)
     schema.add("*__fd", DATETIME(sortable=True), glob=True)
@@ -206,7 +208,7 @@ class IndexStore:
     def write(self, name: str, apply: Callable) -> None:
         """Apply ``apply(writer)`` to one version and commit; cancel on error."""
         ix = self.open(name)
-        writer = ix.writer(timeout=self.lock_timeout, delay=0.05)
+        writer = ix.writer(timeout=self.lock_timeout, delay=0.05, codec=CompactCodec())
         try:
             apply(writer)
         except BaseException:

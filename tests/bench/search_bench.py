@@ -7,6 +7,13 @@ the pages whose title contains the query. Writes ``bench-results/search.json``.
 
     python -m tests.bench.search_bench [pages]
 
+``page_cpu()`` measures instead the CPU time of the site's ``/search/`` page and of the page
+search alone on an existing site (the data of ``tests.bench.scale_data``), the first time a
+worker sees each query:
+
+    DJANGO_SETTINGS_MODULE=website.settings.dev DEBUG=0 PAGE_CACHE=0 VAR_DIR=<data> \
+        python -m tests.bench.search_bench --page
+
 ``run(pages)`` is importable by a combined benchmark command; it sets up Django itself when
 it is not set up yet (with a throw-away database and index directory).
 """
@@ -229,7 +236,80 @@ def run(
     return result
 
 
+#: The search page's queries of the issue-18 table (the 20 QUERIES are measured too).
+PAGE_QUERIES = ["职称评审", "乌鲁木齐"]
+
+
+def _forget_answers() -> None:
+    """Drop the answers the live searcher keeps (``whoosh_jieba.results``), so the next query
+    costs what it costs the first time a worker sees it. What the searcher keeps for every
+    query alike (field lengths, the filter's documents) stays."""
+    from modelsearch.backends import get_search_backend
+
+    searcher = get_search_backend().store.searcher()
+    searcher.__dict__.pop("_whoosh_jieba_results", None)
+
+
+def _cpu_ms(fn, runs: int, first_time: bool) -> list[float]:
+    times = []
+    for _ in range(runs):
+        if first_time:
+            _forget_answers()
+        started = time.process_time()
+        fn()
+        times.append((time.process_time() - started) * 1000)
+    return times
+
+
+def page_cpu(runs: int = 7) -> dict:
+    """CPU ms per request of ``/search/?q=…`` (Django's test client, page cache off) for
+    PAGE_QUERIES, first time and repeated, and of the page search alone (count + first 10)
+    for PAGE_QUERIES + QUERIES, first time: medians over ``runs``, plus the p95 over all the
+    page-search timings. Django must be set up on the site's data."""
+    from django.test import Client
+    from django.utils.http import urlencode
+
+    from search.site import search_pages
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    # Warm the worker as a server's first requests do (templates, jieba, the index reader).
+    for query in ("预热", PAGE_QUERIES[0]):
+        assert client.get("/search/?" + urlencode({"q": query})).status_code == 200
+
+    def page(query):
+        return lambda: client.get("/search/?" + urlencode({"q": query}))
+
+    def page_search(query):
+        def run_query():
+            results = search_pages(query)
+            list(results[:10])
+            results.count()
+
+        return run_query
+
+    out: dict = {"runs": runs, "page": {}, "page_search": {}}
+    for query in PAGE_QUERIES:
+        out["page"][query] = {
+            "first_ms": round(statistics.median(_cpu_ms(page(query), runs, True)), 1),
+            "repeated_ms": round(statistics.median(_cpu_ms(page(query), runs, False)), 1),
+        }
+    every = []
+    for query in PAGE_QUERIES + QUERIES:
+        times = _cpu_ms(page_search(query), runs, True)
+        every.extend(times)
+        out["page_search"][query] = round(statistics.median(times), 2)
+    out["page_search_median_ms"] = round(statistics.median(every), 2)
+    out["page_search_p95_ms"] = round(_percentile(every, 0.95), 2)
+    return out
+
+
 def main(argv: list[str]) -> None:
+    if "--page" in argv:
+        import django
+
+        django.setup()
+        print(json.dumps(page_cpu(), ensure_ascii=False, indent=1))
+        return
     result = run(int(argv[1]) if len(argv) > 1 else 10000)
     print(f"{result['pages']} pages (generated in {result['generation_seconds']} s)")
     for name, numbers in result["backends"].items():

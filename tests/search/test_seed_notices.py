@@ -72,3 +72,30 @@ def test_results_show_the_documents_own_dates_and_text_snippets(seeded, client):
     assert snippets and "获现任专业技术职务时间" in "".join(snippets)
     assert not any("|" in s.split("</p>")[0] for s in snippets)
     assert "通知附件，成文日期 2023年8月14日" in html
+
+
+def test_template_results_find_their_notices_in_one_query(seeded, client):
+    """The 通知附件 date of every template on a result page comes from one query (the kind's
+    ``prepare``), and says what each template's own ``source_notice()`` says."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notices.models import TemplatePage
+
+    templates = list(TemplatePage.objects.live())
+    expected = {t.pk: t.source_notice() for t in templates}
+    assert len([n for n in expected.values() if n is not None]) >= 2
+    loaded = list(TemplatePage.objects.live())
+    TemplatePage.load_source_notices(loaded)
+    with CaptureQueriesContext(connection) as ctx:
+        assert {t.pk: t.source_notice() for t in loaded} == expected
+    assert not ctx.captured_queries
+
+    query = "模板"
+    on_page = [p for p in search_pages(query)[:10] if isinstance(p.specific, TemplatePage)]
+    assert len(on_page) >= 2
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get("/search/", {"q": query}).content.decode()
+    assert "通知附件，" in html
+    attachment_queries = [q for q in ctx.captured_queries if "noticeattachment" in q["sql"]]
+    assert len(attachment_queries) == 1
