@@ -92,3 +92,26 @@ def test_database_url_selects_the_database(monkeypatch):
     code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
     result = dev_settings_print(code, DATABASE_URL="postgres://u@127.0.0.1:5432/x")
     assert result.stdout.strip() == "django.db.backends.postgresql", result.stderr
+
+
+def test_test_settings_remove_their_scratch_folder_on_exit(tmp_path):
+    """Each process that imports the test settings gets a scratch folder (media, index) and
+    removes it when it exits; a forked child exiting first leaves its parent's folder alone."""
+    code = (
+        "import os, sys\n"
+        "from website.settings import test as s\n"
+        "folder = s.MEDIA_ROOT.parent\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    sys.exit(0)\n"
+        "os.waitpid(pid, 0)\n"
+        "assert folder.is_dir() and folder.parent == __import__('pathlib').Path(os.environ['TMPDIR'])\n"
+    )
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    for _ in range(2):
+        completed = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert completed.returncode == 0, completed.stderr
+    assert list(tmp_path.iterdir()) == []

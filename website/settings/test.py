@@ -1,5 +1,8 @@
 """Settings for the test suite: the embedded default, isolated state, fast hashing."""
 
+import atexit
+import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -8,7 +11,24 @@ from .dev import *  # noqa: F403
 DEBUG = False
 # Models of the whoosh_jieba backend's own tests (a page type and a plain model of no domain).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.whoosh_jieba.testapp"]  # noqa: F405
-_TEST_VAR = Path(tempfile.mkdtemp(prefix="zc-test-"))
+
+
+def _scratch_dir() -> Path:
+    """A folder of this test process's own, removed when the process exits: each import in a
+    new process (pytest, xdist workers, subprocesses) made one and left it in /tmp. Forked
+    children (the issuance pool) share it and exit without removing it."""
+    path = Path(tempfile.mkdtemp(prefix="zc-test-"))
+    owner = os.getpid()
+
+    def remove() -> None:
+        if os.getpid() == owner:
+            shutil.rmtree(path, ignore_errors=True)
+
+    atexit.register(remove)
+    return path
+
+
+_TEST_VAR = _scratch_dir()
 MEDIA_ROOT = _TEST_VAR / "media"
 PRIVATE_MEDIA_ROOT = _TEST_VAR / "private"
 STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
