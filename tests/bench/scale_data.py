@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import json
 import random
+import statistics
 import sys
 import time
 
@@ -95,12 +96,60 @@ def add_notices(count: int, rng: random.Random) -> str:
     return url
 
 
+def running_publicity():
+    from publicity.models import PublicityPage
+
+    return next(p for p in PublicityPage.objects.live().specific() if p.is_running)
+
+
 def fill_publicity(names: int, rng: random.Random) -> str:
     """The running demo publicity, grown to ``names`` entries; its URL."""
-    from publicity.models import PublicityEntry, PublicityPage
+    page = running_publicity()
+    fill_entries(page, names, rng)
+    return page.url
+
+
+def add_publicity_sizes(sizes: list[int], rng: random.Random) -> dict[str, str]:
+    """One running publicity per size (a copy of the demo's running one) with that many
+    names: the growth rows of the benchmark. ``{size: url}``."""
+    from publicity.models import PublicityPage
+
+    model = running_publicity()
+    index = model.get_parent()
+    urls = {}
+    for size in sizes:
+        slug = f"bench-publicity-{size}"
+        page = PublicityPage.objects.child_of(index).filter(slug=slug).first()
+        if page is None:
+            page = index.add_child(
+                instance=PublicityPage(
+                    slug=slug,
+                    title=f"{model.title}（{size}人）",
+                    **{
+                        name: getattr(model, name)
+                        for name in (
+                            "authority",
+                            "review_committee",
+                            "start_date",
+                            "working_days",
+                            "notice",
+                            "intro",
+                            "objection_contact",
+                        )
+                    },
+                )
+            )
+            page.save_revision().publish()
+        fill_entries(page.specific, size, rng)
+        urls[str(size)] = page.url
+    return urls
+
+
+def fill_entries(page, names: int, rng: random.Random) -> None:
+    """Grow ``page``'s list to ``names`` entries (bulk insert)."""
+    from publicity.models import PublicityEntry
     from website import identity
 
-    page = next(p for p in PublicityPage.objects.live().specific() if p.is_running)
     have = page.entries.count()
     surnames = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
     given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
@@ -126,15 +175,15 @@ def fill_publicity(names: int, rng: random.Random) -> str:
         )
     PublicityEntry.objects.bulk_create(entries, batch_size=500)
     log(f"publicity {page.url}: {page.entries.count()} names")
-    return page.url
 
 
-def add_search_pages(count: int, rng: random.Random) -> None:
-    """``count`` live template pages with Chinese text, indexed at the end in one pass.
+def add_search_pages(count: int, rng: random.Random) -> dict:
+    """``count`` live template pages with Chinese text, indexed at the end in one pass; the
+    index build's figures.
 
-    The rows are written in bulk (the page tree's path arithmetic done here, as treebeard
-    does it): ``add_child`` one page at a time took minutes for 10,000 pages, and what is
-    measured is the search, not page creation.
+    The rows are written in bulk, both the page rows and the template pages' own rows (the
+    page tree's path arithmetic done here, as treebeard does it): ``add_child`` one page at a
+    time took minutes for 10,000 pages, and what is measured is the search, not page creation.
     """
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
@@ -151,6 +200,8 @@ def add_search_pages(count: int, rng: random.Random) -> None:
     content_type = ContentType.objects.get_for_model(TemplatePage)
     locale = Locale.get_default()
     now = timezone.now()
+    own_fields = TemplatePage._meta.local_concrete_fields
+    started = time.monotonic()
     for chunk_start in range(existing, count, 1000):
         pages = []
         for i in range(chunk_start, min(count, chunk_start + 1000)):
@@ -177,13 +228,62 @@ def add_search_pages(count: int, rng: random.Random) -> None:
         parents = Page.objects.bulk_create([Page(**_page_fields(p)) for p in pages])
         for parent, page in zip(parents, pages, strict=True):
             page.page_ptr_id = page.pk = parent.pk
-            page.save_base(raw=True)
-        log(f"{chunk_start + len(pages)} searchable pages")
+        # The template pages' own table in a few multi-row INSERTs (bulk_create refuses
+        # multi-table inheritance; save_base(raw=True) is one INSERT per page).
+        for batch in range(0, len(pages), 200):
+            TemplatePage._base_manager._insert(
+                pages[batch : batch + 200], fields=own_fields, raw=True
+            )
+        done = chunk_start + len(pages)
+        if done % 5000 == 0 or done == count:
+            rate = (done - existing) / max(0.001, time.monotonic() - started)
+            log(f"{done} searchable pages ({rate:.0f}/s)")
     Page.objects.filter(pk=template_index.pk).update(numchild=template_index.get_children().count())
-    log("building the search index")
-    started = time.monotonic()
+    pages = Page.objects.count()
+    log(f"building the search index ({pages} pages)")
+    started, cpu = time.monotonic(), time.process_time()
     call_command("update_index", verbosity=0)
-    log(f"search index built in {time.monotonic() - started:.0f} s")
+    seconds = time.monotonic() - started
+    log(f"search index built in {seconds:.0f} s ({pages / seconds:.0f} pages/s)")
+    return {
+        "pages": pages,
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(time.process_time() - cpu, 2),
+        "pages_per_s": round(pages / seconds, 1),
+    }
+
+
+def measure_queries(rounds: int = 3, repeats: int = 5) -> dict:
+    """Query latency as the search benchmark measures it (first 10 results and the count, the
+    live pages, every query of its list ``repeats`` times), in ``rounds`` rounds; the median
+    round's median and 95th percentile, wall and CPU time, in ms."""
+    from wagtail.models import Page
+
+    from tests.bench.search_bench import QUERIES
+
+    pages = Page.objects.live()
+    for query in QUERIES:  # warm up: the index readers and the jieba dictionary
+        list(pages.search(query, operator="and")[:10])
+    figures = []
+    for _ in range(rounds):
+        wall, cpu = [], []
+        for query in QUERIES:
+            for _ in range(repeats):
+                started, cpu_started = time.perf_counter(), time.process_time()
+                results = pages.search(query, operator="and")
+                list(results[:10])
+                results.count()
+                wall.append(1000 * (time.perf_counter() - started))
+                cpu.append(1000 * (time.process_time() - cpu_started))
+        figures.append(
+            {
+                "median_ms": statistics.median(wall),
+                "p95_ms": statistics.quantiles(wall, n=20)[-1],
+                "cpu_median_ms": statistics.median(cpu),
+                "cpu_p95_ms": statistics.quantiles(cpu, n=20)[-1],
+            }
+        )
+    return {key: round(statistics.median(f[key] for f in figures), 2) for key in figures[0]}
 
 
 def _page_fields(page) -> dict:
@@ -239,6 +339,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--names", type=int, default=3000)
     parser.add_argument("--pages", type=int, default=10000)
     parser.add_argument("--certificates", type=int, default=1000)
+    parser.add_argument(
+        "--publicity-sizes", default="", help="running publicity pages of these sizes (300,3000)"
+    )
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="the database already holds the dataset: only add searchable pages and re-index",
+    )
+    parser.add_argument("--queries", action="store_true", help="measure query latency afterwards")
     args = parser.parse_args(argv)
 
     import django
@@ -247,31 +356,31 @@ def main(argv: list[str] | None = None) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    rng = random.Random(20241101)
+    # New pages of a later --pages-only step get text of their own.
+    rng = random.Random(20241101 + (args.pages if args.pages_only else 0))
     started = time.monotonic()
-    call_command("migrate", verbosity=0, interactive=False)
-    log("load_demo")
-    call_command("load_demo")
     # Pages are created with search indexing off (one Whoosh commit per page is slow);
     # update_index builds the index once at the end.
     backends = {name: dict(conf) for name, conf in settings.WAGTAILSEARCH_BACKENDS.items()}
     for conf in backends.values():
         conf["AUTO_UPDATE"] = False
     settings.WAGTAILSEARCH_BACKENDS = backends
-    notice_url = add_notices(args.notices, rng)
-    publicity_url = fill_publicity(args.names, rng)
-    certificate = add_certificates(args.certificates)
-    add_search_pages(args.pages, rng)
+    urls: dict = {}
+    if not args.pages_only:
+        call_command("migrate", verbosity=0, interactive=False)
+        log("load_demo")
+        call_command("load_demo")
+        urls["notice"] = add_notices(args.notices, rng)
+        urls["publicity"] = fill_publicity(args.names, rng)
+        sizes = [int(size) for size in args.publicity_sizes.split(",") if size]
+        urls["publicity_sizes"] = add_publicity_sizes(sizes, rng)
+        urls["certificate"] = add_certificates(args.certificates)
+    urls["index"] = add_search_pages(args.pages, rng)
+    if args.queries:
+        log("query latency")
+        urls["queries"] = measure_queries()
     log(f"dataset ready in {time.monotonic() - started:.0f} s")
-    print(
-        json.dumps(
-            {
-                "notice": notice_url,
-                "publicity": publicity_url,
-                "certificate": certificate,
-            }
-        )
-    )
+    print(json.dumps(urls))
 
 
 if __name__ == "__main__":
