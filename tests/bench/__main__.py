@@ -721,6 +721,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--python-load", action="store_true", help="不用 wrk")
     parser.add_argument("--skip-others", action="store_true", help="不运行搜索基准与边缘缓存")
     parser.add_argument("--keep", action="store_true", help="保留临时目录")
+    parser.add_argument("--output", type=Path, default=RESULTS / "bench.json", help="JSON 结果文件")
     args = parser.parse_args(argv)
     defaults = (
         {
@@ -798,8 +799,8 @@ def main(argv: list[str] | None = None) -> None:
         "edge": edge,
         "other_benchmarks": others,
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "bench.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, ensure_ascii=False, indent=2))
     print(
         f"\n{report['date']} · nproc {report['nproc']} · {report['database']} · "
         f"{args.workers} gunicorn workers · median of {args.runs} × {args.seconds:g} s · "
@@ -825,7 +826,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     for name, figure in others.items():
         print(f"\n{name}:\n{json.dumps(figure, ensure_ascii=False, indent=2)[:3000]}")
-    print(f"\nJSON: {RESULTS / 'bench.json'}")
+    print(f"\nJSON: {args.output}")
 
 
 if __name__ == "__main__":
