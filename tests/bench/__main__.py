@@ -506,9 +506,10 @@ def other_benchmarks(env: dict[str, str], args) -> dict:
     return figures
 
 
-def search_growth(env: dict[str, str], args) -> list[dict]:
+def search_growth(env: dict[str, str], args, checkpoint) -> list[dict]:
     """A dataset of its own (SQLite in its own folder) grown to each size in turn: at each,
-    the index rebuilt, the query latency and the search page served uncached."""
+    the index rebuilt, the query latency and the search page served uncached; each size's
+    row handed to ``checkpoint(search=rows)`` when done."""
     var = Path(env["VAR_DIR"]) / "search-growth"
     var.mkdir()
     grown = {**env, "VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "website.settings.dev"}
@@ -559,6 +560,7 @@ def search_growth(env: dict[str, str], args) -> list[dict]:
             f"{row['page']['cpu_ms_per_request']:.1f} ms CPU/请求"
         )
         rows.append(row)
+        checkpoint(search=rows)
     return rows
 
 
@@ -756,15 +758,27 @@ def main(argv: list[str] | None = None) -> None:
         args.publicity_sizes = args.search_sizes = args.issuance_sizes = []
 
     load_at_start = os.getloadavg()
+    # What is measured so far, written after each step: a long run stopped early (the
+    # largest search size) keeps its figures.
+    partial_path = args.output.with_name(f"{args.output.stem}.partial.json")
+    partial: dict = {"load_average_start": load_at_start}
+
+    def checkpoint(**figures) -> None:
+        partial.update(figures)
+        partial_path.parent.mkdir(parents=True, exist_ok=True)
+        partial_path.write_text(json.dumps(partial, ensure_ascii=False, indent=2, default=str))
+
     ensure_wrk()
     var = Path(tempfile.mkdtemp(prefix="zc-bench-"))
     try:
         env = base_env(var, os.environ.get("DATABASE_URL"))
         urls = build_dataset(env, args)
         results = bench_pages(env, urls, args)
+        checkpoint(pages=results)
         issuance = issuance_growth(env, args) if args.issuance_sizes else []
+        checkpoint(issuance=issuance)
         # Last: the largest search size takes longest to build.
-        search = search_growth(env, args) if args.search_sizes else []
+        search = search_growth(env, args, checkpoint) if args.search_sizes else []
         others = {} if args.skip_others or args.growth_only else other_benchmarks(env, args)
         edge = None if args.skip_others else edge_rows(env, urls, args)
     finally:
@@ -801,6 +815,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    partial_path.unlink(missing_ok=True)
     print(
         f"\n{report['date']} · nproc {report['nproc']} · {report['database']} · "
         f"{args.workers} gunicorn workers · median of {args.runs} × {args.seconds:g} s · "
