@@ -41,6 +41,8 @@ import time
 from pathlib import Path
 
 from . import growth, loadgen
+from .edge_bench import run_edge, varnishd_path
+from .edge_bench import table as edge_table
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
@@ -597,25 +599,14 @@ def issuance_growth(env: dict[str, str], args) -> list[dict]:
 
 
 def edge_rows(env: dict[str, str], urls: dict[str, str], args) -> dict | None:
-    """The edge cache's figures (pages through Varnish beside the static file) when
-    ``tests.bench.edge_bench`` exists; None otherwise."""
-    if importlib.util.find_spec("tests.bench.edge_bench") is None:
+    """The same pages through Varnish in front (deploy/varnish/zhicheng.vcl), when installed."""
+    if not varnishd_path():
         return None
-    from tests.bench.edge_bench import run_edge
-
-    offered = {
-        "env": env,
-        "urls": urls,
-        "args": args,
-        "seconds": args.seconds,
-        "runs": args.runs,
-        "connections": args.connections,
-        "workers": args.workers,
-        "quick": args.quick,
-    }
-    params = inspect.signature(run_edge).parameters
-    say("边缘缓存（tests.bench.edge_bench.run_edge）")
-    return run_edge(**{k: v for k, v in offered.items() if k in params})
+    say("Varnish 在前：静态文件与缓存页面")
+    return run_edge(
+        env, urls, runs=args.runs, seconds=args.seconds,
+        connections=args.connections, workers=args.workers, python_load=args.python_load,
+    )  # fmt: skip
 
 
 def growth_series(pages: dict, search: list[dict], issuance: list[dict], args) -> list:
@@ -833,12 +824,11 @@ def main(argv: list[str] | None = None) -> None:
         print()
         for line in growth_details(search, issuance):
             print(f"- {line}")
-    print("\nEdge cache (tests.bench.edge_bench):")
-    print(
-        json.dumps(edge, ensure_ascii=False, indent=2, default=str)[:3000]
-        if edge
-        else "not present"
-    )
+    print("\nEdge cache (Varnish in front, tests.bench.edge_bench):")
+    if edge:
+        print(edge_table(edge) + "\n" + "\n".join(f"- {line}" for line in edge["aims"]))
+    else:
+        print("varnishd not installed")
     for name, figure in others.items():
         print(f"\n{name}:\n{json.dumps(figure, ensure_ascii=False, indent=2)[:3000]}")
     print(f"\nJSON: {args.output}")

@@ -14,7 +14,6 @@ It also holds the one adapter to the issuance benchmark (``issuance``).
 from __future__ import annotations
 
 import math
-import resource
 import time
 from dataclasses import asdict, dataclass
 
@@ -104,45 +103,13 @@ def growth_table(series: list[Series]) -> str:
     return "\n".join(lines)
 
 
-def cpu_seconds_with_children() -> float:
-    """CPU time of this process and of its children that have ended (the issuance pool)."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
 def issuance(n_certificates: int, processes: int) -> dict:
     """Issue one document of ``n_certificates`` on ``processes`` processes: ``cpu_ms_per_cert``,
-    ``certs_per_s``, ``wall_s``. Needs Django set up on a scratch database.
+    ``certs_per_s``, ``wall_s``. Needs Django set up on a scratch database. The one adapter to
+    the issuance benchmark (its ``run_issuance``)."""
+    from tests.bench.issuance_bench import run_issuance
 
-    The one adapter to the issuance benchmark: its ``run_issuance`` when it has one, else the
-    ``bench_issuance`` of main (then ``issuance_on_main`` can go).
-    """
-    from tests.bench import issuance_bench
-
-    if hasattr(issuance_bench, "run_issuance"):
-        return issuance_bench.run_issuance(n_certificates, processes)
-    return issuance_on_main(n_certificates, processes)
-
-
-def issuance_on_main(n_certificates: int, processes: int) -> dict:
-    """``bench_issuance`` with CPU counted: the CPU of the whole call (this process and the
-    forked signing pool) less that of its signing baseline (``bench_signing(5)``), measured
-    once more right after."""
-    from tests.bench.issuance_bench import bench_issuance, bench_signing
-
-    cpu = cpu_seconds_with_children()
-    result = bench_issuance(n_certificates, workers=processes)
-    cpu = cpu_seconds_with_children() - cpu
-    baseline = cpu_seconds_with_children()
-    bench_signing(5)
-    cpu -= cpu_seconds_with_children() - baseline
-    return {
-        **result,
-        "cpu_ms_per_cert": round(1000 * cpu / n_certificates, 1),
-        "certs_per_s": result["certificates_per_second"],
-        "wall_s": result["seconds"],
-    }
+    return run_issuance(n_certificates, processes)
 
 
 def issuance_series(sizes: list[int], processes: int, repeats: int) -> list[dict]:
