@@ -771,7 +771,8 @@ def main(argv: list[str] | None = None) -> None:
         # Last: the largest search size takes longest to build.
         search = search_growth(env, args, checkpoint) if args.search_sizes else []
         others = {} if args.skip_others or args.growth_only else other_benchmarks(env, args)
-        edge = None if args.skip_others else edge_rows(env, urls, args)
+        # The edge rows need the main list's pages (not built with --growth-only).
+        edge = None if args.skip_others or args.growth_only else edge_rows(env, urls, args)
     finally:
         if not args.keep:
             shutil.rmtree(var, ignore_errors=True)
