@@ -115,6 +115,12 @@ def upload(client, data, name="n.txt"):
     return client.post(reverse("notices_import"), {"file": file, "authority": ""})
 
 
+def confirm(client, **fields):
+    """Confirm the review of the file uploaded last, with the facts as corrected."""
+    token = client.session["notice_import"]["token"]
+    return client.post(reverse("notices_import"), {"token": token, **fields})
+
+
 def test_import_upload_shows_review_then_creates_a_draft(admin_client, columns):
     data = (SEEDS / "2024-toutunhe-ftz-notice.txt").read_bytes()
     response = upload(admin_client, data, "notice.txt")
@@ -123,17 +129,13 @@ def test_import_upload_shows_review_then_creates_a_draft(admin_client, columns):
     html = response.content.decode()
     assert "确认并生成草稿" in html and '<mark id="fact-1"' in html
     assert "网上材料申报" in html
-    token = admin_client.session["notice_import"]["token"]
-    response = admin_client.post(
-        reverse("notices_import"),
-        {
-            "token": token,
-            "title": "关于开展2024年度中国（新疆）自由贸易试验区职称评审工作的通知（核对后）",
-            "document_number": "",
-            "review_year": "2024",
-            "issue_date": "",
-            "authority": "",
-        },
+    response = confirm(
+        admin_client,
+        title="关于开展2024年度中国（新疆）自由贸易试验区职称评审工作的通知（核对后）",
+        document_number="",
+        review_year="2024",
+        issue_date="",
+        authority="",
     )
     page = NoticePage.objects.get()
     assert response.status_code == 302
@@ -144,13 +146,12 @@ def test_import_upload_shows_review_then_creates_a_draft(admin_client, columns):
     assert [p.label for p in page.phases.all()] == ["网上材料申报", "网上材料审核", "缴费"]
     # The same file again: the review says so, and confirming without "update" is refused.
     upload(admin_client, data)
-    token = admin_client.session["notice_import"]["token"]
-    fields = {"token": token, "title": page.title, "document_number": "", "review_year": "2024",
+    fields = {"title": page.title, "document_number": "", "review_year": "2024",
               "issue_date": "", "authority": ""}  # fmt: skip
-    response = admin_client.post(reverse("notices_import"), fields)
+    response = confirm(admin_client, **fields)
     assert "已有草稿" in response.content.decode()
     assert NoticePage.objects.count() == 1
-    response = admin_client.post(reverse("notices_import"), {**fields, "update_existing": "on"})
+    response = confirm(admin_client, **fields, update_existing="on")
     assert response.status_code == 302 and NoticePage.objects.count() == 1
 
 
@@ -160,12 +161,13 @@ def test_import_review_unticked_facts_are_left_out(admin_client, columns):
     html = response.content.decode()
     assert 'name="keep" value="phase-2"' in html and 'name="keep" value="contact-1"' in html
     assert "未能识别或需要核对的内容" in html
-    token = admin_client.session["notice_import"]["token"]
-    response = admin_client.post(
-        reverse("notices_import"),
-        {"token": token, "title": "关于开展2024年度职称评审工作的通知", "review_year": "2024",
-         "facts_listed": "1", "keep": ["phase-0", "contact-0"]},
-    )  # fmt: skip
+    response = confirm(
+        admin_client,
+        title="关于开展2024年度职称评审工作的通知",
+        review_year="2024",
+        facts_listed="1",
+        keep=["phase-0", "contact-0"],
+    )
     page = NoticePage.objects.get()
     assert [p.label for p in page.phases.all()] == ["网上材料申报"]
     assert len(page.contacts) == 1
@@ -185,11 +187,7 @@ def test_import_review_of_a_word_fee_table_shows_the_table_with_each_sum_marked(
     assert '<td><mark id="fact-11" title="费用：初级 评审费 100 元">100</mark></td>' in html
     assert 'name="keep" value="fee-9"' in html and '<a href="#fact-11">100</a>' in html
     assert "可加收论文鉴定费每篇100元</mark>" in html  # the prose fee after the table too
-    token = admin_client.session["notice_import"]["token"]
-    response = admin_client.post(
-        reverse("notices_import"),
-        {"token": token, "title": expectations()[name]["title"], "review_year": "2000"},
-    )
+    response = confirm(admin_client, title=expectations()[name]["title"], review_year="2000")
     page = NoticePage.objects.get()
     assert [(f.level, int(f.amount)) for f in page.fees.all()][:3] == [
         ("高级", 600), ("中级", 500), ("初级", 300)
