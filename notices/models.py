@@ -121,14 +121,23 @@ class NoticeIndexPage(IntroPage):
             page_obj=page_obj,
             notices=page_obj.object_list,
             filters=filters,
-            years=NoticePage.objects.live()
-            .child_of(self)
-            .order_by("-review_year")
-            .values_list("review_year", flat=True)
-            .distinct(),
-            authorities=Authority.objects.filter(notices__isnull=False).distinct(),
-            series_options=Series.objects.all(),
-            levels=Level.choices,
+            # Each drop-down's (value, text) pairs; values are strings, as the query's are.
+            filter_options={
+                "year": [
+                    (str(year), f"{year}年度")
+                    for year in NoticePage.objects.live()
+                    .child_of(self)
+                    .order_by("-review_year")
+                    .values_list("review_year", flat=True)
+                    .distinct()
+                ],
+                "authority": [
+                    (authority.slug, authority.short_name)
+                    for authority in Authority.objects.filter(notices__isnull=False).distinct()
+                ],
+                "series": [(str(series.pk), series.name) for series in Series.objects.all()],
+                "level": Level.choices,
+            },
         )
         return context
 

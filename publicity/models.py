@@ -28,7 +28,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from website.choices import REGION_CHOICES, Gender, ReviewType
+from website.choices import Gender, ReviewType, region_field
 from website.formatting import cn_date
 from website.models import IntroPage
 from website.people import PersonFields
@@ -58,11 +58,8 @@ class CalendarYear(models.Model):
     year = models.PositiveSmallIntegerField(
         "年份", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
-    region = models.CharField(
+    region = region_field(
         "地区",
-        max_length=20,
-        choices=REGION_CHOICES,
-        blank=True,
         help_text="留空表示全国安排（国务院办公厅通知）；填写地区表示该地区自己的节假日（如新疆的肉孜节、古尔邦节）。",
     )
     status = models.CharField(

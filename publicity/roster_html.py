@@ -42,6 +42,14 @@ class Roster:
     def filtered(self) -> bool:
         return any(self.filters.values())
 
+    @property
+    def filter_options(self) -> dict[str, list[tuple[str, str]]]:
+        """The drop-downs' (value, text) pairs: a unit or a specialty is its own value."""
+        return {
+            "unit": [(unit, unit) for unit in self.units],
+            "specialty": [(specialty, specialty) for specialty in self.specialties],
+        }
+
 
 def roster_filters(request: HttpRequest | None) -> dict[str, str]:
     """?name=&unit=&specialty= : the filter as a shareable address that works without JS."""

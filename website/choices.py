@@ -37,3 +37,10 @@ REGIONS = [
     "新疆生产建设兵团",
 ]  # fmt: skip
 REGION_CHOICES = [(name, name) for name in REGIONS]
+
+
+def region_field(verbose_name: str, help_text: str) -> models.CharField:
+    """A provincial-level region, optional: empty stands for the national calendar only."""
+    return models.CharField(
+        verbose_name, max_length=20, choices=REGION_CHOICES, blank=True, help_text=help_text
+    )

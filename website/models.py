@@ -14,7 +14,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import ContactBlock
-from .choices import REGION_CHOICES
+from .choices import region_field
 
 DOCUMENT_NUMBER_FORMAT_HELP = (
     "文号格式，须含 〔{year}〕 与 {n}，例如 和地职称办〔{year}〕{n}号；签发时替换为年份与顺序号。"
@@ -72,13 +72,7 @@ class Authority(index.Indexed, models.Model):
     # Both may stay empty: an authority created by the notice importer gets only what the
     # notice says, and the editor completes the rest (an empty region uses the national
     # calendar only; an empty format cannot number documents until it is filled in).
-    region = models.CharField(
-        "所在地区",
-        max_length=20,
-        choices=REGION_CHOICES,
-        blank=True,
-        help_text="决定适用的地方节假日；留空时只按全国节假日计算",
-    )
+    region = region_field("所在地区", help_text="决定适用的地方节假日；留空时只按全国节假日计算")
     document_number_format = models.CharField(
         "文号格式",
         max_length=60,

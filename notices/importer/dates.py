@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .facts import valid_date
+
 DATE = r"(?:(?P<{p}y>\d{{4}})年)?(?P<{p}m>\d{{1,2}})月(?P<{p}d>\d{{1,2}})日"
 RANGE_MARK = r"\s*(?:[-—–－~～]+|至|到)\s*"
 RANGE = re.compile(
@@ -26,13 +28,6 @@ class DateSpan:
     tentative: bool = False
 
 
-def _make(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
 def find_span(text: str, default_year: int) -> DateSpan | None:
     """The first date or date range in `text`; a year missing from it comes from context.
 
@@ -43,16 +38,16 @@ def find_span(text: str, default_year: int) -> DateSpan | None:
     match = RANGE.search(text)
     if match:
         year = int(match["ay"] or _year_before(text, match.start()) or default_year)
-        start = _make(year, int(match["am"]), int(match["ad"]))
+        start = valid_date(year, int(match["am"]), int(match["ad"]))
         end_month = int(match["bm"] or match["am"])
         end_year = int(match["by"] or (year + 1 if end_month < int(match["am"]) else year))
-        end = _make(end_year, end_month, int(match["bd"]))
+        end = valid_date(end_year, end_month, int(match["bd"]))
         if start and end:
             return DateSpan(start, end, match.start(), match.end(), tentative)
     match = SINGLE.search(text)
     if match:
         year = int(match["ay"] or _year_before(text, match.start()) or default_year)
-        day = _make(year, int(match["am"]), int(match["ad"]))
+        day = valid_date(year, int(match["am"]), int(match["ad"]))
         if day:
             before = text[max(0, match.start() - 8) : match.start()]
             after = text[match.end() : match.end() + 3]

@@ -25,19 +25,22 @@ _CN_DATE = (
     r"(?:(?P<{p}y>20\d{{2}})\s*年\s*)?(?P<{p}m>\d{{1,2}})\s*月\s*(?P<{p}d>\d{{1,2}})\s*" + _DAY
 )
 _DOT_DATE = r"(?P<{p}Y>20\d{{2}})(?P<{p}sep>[.．/-])(?P<{p}M>\d{{1,2}})(?P={p}sep)(?P<{p}D>\d{{1,2}})(?![\d.])"
+
+
+def _either_date(p: str) -> str:
+    """A day written either way (年月日 or dotted), its groups named with the prefix `p`."""
+    return _CN_DATE.format(p=p) + "|" + _DOT_DATE.format(p=p)
+
+
 DATE_RE = re.compile(
     r"(?<![\d.])(?:"
-    + _CN_DATE.format(p="a")
-    + "|"
-    + _DOT_DATE.format(p="a")
+    + _either_date("a")
     + r")"
     + _TIME
     + r"(?:"
     + _MARK
     + r"(?:"
-    + _CN_DATE.format(p="b")
-    + "|"
-    + _DOT_DATE.format(p="b")
+    + _either_date("b")
     + r"|(?P<bonly>\d{1,2})\s*"
     + _DAY
     + r")"
@@ -66,7 +69,8 @@ class DateFact:
     year_inferred: bool = False
 
 
-def _day(year: int, month: int, day: int) -> dt.date | None:
+def valid_date(year: int, month: int, day: int) -> dt.date | None:
+    """The day, or None where the text names one that does not exist (2月30日)."""
     try:
         return dt.date(year, month, day)
     except ValueError:
@@ -104,7 +108,7 @@ def find_dates(text: str, default_year: int | None) -> list[DateFact]:
         if year is None:
             continue
         month = int(match["am"] or match["aM"])
-        first = _day(year, month, int(match["ad"] or match["aD"]))
+        first = valid_date(year, month, int(match["ad"] or match["aD"]))
         if first is None:
             continue
         last_year = year
@@ -113,7 +117,9 @@ def find_dates(text: str, default_year: int | None) -> list[DateFact]:
             end_month = int(match["bm"] or match["bM"] or month)
             end_year_text = match["by"] or match["bY"]
             end_year = int(end_year_text) if end_year_text else year + (end_month < month)
-            last = _day(end_year, end_month, int(match["bd"] or match["bD"] or match["bonly"]))
+            last = valid_date(
+                end_year, end_month, int(match["bd"] or match["bD"] or match["bonly"])
+            )
             if last is None or last < first:
                 last = first
         start: dt.date | None = first
@@ -150,7 +156,7 @@ def cn_full_date(line: str) -> dt.date | None:
         return CN_DIGITS[word]
 
     year = int("".join(str(CN_DIGITS[c]) for c in match.group(1)))
-    return _day(year, number(match.group(2)), number(match.group(3)))
+    return valid_date(year, number(match.group(2)), number(match.group(3)))
 
 
 # -- phases --------------------------------------------------------------------------------

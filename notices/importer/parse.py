@@ -619,24 +619,35 @@ def _phases(sections: list[ParsedSection], year: int) -> list[ParsedPhase]:
             continue
         for _kind, value in section.blocks:
             for sentence in re.split(r"(?<=。)", _block_text(value)):
-                if "另行通知" not in sentence:
-                    continue
-                match = LATER_ANNOUNCEMENT.search(sentence)
-                if not match:
-                    continue
-                kind = phase_kind(match.group(1))
-                if kind in known:
-                    continue
-                known.add(kind)
-                phases.append(
-                    ParsedPhase(
-                        kind=kind,
-                        label=kind,
-                        to_be_announced=True,
-                        note=_clause_with(sentence, "另行通知"),
-                    )
-                )
+                phase = _phase_announced_later(sentence, known)
+                if phase:
+                    known.add(phase.kind)
+                    phases.append(phase)
     return phases
+
+
+def _phase_announced_later(
+    sentence: str, known: set[str], start: int | None = None
+) -> ParsedPhase | None:
+    """The phase a sentence like "缴费等工作安排将另行通知" announces without a date.
+
+    None when the sentence announces nothing or its kind is in `known` already. `start` is
+    the sentence's offset in the notice's text, when known, for the phase's span.
+    """
+    if "另行通知" not in sentence:
+        return None
+    match = LATER_ANNOUNCEMENT.search(sentence)
+    if not match:
+        return None
+    kind = phase_kind(match.group(1))
+    if kind in known:
+        return None
+    clause = _clause_with(sentence, "另行通知")
+    phase = ParsedPhase(kind=kind, label=kind, to_be_announced=True, note=clause)
+    if start is not None:
+        at = start + sentence.find(clause)
+        phase.span = (at, at + len(clause))
+    return phase
 
 
 def _clause_with(sentence: str, needle: str) -> str:
@@ -977,26 +988,10 @@ def _phases_from_dates(notice: ParsedNotice, issue_span) -> list[ParsedPhase]:
             phases[-1].start, phases[-1].end = date.start, None
     known = {phase.kind for phase in phases}
     for start, sentence in _sentences_of(text):
-        if "另行通知" not in sentence:
-            continue
-        match = LATER_ANNOUNCEMENT.search(sentence)
-        if not match:
-            continue
-        kind = phase_kind(match.group(1))
-        if kind in known:
-            continue
-        known.add(kind)
-        clause = _clause_with(sentence, "另行通知")
-        at = start + sentence.find(clause)
-        phases.append(
-            ParsedPhase(
-                kind=kind,
-                label=kind,
-                to_be_announced=True,
-                note=clause,
-                span=(at, at + len(clause)),
-            )
-        )
+        phase = _phase_announced_later(sentence, known, start)
+        if phase:
+            known.add(phase.kind)
+            phases.append(phase)
     return phases
 
 

@@ -10,6 +10,7 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 def _chromium_available() -> bool:
@@ -60,3 +61,14 @@ def phone_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def admin_page(browser, live_server, username, password):
+    """A desktop-sized page logged in to the Wagtail admin; close its context when done."""
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    return context, page

@@ -3,6 +3,8 @@ it skipped (古尔邦节 for an authority in 新疆) and saying when counting st
 
 import pytest
 
+from .conftest import admin_page
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -25,12 +27,7 @@ def publicity_in_xinjiang(home_page, settings, django_user_model):
 def test_period_panel_lists_skipped_days_while_typing(live_server, browser, publicity_in_xinjiang):
     from playwright.sync_api import expect
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "rili")
-    page.fill("#id_password", "pw-calendar-123")
-    page.click("button[type=submit]")
+    context, page = admin_page(browser, live_server, "rili", "pw-calendar-123")
     page.goto(f"{live_server.url}/admin/pages/{publicity_in_xinjiang.pk}/edit/")
     panel = page.locator("[data-publicity-period]")
 

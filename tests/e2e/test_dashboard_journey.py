@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 
+from .conftest import admin_page
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -48,12 +50,7 @@ def test_dashboard_progress_and_objection(live_server, browser, desk):
     from approvals.models import ApprovalDocument
     from publicity.models import Objection
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "kezhang")
-    page.fill("#id_password", "pw-desk-12345")
-    page.click("button[type=submit]")
+    context, page = admin_page(browser, live_server, "kezhang", "pw-desk-12345")
     expect(page.locator("#dashboard-publicity-section")).to_contain_text("工程系列中级评审结果公示")
     progress = page.locator("[data-issuing-progress] [data-progress-text]")
     expect(progress).to_have_text("已生成 2/10 份证书")

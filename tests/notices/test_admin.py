@@ -109,28 +109,33 @@ def test_admin_edit_pages_of_templates_and_indexes_open(admin_client, bayingol_n
         )
 
 
+def upload(client, data, name="n.txt"):
+    """Post a file to 从文档导入, leaving the authority to be recognised."""
+    file = SimpleUploadedFile(name, data)
+    return client.post(reverse("notices_import"), {"file": file, "authority": ""})
+
+
+def confirm(client, **fields):
+    """Confirm the review of the file uploaded last, with the facts as corrected."""
+    token = client.session["notice_import"]["token"]
+    return client.post(reverse("notices_import"), {"token": token, **fields})
+
+
 def test_import_upload_shows_review_then_creates_a_draft(admin_client, columns):
     data = (SEEDS / "2024-toutunhe-ftz-notice.txt").read_bytes()
-    response = admin_client.post(
-        reverse("notices_import"),
-        {"file": SimpleUploadedFile("notice.txt", data, "text/plain"), "authority": ""},
-    )
+    response = upload(admin_client, data, "notice.txt")
     # Nothing is saved before the editor confirms; the facts are shown with their sources.
     assert response.status_code == 200 and not NoticePage.objects.exists()
     html = response.content.decode()
     assert "确认并生成草稿" in html and '<mark id="fact-1"' in html
     assert "网上材料申报" in html
-    token = admin_client.session["notice_import"]["token"]
-    response = admin_client.post(
-        reverse("notices_import"),
-        {
-            "token": token,
-            "title": "关于开展2024年度中国（新疆）自由贸易试验区职称评审工作的通知（核对后）",
-            "document_number": "",
-            "review_year": "2024",
-            "issue_date": "",
-            "authority": "",
-        },
+    response = confirm(
+        admin_client,
+        title="关于开展2024年度中国（新疆）自由贸易试验区职称评审工作的通知（核对后）",
+        document_number="",
+        review_year="2024",
+        issue_date="",
+        authority="",
     )
     page = NoticePage.objects.get()
     assert response.status_code == 302
@@ -140,33 +145,29 @@ def test_import_upload_shows_review_then_creates_a_draft(admin_client, columns):
     assert page.authority.slug == "toutunhe"  # matched by the signature
     assert [p.label for p in page.phases.all()] == ["网上材料申报", "网上材料审核", "缴费"]
     # The same file again: the review says so, and confirming without "update" is refused.
-    admin_client.post(
-        reverse("notices_import"), {"file": SimpleUploadedFile("n.txt", data), "authority": ""}
-    )
-    token = admin_client.session["notice_import"]["token"]
-    fields = {"token": token, "title": page.title, "document_number": "", "review_year": "2024",
+    upload(admin_client, data)
+    fields = {"title": page.title, "document_number": "", "review_year": "2024",
               "issue_date": "", "authority": ""}  # fmt: skip
-    response = admin_client.post(reverse("notices_import"), fields)
+    response = confirm(admin_client, **fields)
     assert "已有草稿" in response.content.decode()
     assert NoticePage.objects.count() == 1
-    response = admin_client.post(reverse("notices_import"), {**fields, "update_existing": "on"})
+    response = confirm(admin_client, **fields, update_existing="on")
     assert response.status_code == 302 and NoticePage.objects.count() == 1
 
 
 def test_import_review_unticked_facts_are_left_out(admin_client, columns):
     data = (SEEDS / "2024-toutunhe-ftz-notice.txt").read_bytes()
-    response = admin_client.post(
-        reverse("notices_import"), {"file": SimpleUploadedFile("n.txt", data), "authority": ""}
-    )
+    response = upload(admin_client, data)
     html = response.content.decode()
     assert 'name="keep" value="phase-2"' in html and 'name="keep" value="contact-1"' in html
     assert "未能识别或需要核对的内容" in html
-    token = admin_client.session["notice_import"]["token"]
-    response = admin_client.post(
-        reverse("notices_import"),
-        {"token": token, "title": "关于开展2024年度职称评审工作的通知", "review_year": "2024",
-         "facts_listed": "1", "keep": ["phase-0", "contact-0"]},
-    )  # fmt: skip
+    response = confirm(
+        admin_client,
+        title="关于开展2024年度职称评审工作的通知",
+        review_year="2024",
+        facts_listed="1",
+        keep=["phase-0", "contact-0"],
+    )
     page = NoticePage.objects.get()
     assert [p.label for p in page.phases.all()] == ["网上材料申报"]
     assert len(page.contacts) == 1
@@ -178,9 +179,7 @@ def test_import_review_of_a_word_fee_table_shows_the_table_with_each_sum_marked(
     # A real schedule from the corpus, as the Word table its text was laid out in.
     name = "2000-fujian-review-fee-tiers-table.docx.json"
     ((filename, data),) = inputs(name, expectations()[name])
-    response = admin_client.post(
-        reverse("notices_import"), {"file": SimpleUploadedFile(filename, data), "authority": ""}
-    )
+    response = upload(admin_client, data, filename)
     html = response.content.decode()
     assert '<table class="notice-review__table">' in html and "<th>高级（元/人）</th>" in html
     assert "| 20人以下" not in html  # no row left as text with pipes
@@ -188,11 +187,7 @@ def test_import_review_of_a_word_fee_table_shows_the_table_with_each_sum_marked(
     assert '<td><mark id="fact-11" title="费用：初级 评审费 100 元">100</mark></td>' in html
     assert 'name="keep" value="fee-9"' in html and '<a href="#fact-11">100</a>' in html
     assert "可加收论文鉴定费每篇100元</mark>" in html  # the prose fee after the table too
-    token = admin_client.session["notice_import"]["token"]
-    response = admin_client.post(
-        reverse("notices_import"),
-        {"token": token, "title": expectations()[name]["title"], "review_year": "2000"},
-    )
+    response = confirm(admin_client, title=expectations()[name]["title"], review_year="2000")
     page = NoticePage.objects.get()
     assert [(f.level, int(f.amount)) for f in page.fees.all()][:3] == [
         ("高级", 600), ("中级", 500), ("初级", 300)
@@ -231,9 +226,7 @@ def test_import_menu_item_and_form(admin_client, columns):
     ],
 )
 def test_import_upload_bad_file_creates_nothing(admin_client, columns, name, data, message):
-    response = admin_client.post(
-        reverse("notices_import"), {"file": SimpleUploadedFile(name, data), "authority": ""}
-    )
+    response = upload(admin_client, data, name)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not NoticePage.objects.exists()
@@ -242,9 +235,7 @@ def test_import_upload_bad_file_creates_nothing(admin_client, columns, name, dat
 
 def test_import_upload_without_identifiable_authority(admin_client, columns):
     data = (SEEDS / "2023-toutunhe-engineering-notice.txt").read_bytes()
-    response = admin_client.post(
-        reverse("notices_import"), {"file": SimpleUploadedFile("n.txt", data), "authority": ""}
-    )
+    response = upload(admin_client, data)
     assert "请选择发文机关" in response.content.decode()
     assert not NoticePage.objects.exists()
 
@@ -361,10 +352,7 @@ def _docx_bytes(text="关于开展职称评审工作的通知"):
     ids=["billion-laughs", "zip-bomb"],
 )
 def test_import_upload_of_a_hostile_docx_is_refused(admin_client, columns, build, message):
-    response = admin_client.post(
-        reverse("notices_import"),
-        {"file": SimpleUploadedFile("n.docx", build()), "authority": ""},
-    )
+    response = upload(admin_client, build(), "n.docx")
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not NoticePage.objects.exists()
@@ -374,9 +362,7 @@ def test_import_upload_of_a_docx_with_malformed_xml_is_a_form_error(admin_client
     from tests.hostile_files import rewrite_zip
 
     data = rewrite_zip(_docx_bytes(), {"word/document.xml": b"<w:document><w:body><w:p>"})
-    response = admin_client.post(
-        reverse("notices_import"), {"file": SimpleUploadedFile("n.docx", data), "authority": ""}
-    )
+    response = upload(admin_client, data, "n.docx")
     assert response.status_code == 200
     assert "无法" in response.content.decode() or "损坏" in response.content.decode()
     assert not NoticePage.objects.exists()

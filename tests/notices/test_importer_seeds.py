@@ -16,24 +16,20 @@ def parse(name):
     return parse_file((SEEDS / name).read_bytes(), name)
 
 
-@pytest.fixture(scope="module")
-def bayingol():
-    return parse("2023-bayingol-engineering-notice.txt")
+def seed_fixture(name):
+    """A module-scoped fixture: the seed file `name`, parsed once."""
+
+    @pytest.fixture(scope="module")
+    def parsed():
+        return parse(name)
+
+    return parsed
 
 
-@pytest.fixture(scope="module")
-def toutunhe2023():
-    return parse("2023-toutunhe-engineering-notice.txt")
-
-
-@pytest.fixture(scope="module")
-def toutunhe2024():
-    return parse("2024-toutunhe-ftz-notice.txt")
-
-
-@pytest.fixture(scope="module")
-def urumqi2025():
-    return parse("2025-urumqi-all-series-notice.txt")
+bayingol = seed_fixture("2023-bayingol-engineering-notice.txt")
+toutunhe2023 = seed_fixture("2023-toutunhe-engineering-notice.txt")
+toutunhe2024 = seed_fixture("2024-toutunhe-ftz-notice.txt")
+urumqi2025 = seed_fixture("2025-urumqi-all-series-notice.txt")
 
 
 def phases(notice):

@@ -82,6 +82,23 @@ def test_index_lists_filters_and_paginates(client, bayingol_notice, toutunhe_not
     assert client.get("/notices/?page=99").status_code == 200
 
 
+def test_index_filter_drop_downs_offer_the_choices_and_keep_the_one_asked_for(
+    client, bayingol_notice, toutunhe_notice
+):
+    series = bayingol_notice.series.first() or toutunhe_notice.series.first()
+    html = client.get(
+        f"/notices/?year={toutunhe_notice.review_year}&authority=toutunhe"
+        f"&series={series.pk}&level=中级"
+    ).content.decode()
+    year = toutunhe_notice.review_year
+    assert f'<option value="{year}" selected>{year}年度</option>' in html
+    assert '<option value="toutunhe" selected>' in html
+    assert '<option value="bayingol">' in html
+    assert f'<option value="{series.pk}" selected>{series.name}</option>' in html
+    assert '<option value="中级" selected>中级</option>' in html
+    assert '<option value="副高级">副高级</option>' in html
+
+
 def test_index_query_count_is_bounded(client, django_assert_max_num_queries, columns):
     from .conftest import import_seed
 

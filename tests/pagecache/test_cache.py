@@ -149,6 +149,11 @@ def state(client: Client, url: str, **extra) -> str:
     return client.get(url, **extra).headers.get("X-Page-Cache", "")
 
 
+def assert_states(client: Client, expected: dict[str, str]) -> None:
+    """Each URL answers with the cache state expected: what a change purged and what it left."""
+    assert {url: state(client, url) for url in expected} == expected
+
+
 def republish(page: Page, title: str, capture) -> None:
     page.title = title
     with capture(execute=True):
@@ -307,10 +312,9 @@ def test_publishing_purges_the_page_its_index_and_the_home_page_only(
     assert "甲页（修订）" in client.get("/section/alpha/").content.decode()
     assert state(client, "/section/alpha/") == "hit"  # cached again, with the new title
     # What shows the page was purged; its sibling and the other column were not.
-    assert state(client, "/") == "miss"
-    assert state(client, "/section/") == "miss"
-    assert state(client, "/section/beta/") == "hit"
-    assert state(client, "/other/") == "hit"
+    assert_states(
+        client, {"/": "miss", "/section/": "miss", "/section/beta/": "hit", "/other/": "hit"}
+    )
 
 
 @cache_on
@@ -368,8 +372,7 @@ def test_moving_purges_old_and_new_urls_and_both_indexes(
     old = client.get("/section/alpha/")
     assert (old.status_code, old["Location"]) == (301, "/other/alpha/")
     assert "甲页" in client.get("/other/alpha/").content.decode()
-    assert state(client, "/section/") == "miss"
-    assert state(client, "/other/") == "miss"
+    assert_states(client, {"/section/": "miss", "/other/": "miss"})
 
 
 @cache_on
@@ -507,9 +510,10 @@ def test_publishing_a_notice_purges_its_list_home_and_feeds(
         assert state(client, url) == "hit", url
     republish(first, "关于开展职称评审工作的通知（更正）", django_capture_on_commit_callbacks)
     assert "（更正）" in client.get("/notices/").content.decode()
-    for url in ("/", "/notices/feed/rss/", first.url):
-        assert state(client, url) == "miss", url
-    assert state(client, second.url) == "hit"
+    assert_states(
+        client,
+        {"/": "miss", "/notices/feed/rss/": "miss", first.url: "miss", second.url: "hit"},
+    )
 
 
 @real_urls_cache_on
@@ -524,8 +528,7 @@ def test_republishing_a_template_purges_the_notices_listing_it(
     republish(listed, "模板（修订）", django_capture_on_commit_callbacks)
     # The notice links the template's page and downloads: rendered afresh. The other notice,
     # listing another template, stays cached.
-    assert state(client, notice_pages[0].url) == "miss"
-    assert state(client, notice_pages[1].url) == "hit"
+    assert_states(client, {notice_pages[0].url: "miss", notice_pages[1].url: "hit"})
 
 
 @real_urls_cache_on

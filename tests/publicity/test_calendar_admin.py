@@ -133,6 +133,16 @@ def test_confirm_and_reopen_from_the_year_page(admin_client):
     assert admin_client.get(confirm_url).status_code == 405
 
 
+def test_the_year_page_lists_its_days_or_says_there_are_none(admin_client):
+    year = CalendarYear.objects.create(year=2027, source="")
+    page_url = reverse("publicity_admin:calendar_year", args=[year.pk])
+    assert "尚无日期。" in admin_client.get(page_url).content.decode()
+    CalendarDay.objects.create(calendar_year=year, date=D(2027, 1, 1), name="元旦")
+    content = admin_client.get(page_url).content.decode()
+    assert '<time datetime="2027-01-01">' in content and "<td>元旦</td>" in content
+    assert "尚无日期。" not in content
+
+
 def test_calendar_needs_the_maintain_permission(editor):
     year = CalendarYear.objects.create(year=2027, source="x")
     urls = [

@@ -212,6 +212,20 @@ def test_page_shows_period_countdown_and_list(client, make_publicity):
     assert 'id="filter-name"' in content and 'id="filter-unit"' in content
 
 
+def test_filter_form_without_js_keeps_the_unit_and_specialty_asked_for(client, make_publicity):
+    page = make_publicity(start=D(2023, 11, 1), now=at(2023, 11, 1, 8))
+    entry = page.entries.first()
+    others = {e.unit for e in page.entries.all()} - {entry.unit}
+    specialty = "·".join(part for part in (entry.series, entry.specialty) if part)
+    with time_machine.travel(at(2023, 11, 3, 9), tick=False):
+        response = client.get(page.url, {"unit": entry.unit, "specialty": specialty})
+    content = response.content.decode()
+    assert f'<option value="{entry.unit}" selected>{entry.unit}</option>' in content
+    assert f'<option value="{specialty}" selected>{specialty}</option>' in content
+    assert others and all(f'<option value="{unit}">{unit}</option>' in content for unit in others)
+    assert "清除筛选" in content
+
+
 def test_upcoming_publicity_on_index_and_home(client, make_publicity, publicity_index, home_page):
     page = make_publicity(start=D(2023, 11, 1), now=at(2023, 10, 25))
     with time_machine.travel(at(2023, 10, 26), tick=False):
