@@ -26,12 +26,9 @@ def _announce_notice(sender, instance, **kwargs) -> None:
     from subscriptions.service import Announcement, announce
 
     announce(
-        Announcement(
-            kind="notice",
-            key=f"notice:{instance.pk}",
-            title=instance.title,
-            url=instance.full_url or "",
-            authority_id=instance.authority_id,
+        Announcement.of_page(
+            "notice",
+            instance,
             series_ids=list(instance.series.values_list("pk", flat=True)),
             all_series=instance.all_series,
             summary=instance.summary[:300],

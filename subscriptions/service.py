@@ -31,6 +31,24 @@ class Announcement:
     all_series: bool = False
     summary: str = ""
 
+    @classmethod
+    def of(cls, kind: str, item, **fields) -> Announcement:
+        """The announcement of ``item`` (anything with an authority): keyed ``<kind>:<pk>``, so
+        each item is mailed at most once per subscription."""
+        return cls(kind=kind, key=f"{kind}:{item.pk}", authority_id=item.authority_id, **fields)
+
+    @classmethod
+    def of_page(cls, kind: str, page, **fields) -> Announcement:
+        """The announcement of a published page, under its title and at its full URL."""
+        return cls.of(kind, page, title=page.title, url=page.full_url or "", **fields)
+
+
+def series_ids_named(names) -> list[int]:
+    """The ids of the series called ``names`` (people carry their series by name)."""
+    from website.models import Series
+
+    return list(Series.objects.filter(name__in=set(names)).values_list("pk", flat=True))
+
 
 def base_url() -> str:
     from website.meta import site_base_url
