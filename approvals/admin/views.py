@@ -35,6 +35,7 @@ from approvals.models import (
 )
 from publicity import roster
 from website.admin_display import BeijingInspectMixin
+from website.admin_forms import refusal_shown_on
 from website.exports import BeijingExportMixin
 from website.models import Authority
 from website.roles import Role, authorities_for, display_name, has_role
@@ -340,11 +341,8 @@ class FromPublicityView(WagtailAdminTemplateMixin, TemplateView):
         form = FromPublicityForm(request.POST, pages=self.pages)
         if form.is_valid():
             page = next(p for p in self.pages if p.pk == form.cleaned_data["publicity"])
-            try:
+            with refusal_shown_on(form, creation.CreationError):
                 document = creation.create_from_publicity(page, user=request.user)
-            except creation.CreationError as error:
-                form.add_error(None, str(error))
-            else:
                 messages.success(
                     request,
                     f"已从公示起草审批文件，共 {document.persons.count()} 人，请核对后提交签发。",
@@ -431,16 +429,14 @@ class FromRosterView(WagtailAdminTemplateMixin, TemplateView):
     def _create(self, request, header, rows, skipped: int, form):
         if not has_role(request.user, Role.PREPARE, header.authority):
             raise PermissionDenied
-        try:
+        with refusal_shown_on(form, creation.CreationError):
             document = creation.create_from_rows(header, rows, user=request.user)
-        except creation.CreationError as error:
-            form.add_error(None, str(error))
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        text = f"已从名单文件起草审批文件，共 {len(rows)} 人"
-        if skipped:
-            text += f"，跳过有误的 {skipped} 行"
-        messages.success(request, text + "，请核对后提交签发。")
-        return redirect("approval_documents:edit", document.pk)
+            text = f"已从名单文件起草审批文件，共 {len(rows)} 人"
+            if skipped:
+                text += f"，跳过有误的 {skipped} 行"
+            messages.success(request, text + "，请核对后提交签发。")
+            return redirect("approval_documents:edit", document.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class RevokeView(WagtailAdminTemplateMixin, TemplateView):
@@ -475,16 +471,13 @@ class RevokeView(WagtailAdminTemplateMixin, TemplateView):
         form = RevokeForm(request.POST)
         if form.is_valid():
             reason = form.cleaned_data["reason"]
-            try:
+            with refusal_shown_on(
+                form, revocation.RevocationError, forbidden=revocation.NotAllowed
+            ):
                 if self.certificate.is_revoked:
                     revocation.request_reinstatement(self.certificate, reason, request.user)
                 else:
                     revocation.request_revocation(self.certificate, reason, request.user)
-            except revocation.NotAllowed as error:
-                raise PermissionDenied(str(error)) from error
-            except revocation.RevocationError as error:
-                form.add_error(None, str(error))
-            else:
                 messages.success(
                     request,
                     f"已提交证书 {self.certificate.number} 的申请，须由另一位撤销审核人员批准。",
@@ -522,7 +515,7 @@ class RevokeKeyView(WagtailAdminTemplateMixin, TemplateView):
 
         form = RevokeKeyForm(request.POST)
         if form.is_valid():
-            try:
+            with refusal_shown_on(form, SigningKeyError):
                 revoke_signing_key(
                     self.key,
                     compromised_from=form.cleaned_data["compromised_from"],
@@ -530,9 +523,6 @@ class RevokeKeyView(WagtailAdminTemplateMixin, TemplateView):
                     note=form.cleaned_data["note"],
                     user=request.user,
                 )
-            except SigningKeyError as error:
-                form.add_error(None, str(error))
-            else:
                 messages.success(request, f"已吊销签章密钥 {self.key.key_id}。")
                 return redirect("signing_keys:inspect", pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
