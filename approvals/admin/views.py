@@ -439,74 +439,92 @@ class FromRosterView(WagtailAdminTemplateMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class RevokeView(WagtailAdminTemplateMixin, TemplateView):
+class ObjectFormView(WagtailAdminTemplateMixin, TemplateView):
+    """A page acting on one object through a form: ``get_object`` loads it (checking that the
+    user may act on it), the page's subtitle names it, the form starts empty."""
+
+    header_icon = "warning"
+    form_class: type
+
+    def get_object(self, request, pk):
+        raise NotImplementedError
+
+    def dispatch(self, request, pk):
+        self.object = self.get_object(request, pk)
+        return super().dispatch(request, pk)
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", self.form_class())
+        return context
+
+
+class RevokeView(ObjectFormView):
     """申请撤销 (or 申请恢复 a revoked certificate) with a reason; a second person decides."""
 
     template_name = "approvals/admin/revoke.html"
     page_title = "撤销证书"
-    header_icon = "warning"
+    form_class = RevokeForm
 
-    def dispatch(self, request, pk):
-        self.certificate = get_object_or_404(
+    def get_object(self, request, pk):
+        certificate = get_object_or_404(
             Certificate.objects.public().select_related("document"), pk=pk
         )
-        if not revocation.can_request(request.user, self.certificate):
+        if not revocation.can_request(request.user, certificate):
             raise PermissionDenied
-        return super().dispatch(request, pk)
+        return certificate
 
     def get_page_title(self):
-        return "申请恢复证书" if self.certificate.is_revoked else "申请撤销证书"
-
-    def get_page_subtitle(self):
-        return str(self.certificate)
+        return "申请恢复证书" if self.object.is_revoked else "申请撤销证书"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", RevokeForm())
-        context["certificate"] = self.certificate
-        context["pending"] = self.certificate.revocation_requests.filter(status="pending").first()
+        context["certificate"] = self.object
+        context["pending"] = self.object.revocation_requests.filter(status="pending").first()
         return context
 
     def post(self, request, pk):
+        certificate = self.object
         form = RevokeForm(request.POST)
         if form.is_valid():
             reason = form.cleaned_data["reason"]
             with refusal_shown_on(
                 form, revocation.RevocationError, forbidden=revocation.NotAllowed
             ):
-                if self.certificate.is_revoked:
-                    revocation.request_reinstatement(self.certificate, reason, request.user)
+                if certificate.is_revoked:
+                    revocation.request_reinstatement(certificate, reason, request.user)
                 else:
-                    revocation.request_revocation(self.certificate, reason, request.user)
+                    revocation.request_revocation(certificate, reason, request.user)
                 messages.success(
                     request,
-                    f"已提交证书 {self.certificate.number} 的申请，须由另一位撤销审核人员批准。",
+                    f"已提交证书 {certificate.number} 的申请，须由另一位撤销审核人员批准。",
                 )
                 return redirect("certificates:inspect", pk)
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class RevokeKeyView(WagtailAdminTemplateMixin, TemplateView):
+class RevokeKeyView(ObjectFormView):
     """吊销签章密钥 from a compromise date (audit-logged; needs approvals.revoke_signingkey)."""
 
     template_name = "approvals/admin/revoke_key.html"
     page_title = "吊销签章密钥"
-    header_icon = "warning"
+    form_class = RevokeKeyForm
 
-    def dispatch(self, request, pk):
+    def get_object(self, request, pk):
         _require(request, "approvals.revoke_signingkey")
-        self.key = get_object_or_404(SigningKey.objects.select_related("authority"), pk=pk)
-        return super().dispatch(request, pk)
-
-    def get_page_subtitle(self):
-        return str(self.key)
+        return get_object_or_404(SigningKey.objects.select_related("authority"), pk=pk)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", RevokeKeyForm())
-        context["key"] = self.key
-        context["documents"] = self.key.approval_documents.count()
-        context["certificates"] = self.key.certificates.count()
+        key = self.object
+        context.update(
+            key=key,
+            documents=key.approval_documents.count(),
+            certificates=key.certificates.count(),
+        )
         return context
 
     def post(self, request, pk):
@@ -517,13 +535,13 @@ class RevokeKeyView(WagtailAdminTemplateMixin, TemplateView):
         if form.is_valid():
             with refusal_shown_on(form, SigningKeyError):
                 revoke_signing_key(
-                    self.key,
+                    self.object,
                     compromised_from=form.cleaned_data["compromised_from"],
                     reason=form.cleaned_data["reason"],
                     note=form.cleaned_data["note"],
                     user=request.user,
                 )
-                messages.success(request, f"已吊销签章密钥 {self.key.key_id}。")
+                messages.success(request, f"已吊销签章密钥 {self.object.key_id}。")
                 return redirect("signing_keys:inspect", pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
