@@ -81,15 +81,11 @@ def _purge_notice(sender, instance, **kwargs) -> None:
 
 def _announce_publicity(sender, instance, **kwargs) -> None:
     """Subscribers hear of a publicity when it goes live (once; not again when it ends)."""
-    from subscriptions.service import Announcement, announce, series_ids_named
+    from subscriptions.service import announce_page, series_ids_named
 
     if instance.has_ended:
         return
-    announce(
-        Announcement.of_page(
-            "publicity",
-            instance,
-            series_ids=series_ids_named(instance.entries.values_list("series", flat=True)),
-            summary=instance.period_label,
-        )
+    names = instance.entries.values_list("series", flat=True)
+    announce_page(
+        "publicity", instance, series_ids=series_ids_named(names), summary=instance.period_label
     )

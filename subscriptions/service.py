@@ -37,11 +37,6 @@ class Announcement:
         each item is mailed at most once per subscription."""
         return cls(kind=kind, key=f"{kind}:{item.pk}", authority_id=item.authority_id, **fields)
 
-    @classmethod
-    def of_page(cls, kind: str, page, **fields) -> Announcement:
-        """The announcement of a published page, under its title and at its full URL."""
-        return cls.of(kind, page, title=page.title, url=page.full_url or "", **fields)
-
 
 def series_ids_named(names) -> list[int]:
     """The ids of the series called ``names`` (people carry their series by name)."""
@@ -104,6 +99,11 @@ def announce(announcement: Announcement) -> None:
 
     data = asdict(announcement)
     transaction.on_commit(lambda: send_announcement.enqueue(data))
+
+
+def announce_page(kind: str, page, **fields) -> None:
+    """Announce a published page under its title and at its full URL."""
+    announce(Announcement.of(kind, page, title=page.title, url=page.full_url or "", **fields))
 
 
 def unsubscribe_url(subscription: Subscription) -> str:
