@@ -35,7 +35,7 @@ from approvals.models import (
 )
 from publicity import roster
 from website.admin_display import BeijingInspectMixin
-from website.admin_forms import refusal_shown_on
+from website.admin_forms import refusal_as_message, refusal_shown_on
 from website.exports import BeijingExportMixin
 from website.models import Authority
 from website.roles import Role, authorities_for, display_name, has_role
@@ -197,13 +197,13 @@ class SubmitView(WagtailAdminTemplateMixin, TemplateView):
 
     def post(self, request, pk):
         document = get_object_or_404(ApprovalDocument, pk=pk)
-        try:
+        with refusal_as_message(
+            request,
+            (process.ProcessError, issuing.IssuingError),
+            forbidden=process.NotAllowed,
+            prefix="未能提交：",
+        ):
             process.submit(document, request.user)
-        except process.NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
-        except (process.ProcessError, issuing.IssuingError) as error:
-            messages.error(request, f"未能提交：{error}")
-        else:
             messages.success(request, "已提交签发，须由另一位有签发权限的人员审核签发。")
         return redirect("approval_documents:inspect", pk)
 
@@ -285,15 +285,10 @@ class OverrideDuplicateView(WagtailAdminTemplateMixin, TemplateView):
 
     def post(self, request, pk, person_pk):
         document = get_object_or_404(ApprovalDocument, pk=pk)
-        try:
+        with refusal_as_message(request, process.ProcessError, forbidden=process.NotAllowed):
             person = process.override_duplicate(
                 document, person_pk, request.user, request.POST.get("reason", "")
             )
-        except process.NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
-        except process.ProcessError as error:
-            messages.error(request, str(error))
-        else:
             messages.success(request, f"已记录{person.name}重复发证的理由。")
         return redirect("approval_documents:inspect", pk)
 
@@ -307,15 +302,11 @@ class RejectView(WagtailAdminTemplateMixin, TemplateView):
         document = get_object_or_404(ApprovalDocument, pk=pk)
         form = RejectForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        try:
+        with refusal_as_message(request, process.ProcessError, forbidden=process.NotAllowed):
             process.reject(document, request.user, reason)
-        except process.NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
-        except process.ProcessError as error:
-            messages.error(request, str(error))
-            return redirect("approval_documents:issue", pk)
-        messages.success(request, "已退回经办人员修改。")
-        return redirect("approval_documents:inspect", pk)
+            messages.success(request, "已退回经办人员修改。")
+            return redirect("approval_documents:inspect", pk)
+        return redirect("approval_documents:issue", pk)
 
 
 class FromPublicityView(WagtailAdminTemplateMixin, TemplateView):
@@ -555,16 +546,13 @@ class DecideRequestView(WagtailAdminTemplateMixin, TemplateView):
         item = get_object_or_404(RevocationRequest.objects.select_related("certificate"), pk=pk)
         approve = request.POST.get("decision") == "approve"
         note = request.POST.get("note", "")
-        try:
+        with refusal_as_message(
+            request, revocation.RevocationError, forbidden=revocation.NotAllowed
+        ):
             if approve:
                 revocation.approve_request(item, request.user, note)
             else:
                 revocation.reject_request(item, request.user, note)
-        except revocation.NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
-        except revocation.RevocationError as error:
-            messages.error(request, str(error))
-        else:
             messages.success(request, "已批准。" if approve else "已驳回。")
         return redirect("certificates:inspect", item.certificate_id)
 
