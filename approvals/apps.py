@@ -86,21 +86,18 @@ def _round_notice_urls(document) -> list[str]:
 def _announce_document(sender, instance, **kwargs) -> None:
     """Subscribers hear of a document once it is issued (the key keeps it to one mail)."""
     from approvals.models import DocumentStatus
-    from subscriptions.service import Announcement, announce, base_url
+    from subscriptions.service import Announcement, announce, base_url, series_ids_named
     from website.formatting import cn_date
-    from website.models import Series
 
     if kwargs.get("raw") or instance.status != DocumentStatus.ISSUED:
         return
-    names = set(instance.persons.values_list("series", flat=True))
     announce(
-        Announcement(
-            kind="document",
-            key=f"document:{instance.pk}",
+        Announcement.of(
+            "document",
+            instance,
             title=f"{instance.number} {instance.title}",
             url=base_url() + (instance.get_absolute_url() or "/approvals/"),
-            authority_id=instance.authority_id,
-            series_ids=list(Series.objects.filter(name__in=names).values_list("pk", flat=True)),
+            series_ids=series_ids_named(instance.persons.values_list("series", flat=True)),
             summary=f"{instance.authority.name}，成文日期 {cn_date(instance.date)}",
         )
     )

@@ -4,6 +4,7 @@ from approvals.feeds import DocumentAtomFeed, DocumentRssFeed, documents_calenda
 from approvals.views import api, offline, public, tsa
 from approvals.views import documents_api as api_documents
 from approvals.views import keys as views_keys
+from website.routes import api_routes, feed_routes
 
 urlpatterns: list = [
     # Public keys (approvals/views/keys.py): stable addresses, do not rename.
@@ -32,11 +33,16 @@ urlpatterns: list = [
     path("api/v1/certificates/<str:number>", api.api_certificate, name="api_certificate"),
     path("api/v1/verify/pdf", api.api_verify_pdf, name="api_verify_pdf"),
     path("api/v1/verify/token", api.api_verify_token, name="api_verify_token"),
-    path("approvals/feed/rss/", DocumentRssFeed(), name="approvals_feed_rss"),
-    path("approvals/feed/atom/", DocumentAtomFeed(), name="approvals_feed_atom"),
-    path("approvals/calendar.ics", documents_calendar, name="approvals_calendar"),
-    path("api/v1/documents/", api_documents.document_list, name="api_documents"),
-    path("api/v1/documents/<int:pk>", api_documents.document_detail, name="api_document"),
+    *feed_routes(
+        "approvals",
+        DocumentRssFeed(),
+        DocumentAtomFeed(),
+        documents_calendar,
+        name_prefix="approvals_",
+    ),
+    *api_routes(
+        "documents", "document", api_documents.document_list, api_documents.document_detail
+    ),
     path("api/v1/openapi.json", api.api_openapi, name="api_openapi"),
     path("api/<path:rest>", api.api_not_found, name="api_not_found"),
 ]

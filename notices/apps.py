@@ -23,17 +23,12 @@ class NoticesConfig(AppConfig):
 
 def _announce_notice(sender, instance, **kwargs) -> None:
     """Subscribers hear of a published notice once (subscriptions keep what was sent)."""
-    from subscriptions.service import Announcement, announce
+    from subscriptions.service import announce_page
 
-    announce(
-        Announcement(
-            kind="notice",
-            key=f"notice:{instance.pk}",
-            title=instance.title,
-            url=instance.full_url or "",
-            authority_id=instance.authority_id,
-            series_ids=list(instance.series.values_list("pk", flat=True)),
-            all_series=instance.all_series,
-            summary=instance.summary[:300],
-        )
+    announce_page(
+        "notice",
+        instance,
+        series_ids=list(instance.series.values_list("pk", flat=True)),
+        all_series=instance.all_series,
+        summary=instance.summary[:300],
     )

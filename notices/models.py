@@ -22,6 +22,7 @@ from wagtail.search import index
 from website.choices import Level
 from website.formatting import cn_date
 from website.models import IntroPage
+from website.roles import authority_field
 from website.slugs import ReadableSlugFormMixin
 
 from .blocks import TEMPLATE_BLOCKS, NoticeContactBlock, SectionBlock
@@ -191,12 +192,7 @@ class NoticePage(Page):
     """评审通知: an annual notice opening a review round."""
 
     review_year = models.PositiveSmallIntegerField("评审年度")
-    authority = models.ForeignKey(
-        "website.Authority",
-        on_delete=models.PROTECT,
-        related_name="notices",
-        verbose_name="发文机关",
-    )
+    authority = authority_field("notices")
     document_number = models.CharField(
         "文号", max_length=60, blank=True, validators=[validate_document_number],
         help_text="如 新经开人社〔2024〕12号，没有可留空",

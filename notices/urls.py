@@ -1,16 +1,21 @@
 from django.urls import path
 
+from website.routes import api_routes, feed_routes
+
 from . import api, views
 from .feeds import NoticeAtomFeed, NoticeRssFeed
 
 app_name = "notices"
 
 urlpatterns = [
-    path("notices/feed/rss/", NoticeRssFeed(), name="feed_rss"),
-    path("notices/feed/atom/", NoticeAtomFeed(), name="feed_atom"),
-    path("api/v1/notices/", api.notice_list, name="api_notices"),
-    path("api/v1/notices/<int:pk>", api.notice_detail, name="api_notice"),
-    path("notices/calendar.ics", views.notices_calendar, name="column_calendar"),
+    *feed_routes(
+        "notices",
+        NoticeRssFeed(),
+        NoticeAtomFeed(),
+        views.notices_calendar,
+        calendar_name="column_calendar",
+    ),
+    *api_routes("notices", "notice", api.notice_list, api.notice_detail),
     path("notices/<int:page_id>/calendar.ics", views.notice_calendar, name="calendar"),
     path(
         "downloads/<int:page_id>/<str:fmt>/",

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from website.admin_forms import refusal_shown_on
+
 from . import roster
 from .forms import CorrectionForm, DecisionForm, RosterUploadForm
 from .models import Objection, ObjectionStatus, PublicityPage
@@ -129,14 +131,9 @@ def decide_objection(request: HttpRequest, pk: int):
     choices = [(v, label) for v, label in ObjectionStatus.choices if v != objection.status]
     form = DecisionForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form, DecisionError, forbidden=DecisionNotAllowed):
             decide(objection, form.cleaned_data["to_status"], form.cleaned_data["reason"],
                    request.user)  # fmt: skip
-        except DecisionNotAllowed as error:
-            raise PermissionDenied(str(error)) from error
-        except DecisionError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, f"已记录异议 {objection.confirmation_number} 的处理决定。")
             return redirect("publicity_admin:decide_objection", pk)
     context = {
@@ -157,11 +154,8 @@ def correct_publicity(request: HttpRequest, page_id: int):
     page = _editable_page(request, page_id)
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form, CorrectionError):
             correction = correct(page, form.cleaned_data["reason"], request.user)
-        except CorrectionError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(
                 request,
                 f"已更正，公示期重新计算：{correction.new_start}至{correction.new_end}。",

@@ -81,20 +81,11 @@ def _purge_notice(sender, instance, **kwargs) -> None:
 
 def _announce_publicity(sender, instance, **kwargs) -> None:
     """Subscribers hear of a publicity when it goes live (once; not again when it ends)."""
-    from subscriptions.service import Announcement, announce
-    from website.models import Series
+    from subscriptions.service import announce_page, series_ids_named
 
     if instance.has_ended:
         return
-    names = set(instance.entries.values_list("series", flat=True))
-    announce(
-        Announcement(
-            kind="publicity",
-            key=f"publicity:{instance.pk}",
-            title=instance.title,
-            url=instance.full_url or "",
-            authority_id=instance.authority_id,
-            series_ids=list(Series.objects.filter(name__in=names).values_list("pk", flat=True)),
-            summary=instance.period_label,
-        )
+    names = instance.entries.values_list("series", flat=True)
+    announce_page(
+        "publicity", instance, series_ids=series_ids_named(names), summary=instance.period_label
     )

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from website.admin_forms import refusal_shown_on
 from website.formatting import cn_date
 
 from . import calendar_import
@@ -47,7 +48,7 @@ def import_notice(request):
         if form.is_valid():
             plan = form.cleaned_data["plan"]
             if request.POST.get("action") == "confirm":
-                try:
+                with refusal_shown_on(form, calendar_import.ImportRefused):
                     calendar_year = calendar_import.confirm(
                         plan,
                         source=form.cleaned_data["source"],
@@ -55,16 +56,13 @@ def import_notice(request):
                         user=request.user,
                         replace=form.cleaned_data["replace"],
                     )
-                except calendar_import.ImportRefused as error:
-                    form.add_error(None, str(error))
-                    status = 400
-                else:
                     messages.success(
                         request,
                         f"已确认{calendar_year.year}年（{calendar_year.region or '全国'}）的放假安排："
                         f"放假{plan.days_off}天，调休上班{plan.make_up_days}天。",
                     )
                     return redirect("publicity_admin:calendar_year", calendar_year.pk)
+                status = 400  # refused: the preview shows again with the reason
             existing = CalendarYear.objects.filter(year=plan.year, region=plan.region).first()
             context.update(
                 {

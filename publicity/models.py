@@ -32,7 +32,7 @@ from website.choices import Gender, ReviewType, region_field
 from website.formatting import cn_date
 from website.models import IntroPage
 from website.people import PersonFields
-from website.roles import user_field
+from website.roles import authority_field, user_field
 from website.slugs import ReadableSlugFormMixin
 from website.storage import private_storage
 
@@ -277,13 +277,7 @@ class PublicityPage(RoutablePageMixin, Page):
             "content_type__model": "noticepage",
         },
     )
-    authority = models.ForeignKey(
-        "website.Authority",
-        verbose_name="发文机关",
-        on_delete=models.PROTECT,
-        related_name="publicity_pages",
-        help_text="其所在地区决定适用的地方节假日。",
-    )
+    authority = authority_field("publicity_pages", help_text="其所在地区决定适用的地方节假日。")
     review_committee = models.CharField("评审委员会", max_length=150)
     start_date = models.DateField("公示开始日期")
     working_days = models.PositiveSmallIntegerField(

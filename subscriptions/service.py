@@ -31,6 +31,19 @@ class Announcement:
     all_series: bool = False
     summary: str = ""
 
+    @classmethod
+    def of(cls, kind: str, item, **fields) -> Announcement:
+        """The announcement of ``item`` (anything with an authority): keyed ``<kind>:<pk>``, so
+        each item is mailed at most once per subscription."""
+        return cls(kind=kind, key=f"{kind}:{item.pk}", authority_id=item.authority_id, **fields)
+
+
+def series_ids_named(names) -> list[int]:
+    """The ids of the series called ``names`` (people carry their series by name)."""
+    from website.models import Series
+
+    return list(Series.objects.filter(name__in=set(names)).values_list("pk", flat=True))
+
 
 def base_url() -> str:
     from website.meta import site_base_url
@@ -86,6 +99,11 @@ def announce(announcement: Announcement) -> None:
 
     data = asdict(announcement)
     transaction.on_commit(lambda: send_announcement.enqueue(data))
+
+
+def announce_page(kind: str, page, **fields) -> None:
+    """Announce a published page under its title and at its full URL."""
+    announce(Announcement.of(kind, page, title=page.title, url=page.full_url or "", **fields))
 
 
 def unsubscribe_url(subscription: Subscription) -> str:

@@ -20,6 +20,7 @@ __all__ = [
     "AuthorityRole",
     "Role",
     "authorities_for",
+    "authority_field",
     "display_name",
     "ensure_role_groups",
     "has_role",
@@ -44,6 +45,20 @@ ROLE_GROUP_NAMES = {
     Role.OBJECTIONS: "异议处理人员",
     Role.CALENDAR: "日历维护人员",
 }
+
+
+def authority_field(
+    related_name: str, *, on_delete=models.PROTECT, help_text: str = ""
+) -> models.ForeignKey:
+    """The 发文机关 a record belongs to; ``PROTECT`` by default, since published records keep
+    their authority."""
+    return models.ForeignKey(
+        "website.Authority",
+        on_delete=on_delete,
+        related_name=related_name,
+        verbose_name="发文机关",
+        help_text=help_text,
+    )
 
 
 def user_field(
@@ -85,12 +100,7 @@ class AuthorityRole(models.Model):
     # Exactly one of the two is set: the role holder.
     group = _holder("auth.Group", "用户组")
     user = _holder(settings.AUTH_USER_MODEL, "用户")
-    authority = models.ForeignKey(
-        "website.Authority",
-        on_delete=models.CASCADE,
-        related_name="roles",
-        verbose_name="发文机关",
-    )
+    authority = authority_field("roles", on_delete=models.CASCADE)
     role = models.CharField("职责", max_length=12, choices=Role.choices)
 
     class Meta:

@@ -35,6 +35,7 @@ from approvals.models import (
 )
 from publicity import roster
 from website.admin_display import BeijingInspectMixin
+from website.admin_forms import refusal_as_message, refusal_shown_on
 from website.exports import BeijingExportMixin
 from website.models import Authority
 from website.roles import Role, authorities_for, display_name, has_role
@@ -196,13 +197,13 @@ class SubmitView(WagtailAdminTemplateMixin, TemplateView):
 
     def post(self, request, pk):
         document = get_object_or_404(ApprovalDocument, pk=pk)
-        try:
+        with refusal_as_message(
+            request,
+            (process.ProcessError, issuing.IssuingError),
+            forbidden=process.NotAllowed,
+            prefix="未能提交：",
+        ):
             process.submit(document, request.user)
-        except process.NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
-        except (process.ProcessError, issuing.IssuingError) as error:
-            messages.error(request, f"未能提交：{error}")
-        else:
             messages.success(request, "已提交签发，须由另一位有签发权限的人员审核签发。")
         return redirect("approval_documents:inspect", pk)
 
@@ -284,15 +285,10 @@ class OverrideDuplicateView(WagtailAdminTemplateMixin, TemplateView):
 
     def post(self, request, pk, person_pk):
         document = get_object_or_404(ApprovalDocument, pk=pk)
-        try:
+        with refusal_as_message(request, process.ProcessError, forbidden=process.NotAllowed):
             person = process.override_duplicate(
                 document, person_pk, request.user, request.POST.get("reason", "")
             )
-        except process.NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
-        except process.ProcessError as error:
-            messages.error(request, str(error))
-        else:
             messages.success(request, f"已记录{person.name}重复发证的理由。")
         return redirect("approval_documents:inspect", pk)
 
@@ -306,15 +302,11 @@ class RejectView(WagtailAdminTemplateMixin, TemplateView):
         document = get_object_or_404(ApprovalDocument, pk=pk)
         form = RejectForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        try:
+        with refusal_as_message(request, process.ProcessError, forbidden=process.NotAllowed):
             process.reject(document, request.user, reason)
-        except process.NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
-        except process.ProcessError as error:
-            messages.error(request, str(error))
-            return redirect("approval_documents:issue", pk)
-        messages.success(request, "已退回经办人员修改。")
-        return redirect("approval_documents:inspect", pk)
+            messages.success(request, "已退回经办人员修改。")
+            return redirect("approval_documents:inspect", pk)
+        return redirect("approval_documents:issue", pk)
 
 
 class FromPublicityView(WagtailAdminTemplateMixin, TemplateView):
@@ -340,11 +332,8 @@ class FromPublicityView(WagtailAdminTemplateMixin, TemplateView):
         form = FromPublicityForm(request.POST, pages=self.pages)
         if form.is_valid():
             page = next(p for p in self.pages if p.pk == form.cleaned_data["publicity"])
-            try:
+            with refusal_shown_on(form, creation.CreationError):
                 document = creation.create_from_publicity(page, user=request.user)
-            except creation.CreationError as error:
-                form.add_error(None, str(error))
-            else:
                 messages.success(
                     request,
                     f"已从公示起草审批文件，共 {document.persons.count()} 人，请核对后提交签发。",
@@ -431,89 +420,102 @@ class FromRosterView(WagtailAdminTemplateMixin, TemplateView):
     def _create(self, request, header, rows, skipped: int, form):
         if not has_role(request.user, Role.PREPARE, header.authority):
             raise PermissionDenied
-        try:
+        with refusal_shown_on(form, creation.CreationError):
             document = creation.create_from_rows(header, rows, user=request.user)
-        except creation.CreationError as error:
-            form.add_error(None, str(error))
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        text = f"已从名单文件起草审批文件，共 {len(rows)} 人"
-        if skipped:
-            text += f"，跳过有误的 {skipped} 行"
-        messages.success(request, text + "，请核对后提交签发。")
-        return redirect("approval_documents:edit", document.pk)
+            text = f"已从名单文件起草审批文件，共 {len(rows)} 人"
+            if skipped:
+                text += f"，跳过有误的 {skipped} 行"
+            messages.success(request, text + "，请核对后提交签发。")
+            return redirect("approval_documents:edit", document.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class RevokeView(WagtailAdminTemplateMixin, TemplateView):
+class ObjectFormView(WagtailAdminTemplateMixin, TemplateView):
+    """A page acting on one object through a form: ``get_object`` loads it (checking that the
+    user may act on it), the page's subtitle names it, the form starts empty."""
+
+    header_icon = "warning"
+    form_class: type
+
+    def get_object(self, request, pk):
+        raise NotImplementedError
+
+    def dispatch(self, request, pk):
+        self.object = self.get_object(request, pk)
+        return super().dispatch(request, pk)
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", self.form_class())
+        return context
+
+
+class RevokeView(ObjectFormView):
     """申请撤销 (or 申请恢复 a revoked certificate) with a reason; a second person decides."""
 
     template_name = "approvals/admin/revoke.html"
     page_title = "撤销证书"
-    header_icon = "warning"
+    form_class = RevokeForm
 
-    def dispatch(self, request, pk):
-        self.certificate = get_object_or_404(
+    def get_object(self, request, pk):
+        certificate = get_object_or_404(
             Certificate.objects.public().select_related("document"), pk=pk
         )
-        if not revocation.can_request(request.user, self.certificate):
+        if not revocation.can_request(request.user, certificate):
             raise PermissionDenied
-        return super().dispatch(request, pk)
+        return certificate
 
     def get_page_title(self):
-        return "申请恢复证书" if self.certificate.is_revoked else "申请撤销证书"
-
-    def get_page_subtitle(self):
-        return str(self.certificate)
+        return "申请恢复证书" if self.object.is_revoked else "申请撤销证书"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", RevokeForm())
-        context["certificate"] = self.certificate
-        context["pending"] = self.certificate.revocation_requests.filter(status="pending").first()
+        context["certificate"] = self.object
+        context["pending"] = self.object.revocation_requests.filter(status="pending").first()
         return context
 
     def post(self, request, pk):
+        certificate = self.object
         form = RevokeForm(request.POST)
         if form.is_valid():
             reason = form.cleaned_data["reason"]
-            try:
-                if self.certificate.is_revoked:
-                    revocation.request_reinstatement(self.certificate, reason, request.user)
+            with refusal_shown_on(
+                form, revocation.RevocationError, forbidden=revocation.NotAllowed
+            ):
+                if certificate.is_revoked:
+                    revocation.request_reinstatement(certificate, reason, request.user)
                 else:
-                    revocation.request_revocation(self.certificate, reason, request.user)
-            except revocation.NotAllowed as error:
-                raise PermissionDenied(str(error)) from error
-            except revocation.RevocationError as error:
-                form.add_error(None, str(error))
-            else:
+                    revocation.request_revocation(certificate, reason, request.user)
                 messages.success(
                     request,
-                    f"已提交证书 {self.certificate.number} 的申请，须由另一位撤销审核人员批准。",
+                    f"已提交证书 {certificate.number} 的申请，须由另一位撤销审核人员批准。",
                 )
                 return redirect("certificates:inspect", pk)
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class RevokeKeyView(WagtailAdminTemplateMixin, TemplateView):
+class RevokeKeyView(ObjectFormView):
     """吊销签章密钥 from a compromise date (audit-logged; needs approvals.revoke_signingkey)."""
 
     template_name = "approvals/admin/revoke_key.html"
     page_title = "吊销签章密钥"
-    header_icon = "warning"
+    form_class = RevokeKeyForm
 
-    def dispatch(self, request, pk):
+    def get_object(self, request, pk):
         _require(request, "approvals.revoke_signingkey")
-        self.key = get_object_or_404(SigningKey.objects.select_related("authority"), pk=pk)
-        return super().dispatch(request, pk)
-
-    def get_page_subtitle(self):
-        return str(self.key)
+        return get_object_or_404(SigningKey.objects.select_related("authority"), pk=pk)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", RevokeKeyForm())
-        context["key"] = self.key
-        context["documents"] = self.key.approval_documents.count()
-        context["certificates"] = self.key.certificates.count()
+        key = self.object
+        context.update(
+            key=key,
+            documents=key.approval_documents.count(),
+            certificates=key.certificates.count(),
+        )
         return context
 
     def post(self, request, pk):
@@ -522,18 +524,15 @@ class RevokeKeyView(WagtailAdminTemplateMixin, TemplateView):
 
         form = RevokeKeyForm(request.POST)
         if form.is_valid():
-            try:
+            with refusal_shown_on(form, SigningKeyError):
                 revoke_signing_key(
-                    self.key,
+                    self.object,
                     compromised_from=form.cleaned_data["compromised_from"],
                     reason=form.cleaned_data["reason"],
                     note=form.cleaned_data["note"],
                     user=request.user,
                 )
-            except SigningKeyError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"已吊销签章密钥 {self.key.key_id}。")
+                messages.success(request, f"已吊销签章密钥 {self.object.key_id}。")
                 return redirect("signing_keys:inspect", pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
@@ -547,16 +546,13 @@ class DecideRequestView(WagtailAdminTemplateMixin, TemplateView):
         item = get_object_or_404(RevocationRequest.objects.select_related("certificate"), pk=pk)
         approve = request.POST.get("decision") == "approve"
         note = request.POST.get("note", "")
-        try:
+        with refusal_as_message(
+            request, revocation.RevocationError, forbidden=revocation.NotAllowed
+        ):
             if approve:
                 revocation.approve_request(item, request.user, note)
             else:
                 revocation.reject_request(item, request.user, note)
-        except revocation.NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
-        except revocation.RevocationError as error:
-            messages.error(request, str(error))
-        else:
             messages.success(request, "已批准。" if approve else "已驳回。")
         return redirect("certificates:inspect", item.certificate_id)
 

@@ -209,7 +209,6 @@ def sign_pdf(
     if signing_key.revoked_at is not None:
         raise SigningKeyError(f"签章密钥 {signing_key.key_id} 已吊销，不能再用于签名。")
     signer = get_signer(signing_key)
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
     common = {
         "field_name": field_name,
         "reason": reason or None,
@@ -234,31 +233,25 @@ def sign_pdf(
     pdf_signer = signers.PdfSigner(
         meta, signer, timestamper=timestamper, stamp_style=stamp_style, new_field_spec=spec
     )
-    out = io.BytesIO()
-    reserved = _reserved.get(signing_key.key_id)
-    try:
+
+    def attempt(reserved: int | None) -> bytes:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+        out = io.BytesIO()
         run_outside_event_loop(
             lambda: pdf_signer.sign_pdf(writer, output=out, bytes_reserved=reserved)
         )
+        return out.getvalue()
+
+    reserved = _reserved.get(signing_key.key_id)
+    try:
+        signed = attempt(reserved)
     except SigningError:
         if reserved is None:
             raise
         # The signature outgrew the room kept from the first one: size it afresh.
         _reserved.pop(signing_key.key_id, None)
-        return sign_pdf(
-            pdf_bytes,
-            signing_key,
-            field_name=field_name,
-            reason=reason,
-            location=location,
-            seal_text=seal_text,
-            seal_purpose=seal_purpose,
-            seal_shape=seal_shape,
-            box=box,
-            page=page,
-            lta=lta,
-        )
-    signed = out.getvalue()
+        reserved = None
+        signed = attempt(reserved)
     if reserved is None:
         _reserved[signing_key.key_id] = _contents_size(signed)
     # With our TSA, its certificate's status (good until it expires, see

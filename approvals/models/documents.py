@@ -16,7 +16,7 @@ from wagtail.search import index
 
 from approvals.models.keys import signed_with
 from website.people import PersonFields
-from website.roles import user_field
+from website.roles import authority_field, user_field
 from website.storage import private_storage
 
 __all__ = [
@@ -94,12 +94,7 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
     whose ``supersedes`` points at the old one.
     """
 
-    authority = models.ForeignKey(
-        "website.Authority",
-        on_delete=models.PROTECT,
-        related_name="approval_documents",
-        verbose_name="发文机关",
-    )
+    authority = authority_field("approval_documents")
     title = models.CharField("标题", max_length=200)
     addressees = models.CharField("主送", max_length=200, blank=True, help_text="如 区属各企业")
     review_committee = models.CharField(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from website.roles import user_field
+from website.roles import authority_field, user_field
 
 # RFC 5280 CRLReason values an operator may choose (name in code → label).
 REVOCATION_REASONS = [
@@ -68,12 +68,7 @@ class SigningKey(CertifiedKey):
     the documents they signed stay valid.
     """
 
-    authority = models.ForeignKey(
-        "website.Authority",
-        on_delete=models.PROTECT,
-        related_name="signing_keys",
-        verbose_name="发文机关",
-    )
+    authority = authority_field("signing_keys")
     ca = models.ForeignKey(
         PlatformCA, on_delete=models.PROTECT, related_name="signing_keys", verbose_name="签发 CA"
     )
