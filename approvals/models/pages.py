@@ -62,6 +62,10 @@ class ApprovalIndexPage(IntroPage):
             page_obj=page_obj,
             years=years,
             authorities=authorities,
+            filter_options={
+                "year": [(str(y), f"{y}年") for y in years],
+                "authority": [(a.slug, a.short_name) for a in authorities],
+            },
             selected_year=year,
             selected_authority=authority,
             certificate_query=certificate_query,
