@@ -19,6 +19,8 @@ import statistics
 import sys
 import time
 
+from tests.bench.search_bench import path_step
+
 
 def log(message: str) -> None:
     print(f"  [data] {message}", file=sys.stderr, flush=True)
@@ -214,7 +216,7 @@ def add_search_pages(count: int, rng: random.Random) -> dict:
                     slug=f"bench-template-{i}",
                     content_type=content_type,
                     locale=locale,
-                    path=template_index.path + _path_step(step),
+                    path=template_index.path + path_step(step),
                     depth=template_index.depth + 1,
                     numchild=0,
                     url_path=f"{template_index.url_path}bench-template-{i}/",
@@ -292,16 +294,6 @@ def _page_fields(page) -> dict:
     return {
         f.attname: getattr(page, f.attname) for f in Page._meta.concrete_fields if f.attname != "id"
     }
-
-
-def _path_step(n: int) -> str:
-    """treebeard's path step (4 base-36 characters)."""
-    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    out = ""
-    for _ in range(4):
-        n, r = divmod(n, 36)
-        out = alphabet[r] + out
-    return out
 
 
 def _template_text(rng: random.Random) -> dict:

@@ -131,7 +131,7 @@ def _create_pages(count: int, seed: int = 20250101) -> dict[int, str]:
                 slug=f"p{n}",
                 content_type=content_type,
                 locale=locale,
-                path=parent.path + _step(n + 1),
+                path=parent.path + path_step(n + 1),
                 depth=parent.depth + 1,
                 numchild=0,
                 url_path=f"{parent.url_path}p{n}/",
@@ -151,7 +151,7 @@ def _create_pages(count: int, seed: int = 20250101) -> dict[int, str]:
     )
 
 
-def _step(n: int) -> str:
+def path_step(n: int) -> str:
     """treebeard's path step (4 base-36 characters)."""
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     out = ""
