@@ -127,31 +127,34 @@ class _WithinMatcher(RequireMatcher):
         return False
 
 
-def segment_docs(searcher, filter_query) -> list[int]:
-    """The sorted document numbers of one segment's searcher passing ``filter_query``, kept
-    on its reader (a reader sees a fixed segment, and most searches share their filters)."""
-    reader = searcher.reader()
-    cache = reader.__dict__.setdefault("_whoosh_jieba_filter_docs", {})
-    key = repr(filter_query)
-    docs = cache.get(key)
-    if docs is None:
-        if len(cache) > 64:
-            cache.clear()
-        docs = cache[key] = sorted(filter_query.docs(searcher))
-    return docs
-
-
-def segment_doc_set(searcher, filter_query, docs: list[int]) -> frozenset[int]:
-    """``segment_docs`` as a set, kept beside it."""
-    reader = searcher.reader()
-    cache = reader.__dict__.setdefault("_whoosh_jieba_filter_sets", {})
+def _kept_on_reader(searcher, name: str, filter_query, compute):
+    """``compute()`` for ``filter_query``, kept on the segment's reader under ``name`` (a reader
+    sees a fixed segment, and most searches share their filters); at most 64 kept per name."""
+    cache = searcher.reader().__dict__.setdefault(name, {})
     key = repr(filter_query)
     found = cache.get(key)
     if found is None:
         if len(cache) > 64:
             cache.clear()
-        found = cache[key] = frozenset(docs)
+        found = cache[key] = compute()
     return found
+
+
+def segment_docs(searcher, filter_query) -> list[int]:
+    """The sorted document numbers of one segment's searcher passing ``filter_query``."""
+    return _kept_on_reader(
+        searcher,
+        "_whoosh_jieba_filter_docs",
+        filter_query,
+        lambda: sorted(filter_query.docs(searcher)),
+    )
+
+
+def segment_doc_set(searcher, filter_query, docs: list[int]) -> frozenset[int]:
+    """``segment_docs`` as a set, kept beside it."""
+    return _kept_on_reader(
+        searcher, "_whoosh_jieba_filter_sets", filter_query, lambda: frozenset(docs)
+    )
 
 
 class Within(wq.Query):
