@@ -155,6 +155,24 @@ def client_for(user):
 # -- notices ---------------------------------------------------------------------------------
 
 
+def page_maker(default_parent):
+    """``make(title, parent=None, live=True, page_class=Page)``: a child page of
+    ``default_parent`` (or ``parent``) with a unique slug, published unless ``live`` is false."""
+    from wagtail.models import Page
+
+    counter = iter(range(1, 1_000_000))
+
+    def make(title, parent=None, live=True, page_class=Page):
+        page = page_class(title=title, slug=f"p{next(counter)}", live=False)
+        (parent or default_parent).add_child(instance=page)
+        if live:
+            page.save_revision().publish()
+            page.refresh_from_db()
+        return page
+
+    return make
+
+
 class NoticePageFactory(wagtail_factories.PageFactory):
     class Meta:
         model = "notices.NoticePage"

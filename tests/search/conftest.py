@@ -12,17 +12,6 @@ def empty_index(search_index):
 @pytest.fixture
 def make_page(home_page):
     """Create a published child page of the home page with the given title."""
-    from wagtail.models import Page
+    from tests.factories import page_maker
 
-    counter = {"n": 0}
-
-    def make(title, parent=None, live=True):
-        counter["n"] += 1
-        page = Page(title=title, slug=f"p{counter['n']}", live=False)
-        (parent or home_page).add_child(instance=page)
-        if live:
-            page.save_revision().publish()
-            page.refresh_from_db()
-        return page
-
-    return make
+    return page_maker(home_page)

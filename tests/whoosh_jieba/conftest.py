@@ -31,21 +31,16 @@ def section(db):
 
 @pytest.fixture
 def make_page(section):
-    """Create a published child page of the section (or of ``parent``) with the given title."""
+    """Create a published child page of the section (or of ``parent``) with the given title;
+    ``article=True`` makes it the test app's ArticlePage."""
     from wagtail.models import Page
 
+    from tests.factories import page_maker
     from tests.whoosh_jieba.testapp.models import ArticlePage
 
-    counter = {"n": 0}
+    make = page_maker(section)
 
-    def make(title, parent=None, live=True, article=False):
-        counter["n"] += 1
-        page_class = ArticlePage if article else Page
-        page = page_class(title=title, slug=f"p{counter['n']}", live=False)
-        (parent or section).add_child(instance=page)
-        if live:
-            page.save_revision().publish()
-            page.refresh_from_db()
-        return page
+    def make_titled(title, parent=None, live=True, article=False):
+        return make(title, parent, live, ArticlePage if article else Page)
 
-    return make
+    return make_titled
