@@ -19,7 +19,7 @@ import statistics
 import sys
 import time
 
-from tests.bench.search_bench import path_step
+from tests.bench.search_bench import child_page_fields
 
 
 def log(message: str) -> None:
@@ -209,21 +209,12 @@ def add_search_pages(count: int, rng: random.Random) -> dict:
         for i in range(chunk_start, min(count, chunk_start + 1000)):
             step += 1
             title = f"{sentence(rng, 3)[:-1]}模板{i}"
+            slug = f"bench-template-{i}"
             pages.append(
                 TemplatePage(
-                    title=title,
-                    draft_title=title,
-                    slug=f"bench-template-{i}",
-                    content_type=content_type,
-                    locale=locale,
-                    path=template_index.path + path_step(step),
-                    depth=template_index.depth + 1,
-                    numchild=0,
-                    url_path=f"{template_index.url_path}bench-template-{i}/",
-                    live=True,
-                    has_unpublished_changes=False,
-                    first_published_at=now,
-                    last_published_at=now,
+                    **child_page_fields(
+                        template_index, step, slug, title, content_type, locale, now
+                    ),
                     **_template_text(rng),
                 )
             )

@@ -126,19 +126,7 @@ def _create_pages(count: int, seed: int = 20250101) -> dict[int, str]:
         title = _title(rng)
         pages.append(
             Page(
-                title=title,
-                draft_title=title,
-                slug=f"p{n}",
-                content_type=content_type,
-                locale=locale,
-                path=parent.path + path_step(n + 1),
-                depth=parent.depth + 1,
-                numchild=0,
-                url_path=f"{parent.url_path}p{n}/",
-                live=True,
-                has_unpublished_changes=False,
-                first_published_at=now,
-                last_published_at=now,
+                **child_page_fields(parent, n + 1, f"p{n}", title, content_type, locale, now),
                 translation_key=uuid.uuid4(),
             )
         )
@@ -149,6 +137,26 @@ def _create_pages(count: int, seed: int = 20250101) -> dict[int, str]:
             "pk", "title"
         )
     )
+
+
+def child_page_fields(parent, step: int, slug: str, title: str, content_type, locale, now) -> dict:
+    """The fields of a live child page of ``parent`` written with ``bulk_create`` (no
+    treebeard): its path from ``step``, its URL path from ``slug``."""
+    return {
+        "title": title,
+        "draft_title": title,
+        "slug": slug,
+        "content_type": content_type,
+        "locale": locale,
+        "path": parent.path + path_step(step),
+        "depth": parent.depth + 1,
+        "numchild": 0,
+        "url_path": f"{parent.url_path}{slug}/",
+        "live": True,
+        "has_unpublished_changes": False,
+        "first_published_at": now,
+        "last_published_at": now,
+    }
 
 
 def path_step(n: int) -> str:
