@@ -75,12 +75,15 @@ def connect() -> None:
 
 
 def register_wagtail_models() -> None:
-    """Wagtail's models shown site-wide: documents' sizes, images, the site's host name."""
+    """Wagtail's models shown site-wide: documents' sizes, images, the site's host name; and
+    the view restrictions, which turn a page and its subtree private (a copy cached while it
+    was public must go, and the search leaves it: everything, since a restriction covers a
+    whole subtree and changes rarely)."""
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
-    from wagtail.models import Site
+    from wagtail.models import PageViewRestriction, Site
 
-    models = [Site]
+    models = [Site, PageViewRestriction]
     if apps.is_installed("wagtail.documents"):
         models.append(get_document_model())
     if apps.is_installed("wagtail.images"):

@@ -401,6 +401,27 @@ def test_a_snippet_shown_site_wide_purges_everything(
 
 
 @cache_on
+def test_making_a_page_private_stops_serving_its_cached_public_copy(
+    client, tree, django_capture_on_commit_callbacks
+):
+    """A page cached while public must not be replayed once an editor restricts it (or a
+    section above it): the restriction purges the cache, and the next visitor meets Wagtail's
+    password form, which is never stored."""
+    assert "甲页" in client.get("/section/alpha/").content.decode()
+    assert state(client, "/section/alpha/") == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=tree["section"], restriction_type="password", password="s3cret"
+        )
+    response = client.get("/section/alpha/")
+    assert response.headers["X-Page-Cache"] != "hit"
+    assert "甲页" not in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert "甲页" in client.get("/section/alpha/").content.decode()
+
+
+@cache_on
 def test_a_rolled_back_change_purges_nothing_before_a_commit(client, tree):
     client.get("/section/alpha/")
     cache.purge_page(tree["alpha"])  # inside the test transaction: waits for the commit
