@@ -357,10 +357,9 @@ def _document_items(documents) -> list:
     from notices.rounds import RoundItem
     from website.formatting import cn_date
 
-    index_page = ApprovalIndexPage.objects.live().public().first()
     items = []
     for document in documents:
-        url = document.get_absolute_url(index_page=index_page)
+        url = document.get_absolute_url()
         if url is None:
             continue
         items.append(

@@ -44,7 +44,7 @@ import secrets
 import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -175,6 +175,22 @@ def entry_timeout(now: datetime | None = None) -> int:
     maximum = int(getattr(settings, "PAGE_CACHE_TIMEOUT", DEFAULT_TIMEOUT))
     until_boundary = int((next_time_boundary(now) - now).total_seconds())
     return max(0, min(maximum, until_boundary))
+
+
+def add_missing_group_versions(cache, names: list[str], found: dict[str, Any]) -> None:
+    """Create the versions of the groups among ``names`` that ``found`` lacks (in place).
+
+    Path versions are created only when an entry is stored (`_new_versions` in the
+    middleware), so arbitrary paths cannot fill the cache with keys; the groups are a fixed
+    handful of keys, created before anything renders, so that a value derived from them while
+    a page renders (`pagecache.derived`) does not look like a purge to that page's store.
+    """
+    timeout = version_timeout()
+    for name in names:
+        key = _version_key(name)
+        if name.startswith("group:") and found.get(key) is None:
+            token = _new_token()
+            found[key] = token if cache.add(key, token, timeout) else cache.get(key)
 
 
 # ---------------------------------------------------------------------------------------------

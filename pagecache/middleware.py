@@ -35,6 +35,7 @@ from .cache import (
     _dependency_names,
     _new_token,
     _version_key,
+    add_missing_group_versions,
     edge_tags,
     edge_timeout,
     entry_timeout,
@@ -160,6 +161,7 @@ class PageCacheMiddleware:
         entry_key = "pce:" + hashlib.sha1(full.encode()).hexdigest()
         version_keys = [_version_key(name) for name in names]
         found = _safe("读取", lambda: cache.get_many([entry_key, *version_keys]), {})
+        _safe("建立分组版本", lambda: add_missing_group_versions(cache, names, found), None)
         entry = found.get(entry_key)
         current = [found.get(key) for key in version_keys]
         if entry is not None and None not in current and entry.get("versions") == current:

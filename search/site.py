@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from modelsearch.index import SearchField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
+from pagecache import kept_until_content_changes
 from whoosh_jieba.analyzer import query_words
 
 from .kinds import SearchKind, kinds_by_value, page_models, site_kinds
@@ -44,6 +45,26 @@ def clean_query(raw: str | None) -> tuple[str, bool]:
     return query, False
 
 
+def hidden_pages() -> tuple[list[tuple[str, int]], list[int]]:
+    """What live pages search must not show: the private sections (path and depth of each page
+    with a view restriction: it and its subtree) and the pages whose expiry has passed (an ended
+    publicity leaves search at once, even before the scheduler unpublishes it).
+
+    Kept until the content changes (a restriction added or removed purges everything) or the
+    next scheduled expiry, whichever comes first: no query on each search.
+    """
+    private_sections = list(
+        PageViewRestriction.objects.order_by().values_list("page__path", "page__depth")
+    )
+    expired = list(
+        Page.objects.live()
+        .filter(expire_at__lte=timezone.now())
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    return private_sections, expired
+
+
 def searchable_pages(kinds: list[str] | None = None, year: int | None = None, authority_id=None):
     """Live, public pages (not the tree root) narrowed to the chosen kinds, year and authority.
 
@@ -52,14 +73,14 @@ def searchable_pages(kinds: list[str] | None = None, year: int | None = None, au
     names an authority field can match. Both go through ``pk__in`` on ``Page`` so one search
     covers every page type.
     """
-    pages = Page.objects.live().public().filter(depth__gt=1)
-    # An ended publicity leaves search at once, even before the scheduler unpublishes it.
-    expired = list(
-        Page.objects.live()
-        .filter(expire_at__lte=timezone.now())
-        .order_by()
-        .values_list("pk", flat=True)
-    )
+    private_sections, expired = kept_until_content_changes("search:hidden_pages", hidden_pages)
+    pages = Page.objects.live().filter(depth__gt=1)
+    if private_sections:
+        # What PageQuerySet.public() excludes, without its query of the restrictions.
+        private = Q()
+        for path, depth in private_sections:
+            private |= Q(path__startswith=path, depth__gte=depth)
+        pages = pages.exclude(private)
     if expired:
         pages = pages.exclude(pk__in=expired)
     chosen = _chosen(kinds)
@@ -114,8 +135,9 @@ def publication_years(pages) -> set[int]:
 
 
 def search_pages(query: str, kinds=None, year=None, authority_id=None):
-    """Search results (lazy, sliceable, countable) for the public search page."""
-    return searchable_pages(kinds, year, authority_id).search(query, operator="and")
+    """Search results (lazy, sliceable, countable) for the public search page: the specific
+    pages (a NoticePage, a TemplatePage…), loaded one query per page type."""
+    return searchable_pages(kinds, year, authority_id).specific().search(query, operator="and")
 
 
 def suggestions(query: str, limit: int = 5) -> list[Page]:

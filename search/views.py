@@ -6,12 +6,14 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from wagtail.models import Page
 
+from pagecache import kept_until_content_changes
 from website.formatting import cn_date
 
 from .forms import SearchForm
 from .kinds import SearchKind, site_kinds
 from .site import (
     ChainedResults,
+    authority_choices,
     clean_query,
     document_kinds,
     document_years,
@@ -33,7 +35,10 @@ DOCUMENT_BLOCK_SIZE = 3
 
 def available_years(kinds: list[SearchKind]) -> list[int]:
     """Years offered by the 年度 filter: publication years of live pages, the years the kinds'
-    pages declare (review years) and the years of their public documents, newest first."""
+    pages declare (review years) and the years of their public documents, newest first.
+
+    Whole-table queries that only a content change alters: `site_filters` keeps them.
+    """
     years = publication_years(searchable_pages())
     for kind in kinds:
         if kind.year_field:
@@ -51,6 +56,16 @@ def available_years(kinds: list[SearchKind]) -> list[int]:
     return sorted(years, reverse=True)
 
 
+def site_filters(kinds: list[SearchKind]) -> tuple[list[int], list[tuple[int, str]]]:
+    """The 年度 and 发文机关 choices of the form, the same for every query: kept in the
+    process until the site's content changes (``pagecache.kept_until_content_changes``), as
+    the cached search pages themselves are."""
+    names = ",".join(kind.value for kind in kinds)
+    return kept_until_content_changes(
+        f"search:filters:{names}", lambda: (available_years(kinds), authority_choices(kinds))
+    )
+
+
 def page_result(page: Page, query: str, kinds: list[SearchKind]) -> dict:
     kind = next((k for k in kinds if isinstance(page, k.models)), None)
     own = kind.date(page) if kind is not None and kind.date is not None else None
@@ -59,6 +74,7 @@ def page_result(page: Page, query: str, kinds: list[SearchKind]) -> dict:
     text = kind.text(page) if kind is not None and kind.text is not None else page_text(page)
     return {
         "page": page,
+        "document": None,
         "title": highlight(page.title, query),
         "snippet": highlight(text, query, length=140, strip_html=True),
         "kind": kind_label(page, kinds),
@@ -84,7 +100,8 @@ def search(request: HttpRequest) -> HttpResponse:
     raw_query = request.GET.get("q", "")
     query, truncated = clean_query(raw_query)
     kinds = site_kinds()
-    form = SearchForm(request.GET, years=available_years(kinds), kinds=kinds)
+    years, authorities = site_filters(kinds)
+    form = SearchForm(request.GET, years=years, authorities=authorities, kinds=kinds)
     filters = form.filters()
     chosen = filters["kinds"]
     year, authority_id = filters["year"], filters["authority_id"]
@@ -125,16 +142,6 @@ def search(request: HttpRequest) -> HttpResponse:
         paginator = Paginator(listing, RESULTS_PER_PAGE)
         page_obj = paginator.get_page(request.GET.get("page"))
         items = list(page_obj.object_list)
-        # The specific pages in one query per page type, not one per result.
-        specific = (
-            Page.objects.filter(pk__in=[item.pk for item in items if isinstance(item, Page)])
-            .specific()
-            .in_bulk()
-        )
-        items = [
-            specific.get(item.pk) or item.specific if isinstance(item, Page) else item
-            for item in items
-        ]
         for page_kind in kinds:
             of_kind = [item for item in items if isinstance(item, page_kind.models)]
             if page_kind.prepare is not None and of_kind:
@@ -153,6 +160,9 @@ def search(request: HttpRequest) -> HttpResponse:
         "search/search.html",
         {
             "form": form,
+            # The filters as sent, for the selected options (a missing key is not looked up
+            # on the QueryDict, whose failed lookups are slow in templates).
+            "chosen": {key: request.GET.get(key, "") for key in ("type", "year", "authority")},
             "search_query": query,
             "query_truncated": truncated,
             "results": results,

@@ -56,3 +56,14 @@ def search_index(settings):
     backend = get_search_backend()
     backend.reset_indexes()
     return backend
+
+
+@pytest.fixture(autouse=True)
+def forget_derived_values():
+    """No value derived from another test's (rolled back) content survives into this one:
+    a rollback changes the content without the purge that would say so."""
+    from pagecache.derived import forget
+
+    forget()
+    yield
+    forget()

@@ -15,6 +15,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from approvals.models.keys import signed_with
+from pagecache import kept_until_content_changes
 from website.people import PersonFields
 from website.roles import authority_field, user_field
 from website.storage import private_storage
@@ -84,6 +85,20 @@ class ApprovalDocumentQuerySet(models.QuerySet):
     def public(self):
         """Issued documents and those superseded by a correction: what visitors may see."""
         return self.filter(status__in=PUBLIC_DOCUMENT_STATUSES)
+
+
+def listing_page() -> tuple[str, int] | None:
+    """The URL and page size of the public /approvals/ listing (the first live, public
+    ApprovalIndexPage), or None. Every search result of a document links into it, so it is
+    looked up once and kept until the site's content changes."""
+
+    def find() -> tuple[str, int] | None:
+        # By name, not import: the listing page's module imports this one.
+        index_page_model = apps.get_model("approvals", "ApprovalIndexPage")
+        page = index_page_model.objects.live().public().first()
+        return None if page is None else (page.url, page.per_page)
+
+    return kept_until_content_changes("approvals:listing_page", find)
 
 
 class ApprovalDocument(index.Indexed, ClusterableModel):
@@ -207,15 +222,14 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
     def get_absolute_url(self, index_page=None) -> str | None:
         """The document's entry on the public /approvals/ listing: filtered to its year and
         authority, on the page of the listing that holds it. None for a document that is not
-        public, or when no listing page is live. Pass ``index_page`` to look it up once for
-        many documents."""
+        public, or when no listing page is live. ``index_page``: the listing page to link into
+        (by default `listing_page()`)."""
         if not self.is_public:
             return None
-        # By name, not import: the listing page's module imports this one.
-        index_page_model = apps.get_model("approvals", "ApprovalIndexPage")
-        index_page = index_page or index_page_model.objects.live().public().first()
-        if index_page is None:
+        listing = (index_page.url, index_page.per_page) if index_page else listing_page()
+        if listing is None:
             return None
+        listing_url, per_page = listing
         listed = ApprovalDocument.objects.filter(
             status__in=PUBLIC_DOCUMENT_STATUSES, year=self.year, authority=self.authority_id
         )
@@ -225,12 +239,12 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
             | models.Q(date=self.date, year__gt=self.year)
             | models.Q(date=self.date, year=self.year, sequence__gt=self.sequence)
         ).count()
-        page_number = before // index_page.per_page + 1
+        page_number = before // per_page + 1
         params = {"year": self.year, "authority": self.authority.slug}
         if page_number > 1:
             params["page"] = page_number
         query = "&".join(f"{key}={value}" for key, value in params.items())
-        return f"{index_page.url}?{query}#doc-{self.pk}"
+        return f"{listing_url}?{query}#doc-{self.pk}"
 
     @property
     def issuing_state_label(self) -> str:
