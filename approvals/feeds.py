@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-
-from approvals.models import PUBLIC_DOCUMENT_STATUSES, ApprovalDocument
+from approvals.models import ApprovalDocument
 from approvals.models.documents import LISTING_ORDER
-from notices.ics import CalendarEvent, column_calendar
-from website.feeds import ColumnFeed, FeedFilter, at_hour, atom_of
+from notices.ics import CalendarEvent, calendar_of
+from website.feeds import ColumnFeed, at_hour, atom_of
 from website.formatting import cn_date
-
-
-def public_documents(chosen: FeedFilter):
-    documents = ApprovalDocument.objects.filter(status__in=PUBLIC_DOCUMENT_STATUSES)
-    return chosen.narrow(documents.select_related("authority"), "persons__series").order_by(
-        *LISTING_ORDER
-    )
 
 
 class DocumentRssFeed(ColumnFeed):
@@ -24,7 +15,8 @@ class DocumentRssFeed(ColumnFeed):
     link = "/approvals/"
 
     def column_items(self, obj):
-        return public_documents(obj)
+        documents = ApprovalDocument.objects.public().select_related("authority")
+        return obj.narrow(documents, "persons__series").order_by(*LISTING_ORDER)
 
     def item_title(self, item):
         return f"{item.number} {item.title}"
@@ -47,23 +39,16 @@ class DocumentRssFeed(ColumnFeed):
     def item_pubdate(self, item):
         return at_hour(item.date, 9)
 
+    def item_event(self, item, base, host):
+        """The document in /approvals/calendar.ics: on its date (成文日期)."""
+        return CalendarEvent(
+            uid=f"approval-document-{item.pk}@{host}",
+            summary=f"印发：{item.number} {item.title}",
+            start=item.date,
+            description=item.authority.name,
+            url=base + self.item_path(item),
+        )
+
 
 DocumentAtomFeed = atom_of(DocumentRssFeed)
-
-
-def documents_calendar(request) -> HttpResponse:
-    """/approvals/calendar.ics: each document on its date (成文日期)."""
-
-    def events(chosen, host):
-        return [
-            CalendarEvent(
-                uid=f"approval-document-{document.pk}@{host}",
-                summary=f"印发：{document.number} {document.title}",
-                start=document.date,
-                description=document.authority.name,
-                url=chosen.base + (document.get_absolute_url() or "/approvals/"),
-            )
-            for document in public_documents(chosen)[:100]
-        ]
-
-    return column_calendar(request, "任职资格审批文件", "approvals.ics", events)
+documents_calendar = calendar_of(DocumentRssFeed, "approvals.ics")

@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from website.feeds import feed_filter
+from website.feeds import ColumnFeed, feed_filter
 
 PRODID = "-//职称公示与证书平台//通知公告//ZH"
 TIMEZONE = "Asia/Shanghai"
@@ -74,6 +74,22 @@ def column_calendar(request, name: str, filename: str, events) -> HttpResponse:
     chosen = feed_filter(request)
     host = request.get_host().split(":")[0]
     return calendar_response(f"{name}{chosen.label()}", events(chosen, host), filename)
+
+
+def calendar_of(feed: type[ColumnFeed], filename: str, size: int = 100):
+    """The calendar.ics view of a column whose every item is one event: the first ``size`` of
+    the feed's ``column_items`` for the chosen authority and series, each made an event by its
+    ``item_event(item, base, host)``; the calendar is named after the feed's column."""
+    column = feed()
+
+    def view(request) -> HttpResponse:
+        def events(chosen, host):
+            items = column.column_items(chosen)[:size]
+            return [column.item_event(item, chosen.base, host) for item in items]
+
+        return column_calendar(request, column.column_title, filename, events)
+
+    return view
 
 
 def notice_events(notice, base_url: str, host: str) -> list[CalendarEvent]:

@@ -5,18 +5,9 @@ An ended publicity stays in the feed: its address is its public record (no names
 from __future__ import annotations
 
 from django.db.models import Q
-from django.http import HttpResponse
 
-from notices.ics import CalendarEvent, column_calendar
-from website.feeds import ColumnFeed, FeedFilter, at_hour, atom_of
-
-
-def public_publicities(chosen: FeedFilter):
-    """Publicities a visitor can open: running, or ended with their record page."""
-    from .models import PublicityPage
-
-    pages = PublicityPage.objects.filter(Q(live=True) | Q(expired=True)).select_related("authority")
-    return chosen.narrow(pages, "entries__series").order_by("-start_date", "-pk")
+from notices.ics import CalendarEvent, calendar_of
+from website.feeds import ColumnFeed, at_hour, atom_of
 
 
 class PublicityRssFeed(ColumnFeed):
@@ -25,7 +16,13 @@ class PublicityRssFeed(ColumnFeed):
     link = "/publicity/"
 
     def column_items(self, obj):
-        return public_publicities(obj)
+        # Publicities a visitor can open: running, or ended with their record page.
+        from .models import PublicityPage
+
+        pages = PublicityPage.objects.filter(Q(live=True) | Q(expired=True))
+        return obj.narrow(pages.select_related("authority"), "entries__series").order_by(
+            "-start_date", "-pk"
+        )
 
     def item_title(self, item):
         return item.title
@@ -42,24 +39,17 @@ class PublicityRssFeed(ColumnFeed):
     def item_updateddate(self, item):
         return item.last_published_at
 
+    def item_event(self, item, base, host):
+        """The publicity in /publicity/calendar.ics: its period as an all-day event."""
+        return CalendarEvent(
+            uid=f"publicity-{item.pk}@{host}",
+            summary=f"公示：{item.title}",
+            start=item.start_date,
+            end=item.end_date,
+            description=f"{item.review_committee}\n{item.period_label}",
+            url=base + self.item_path(item),
+        )
+
 
 PublicityAtomFeed = atom_of(PublicityRssFeed)
-
-
-def publicity_calendar(request) -> HttpResponse:
-    """/publicity/calendar.ics: each publicity's period as an all-day event."""
-
-    def events(chosen, host):
-        return [
-            CalendarEvent(
-                uid=f"publicity-{page.pk}@{host}",
-                summary=f"公示：{page.title}",
-                start=page.start_date,
-                end=page.end_date,
-                description=f"{page.review_committee}\n{page.period_label}",
-                url=chosen.base + page.url,
-            )
-            for page in public_publicities(chosen)[:100]
-        ]
-
-    return column_calendar(request, "评审结果公示", "publicity.ics", events)
+publicity_calendar = calendar_of(PublicityRssFeed, "publicity.ics")

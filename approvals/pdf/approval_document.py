@@ -273,17 +273,14 @@ class SignatureBlock(Flowable):
     seal itself only for an unsigned preview (``draw_seal``). A name wider than the 版心 is
     broken at word boundaries into balanced lines."""
 
-    def __init__(self, issuer, date_text, seal_text, seal_purpose, seal_shape, position, draw):
+    def __init__(self, doc: ApprovalDocumentData, position: _SealPosition, draw_seal: bool):
         super().__init__()
-        self.issuer = issuer
-        self.date_text = date_text
-        self.seal_text = seal_text
-        self.seal_purpose = seal_purpose
-        self.seal_shape = seal_shape
+        self.doc = doc
+        self.date_text = cn_date(doc.date)
         self.position = position
-        self.draw_seal = draw
-        self.seal_w, self.seal_h = seal_size(seal_shape)
-        self.names = break_lines(issuer, TEXT_WIDTH, _width(BODY_SIZE, FANGSONG))
+        self.draw_seal = draw_seal
+        self.seal_w, self.seal_h = seal_size(doc.seal_shape)
+        self.names = break_lines(doc.issuer_name, TEXT_WIDTH, _width(BODY_SIZE, FANGSONG))
 
     def wrap(self, avail_width, avail_height):
         self.width = avail_width
@@ -312,8 +309,8 @@ class SignatureBlock(Flowable):
             x = min(max(centre_x - width / 2, 0), self.width - width)
             draw_text(canv, x, baseline, text, BODY_SIZE, color=INK)
         if self.draw_seal:
-            paint_seal(canv, centre_x, seal_cy, self.seal_text, self.seal_purpose,
-                       shape=self.seal_shape)  # fmt: skip
+            paint_seal(canv, centre_x, seal_cy, self.doc.seal_text, self.doc.seal_purpose,
+                       shape=self.doc.seal_shape)  # fmt: skip
         ax, ay = canv.absolutePosition(centre_x, seal_cy)
         w, h = self.seal_w / 2, self.seal_h / 2
         self.position.page = canv.getPageNumber() - 1
@@ -418,7 +415,6 @@ def render_approval_document(doc: ApprovalDocumentData, *, draw_seal: bool = Tru
     check_approval_document(doc)
     register_fonts()
     styles = _styles()
-    date_text = cn_date(doc.date)
     printed_date = doc.printed_date or doc.date
     position = _SealPosition()
 
@@ -439,17 +435,7 @@ def render_approval_document(doc: ApprovalDocumentData, *, draw_seal: bool = Tru
     if attachments:
         closing.append(Spacer(1, LINE))
         closing += attachment_paragraphs(attachments)
-    closing.append(
-        SignatureBlock(
-            doc.issuer_name,
-            date_text,
-            doc.seal_text,
-            doc.seal_purpose,
-            doc.seal_shape,
-            position,
-            draw_seal,
-        )  # fmt: skip
-    )
+    closing.append(SignatureBlock(doc, position, draw_seal))
     # The attachment note and the signature stay together: a signature never stands alone.
     story.append(KeepTogether(closing))
 

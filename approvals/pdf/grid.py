@@ -11,7 +11,7 @@ a run of ASCII letters and digits (2024, TOUTUNHE) is never split.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 from reportlab.platypus import Flowable
 
@@ -84,32 +84,23 @@ def break_grid_lines(
     return result
 
 
+@dataclass(eq=False, repr=False)  # a flowable is an object of the story, not a value
 class GridText(Flowable):
     """A paragraph on the grid: ``pitch`` per line, each glyph box centred in its line."""
 
-    def __init__(
-        self,
-        text: str,
-        size: float,
-        pitch: float,
-        *,
-        first_indent: float = 0.0,
-        indent: float = 0.0,
-        style: str = FANGSONG,
-        color=None,
-        justify: bool = True,
-        lines: list[GridLine] | None = None,
-    ):
+    text: str
+    size: float
+    pitch: float
+    _: KW_ONLY
+    first_indent: float = 0.0
+    indent: float = 0.0
+    style: str = FANGSONG
+    color: object = None
+    justify: bool = True
+    lines: list[GridLine] | None = None
+
+    def __post_init__(self):
         super().__init__()
-        self.text = text
-        self.size = size
-        self.pitch = pitch
-        self.first_indent = first_indent
-        self.indent = indent
-        self.style = style
-        self.color = color
-        self.justify = justify
-        self.lines = lines
         self._width = None
 
     def _layout(self, width: float) -> list[GridLine]:

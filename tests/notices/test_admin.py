@@ -129,25 +129,19 @@ def test_import_upload_shows_review_then_creates_a_draft(admin_client, columns):
     html = response.content.decode()
     assert "确认并生成草稿" in html and '<mark id="fact-1"' in html
     assert "网上材料申报" in html
-    response = confirm(
-        admin_client,
-        title="关于开展2024年度中国（新疆）自由贸易试验区职称评审工作的通知（核对后）",
-        document_number="",
-        review_year="2024",
-        issue_date="",
-        authority="",
-    )
+    fields = {"title": "关于开展2024年度中国（新疆）自由贸易试验区职称评审工作的通知（核对后）",
+              "document_number": "", "review_year": "2024", "issue_date": "", "authority": ""}  # fmt: skip
+    response = confirm(admin_client, **fields)
     page = NoticePage.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("wagtailadmin_pages:edit", args=[page.pk])
     assert not page.live
-    assert page.title.endswith("（核对后）")  # the editor's correction is used
+    assert page.title == fields["title"]  # the editor's correction is used
     assert page.authority.slug == "toutunhe"  # matched by the signature
     assert [p.label for p in page.phases.all()] == ["网上材料申报", "网上材料审核", "缴费"]
-    # The same file again: the review says so, and confirming without "update" is refused.
+    # The same file again (the same facts confirmed): the review says so, and confirming
+    # without "update" is refused.
     upload(admin_client, data)
-    fields = {"title": page.title, "document_number": "", "review_year": "2024",
-              "issue_date": "", "authority": ""}  # fmt: skip
     response = confirm(admin_client, **fields)
     assert "已有草稿" in response.content.decode()
     assert NoticePage.objects.count() == 1
