@@ -87,8 +87,7 @@ class NoticeIndexPage(IntroPage):
     subpage_types = ["notices.NoticePage"]
 
     class Meta:
-        verbose_name = "通知公告栏目"
-        verbose_name_plural = "通知公告栏目"
+        verbose_name = verbose_name_plural = "通知公告栏目"
 
     def notices(self):
         """Live notices under this index, newest first, with what the list shows prefetched."""
@@ -246,8 +245,7 @@ class NoticePage(Page):
     subpage_types: list[str] = []
 
     class Meta:
-        verbose_name = "评审通知"
-        verbose_name_plural = "评审通知"
+        verbose_name = verbose_name_plural = "评审通知"
 
     @property
     def level_list(self) -> list[str]:
@@ -331,8 +329,7 @@ class NoticePhase(Orderable):
     ]
 
     class Meta(Orderable.Meta):
-        verbose_name = "时间安排"
-        verbose_name_plural = "时间安排"
+        verbose_name = verbose_name_plural = "时间安排"
 
     def __str__(self) -> str:
         return self.display_label
@@ -365,8 +362,7 @@ class NoticeFee(Orderable):
     panels = [FieldRowPanel([FieldPanel("level"), FieldPanel("amount"), FieldPanel("note")])]
 
     class Meta(Orderable.Meta):
-        verbose_name = "评审费"
-        verbose_name_plural = "评审费"
+        verbose_name = verbose_name_plural = "评审费"
 
     def __str__(self) -> str:
         return f"{self.level} {self.amount_display} 元"
@@ -393,8 +389,7 @@ class NoticeAttachment(Orderable):
     panels = [FieldPanel("title"), FieldPanel("template_page"), FieldPanel("document")]
 
     class Meta(Orderable.Meta):
-        verbose_name = "附件"
-        verbose_name_plural = "附件"
+        verbose_name = verbose_name_plural = "附件"
 
     def __str__(self) -> str:
         return self.title
@@ -406,8 +401,7 @@ class TemplateIndexPage(IntroPage):
     subpage_types = ["notices.TemplatePage"]
 
     class Meta:
-        verbose_name = "资料下载栏目"
-        verbose_name_plural = "资料下载栏目"
+        verbose_name = verbose_name_plural = "资料下载栏目"
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -445,8 +439,7 @@ class TemplatePage(Page):
     subpage_types: list[str] = []
 
     class Meta:
-        verbose_name = "附件模板"
-        verbose_name_plural = "附件模板"
+        verbose_name = verbose_name_plural = "附件模板"
 
     @property
     def has_content(self) -> bool:
