@@ -19,7 +19,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from website.choices import Level
+from website.choices import Level, TermChoices
 from website.formatting import cn_date
 from website.models import IntroPage
 from website.roles import authority_field
@@ -32,29 +32,30 @@ DOCUMENT_NUMBER_RE = re.compile(r"^\S{1,30}〔(\d{4})〕\d+号$")
 NOTICES_PER_PAGE = 10
 
 
-class PhaseKind(models.TextChoices):
+class PhaseKind(TermChoices):
     """时间安排中的阶段."""
 
-    APPLY = "申报", "申报"
-    CHECK = "审核", "审核"
-    PAPER = "纸质材料报送", "纸质材料报送"
-    FEE = "缴费", "缴费"
-    DEFENCE = "答辩", "答辩"
-    REVIEW = "评审", "评审"
-    PUBLICITY = "公示", "公示"
-    ISSUE = "文件印发", "文件印发"
-    CERTIFICATE = "证书签发", "证书签发"
-    FILING = "事后备案", "事后备案"
-    OTHER = "其他", "其他"
+    APPLY = "申报"
+    CHECK = "审核"
+    PAPER = "纸质材料报送"
+    FEE = "缴费"
+    DEFENCE = "答辩"
+    REVIEW = "评审"
+    PUBLICITY = "公示"
+    ISSUE = "文件印发"
+    CERTIFICATE = "证书签发"
+    FILING = "事后备案"
+    OTHER = "其他"
 
 
-FEE_LEVEL_CHOICES = [
-    ("正高级", "正高级"),
-    ("副高级", "副高级"),
-    ("高级", "高级"),
-    ("中级", "中级"),
-    ("初级", "初级"),
-]
+class FeeLevel(TermChoices):
+    """评审费的级别: the levels a fee is charged by (高级 where a notice names no 正/副)."""
+
+    SENIOR = "正高级"
+    DEPUTY_SENIOR = "副高级"
+    HIGH = "高级"
+    INTERMEDIATE = "中级"
+    JUNIOR = "初级"
 
 
 def validate_document_number(value: str) -> None:
@@ -350,7 +351,7 @@ class NoticeFee(Orderable):
     """评审费 per level."""
 
     page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="fees")
-    level = models.CharField("级别", max_length=10, choices=FEE_LEVEL_CHOICES)
+    level = models.CharField("级别", max_length=10, choices=FeeLevel.choices)
     amount = models.DecimalField(
         "金额（元/人）",
         max_digits=8,

@@ -28,7 +28,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from website.choices import Gender, ReviewType, region_field
+from website.choices import Gender, ReviewType, TermChoices, region_field
 from website.formatting import cn_date
 from website.models import IntroPage
 from website.people import PersonFields
@@ -692,11 +692,11 @@ class PublicityEntry(PersonFields):
         return f"{self.name} {self.unit} {self.series} {self.specialty}".lower()
 
 
-class ObjectionStatus(models.TextChoices):
-    RECEIVED = "已收到", "已收到"
-    CHECKING = "核查中", "核查中"
-    UPHELD = "成立", "成立"
-    REJECTED = "不成立", "不成立"
+class ObjectionStatus(TermChoices):
+    RECEIVED = "已收到"
+    CHECKING = "核查中"
+    UPHELD = "成立"
+    REJECTED = "不成立"
 
 
 def _confirmation_number() -> str:
