@@ -19,7 +19,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from website.choices import Level
+from website.choices import Level, TermChoices
 from website.formatting import cn_date
 from website.models import IntroPage
 from website.roles import authority_field
@@ -32,29 +32,30 @@ DOCUMENT_NUMBER_RE = re.compile(r"^\S{1,30}〔(\d{4})〕\d+号$")
 NOTICES_PER_PAGE = 10
 
 
-class PhaseKind(models.TextChoices):
+class PhaseKind(TermChoices):
     """时间安排中的阶段."""
 
-    APPLY = "申报", "申报"
-    CHECK = "审核", "审核"
-    PAPER = "纸质材料报送", "纸质材料报送"
-    FEE = "缴费", "缴费"
-    DEFENCE = "答辩", "答辩"
-    REVIEW = "评审", "评审"
-    PUBLICITY = "公示", "公示"
-    ISSUE = "文件印发", "文件印发"
-    CERTIFICATE = "证书签发", "证书签发"
-    FILING = "事后备案", "事后备案"
-    OTHER = "其他", "其他"
+    APPLY = "申报"
+    CHECK = "审核"
+    PAPER = "纸质材料报送"
+    FEE = "缴费"
+    DEFENCE = "答辩"
+    REVIEW = "评审"
+    PUBLICITY = "公示"
+    ISSUE = "文件印发"
+    CERTIFICATE = "证书签发"
+    FILING = "事后备案"
+    OTHER = "其他"
 
 
-FEE_LEVEL_CHOICES = [
-    ("正高级", "正高级"),
-    ("副高级", "副高级"),
-    ("高级", "高级"),
-    ("中级", "中级"),
-    ("初级", "初级"),
-]
+class FeeLevel(TermChoices):
+    """评审费的级别: the levels a fee is charged by (高级 where a notice names no 正/副)."""
+
+    SENIOR = "正高级"
+    DEPUTY_SENIOR = "副高级"
+    HIGH = "高级"
+    INTERMEDIATE = "中级"
+    JUNIOR = "初级"
 
 
 def validate_document_number(value: str) -> None:
@@ -87,8 +88,7 @@ class NoticeIndexPage(IntroPage):
     subpage_types = ["notices.NoticePage"]
 
     class Meta:
-        verbose_name = "通知公告栏目"
-        verbose_name_plural = "通知公告栏目"
+        verbose_name = verbose_name_plural = "通知公告栏目"
 
     def notices(self):
         """Live notices under this index, newest first, with what the list shows prefetched."""
@@ -246,8 +246,7 @@ class NoticePage(Page):
     subpage_types: list[str] = []
 
     class Meta:
-        verbose_name = "评审通知"
-        verbose_name_plural = "评审通知"
+        verbose_name = verbose_name_plural = "评审通知"
 
     @property
     def level_list(self) -> list[str]:
@@ -331,8 +330,7 @@ class NoticePhase(Orderable):
     ]
 
     class Meta(Orderable.Meta):
-        verbose_name = "时间安排"
-        verbose_name_plural = "时间安排"
+        verbose_name = verbose_name_plural = "时间安排"
 
     def __str__(self) -> str:
         return self.display_label
@@ -353,7 +351,7 @@ class NoticeFee(Orderable):
     """评审费 per level."""
 
     page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="fees")
-    level = models.CharField("级别", max_length=10, choices=FEE_LEVEL_CHOICES)
+    level = models.CharField("级别", max_length=10, choices=FeeLevel.choices)
     amount = models.DecimalField(
         "金额（元/人）",
         max_digits=8,
@@ -365,8 +363,7 @@ class NoticeFee(Orderable):
     panels = [FieldRowPanel([FieldPanel("level"), FieldPanel("amount"), FieldPanel("note")])]
 
     class Meta(Orderable.Meta):
-        verbose_name = "评审费"
-        verbose_name_plural = "评审费"
+        verbose_name = verbose_name_plural = "评审费"
 
     def __str__(self) -> str:
         return f"{self.level} {self.amount_display} 元"
@@ -393,8 +390,7 @@ class NoticeAttachment(Orderable):
     panels = [FieldPanel("title"), FieldPanel("template_page"), FieldPanel("document")]
 
     class Meta(Orderable.Meta):
-        verbose_name = "附件"
-        verbose_name_plural = "附件"
+        verbose_name = verbose_name_plural = "附件"
 
     def __str__(self) -> str:
         return self.title
@@ -406,8 +402,7 @@ class TemplateIndexPage(IntroPage):
     subpage_types = ["notices.TemplatePage"]
 
     class Meta:
-        verbose_name = "资料下载栏目"
-        verbose_name_plural = "资料下载栏目"
+        verbose_name = verbose_name_plural = "资料下载栏目"
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -445,8 +440,7 @@ class TemplatePage(Page):
     subpage_types: list[str] = []
 
     class Meta:
-        verbose_name = "附件模板"
-        verbose_name_plural = "附件模板"
+        verbose_name = verbose_name_plural = "附件模板"
 
     @property
     def has_content(self) -> bool:

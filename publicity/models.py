@@ -28,7 +28,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from website.choices import Gender, ReviewType, region_field
+from website.choices import Gender, ReviewType, TermChoices, region_field
 from website.formatting import cn_date
 from website.models import IntroPage
 from website.people import PersonFields
@@ -85,8 +85,7 @@ class CalendarYear(models.Model):
     ]
 
     class Meta:
-        verbose_name = "工作日历年度"
-        verbose_name_plural = "工作日历年度"
+        verbose_name = verbose_name_plural = "工作日历年度"
         ordering = ["-year", "region"]
         constraints = [
             models.UniqueConstraint(fields=["year", "region"], name="unique_calendar_year_region")
@@ -150,8 +149,7 @@ class CalendarDay(models.Model):
     ]
 
     class Meta:
-        verbose_name = "工作日历日期"
-        verbose_name_plural = "工作日历日期"
+        verbose_name = verbose_name_plural = "工作日历日期"
         ordering = ["-date"]
         constraints = [
             models.UniqueConstraint(
@@ -213,8 +211,7 @@ class PublicityIndexPage(IntroPage):
     subpage_types = ["publicity.PublicityPage"]
 
     class Meta:
-        verbose_name = "公示栏目"
-        verbose_name_plural = "公示栏目"
+        verbose_name = verbose_name_plural = "公示栏目"
 
     def route(self, request, path_components):
         # An expired publicity is unpublished by the scheduler; its address still answers
@@ -333,8 +330,7 @@ class PublicityPage(RoutablePageMixin, Page):
     subpage_types: list[str] = []
 
     class Meta:
-        verbose_name = "公示"
-        verbose_name_plural = "公示"
+        verbose_name = verbose_name_plural = "公示"
 
     # -- the period ------------------------------------------------------------------------
 
@@ -635,8 +631,7 @@ class PublicityEntry(PersonFields):
     ]
 
     class Meta:
-        verbose_name = "公示名单"
-        verbose_name_plural = "公示名单"
+        verbose_name = verbose_name_plural = "公示名单"
         ordering = ["publicity", "sort_order", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -697,11 +692,11 @@ class PublicityEntry(PersonFields):
         return f"{self.name} {self.unit} {self.series} {self.specialty}".lower()
 
 
-class ObjectionStatus(models.TextChoices):
-    RECEIVED = "已收到", "已收到"
-    CHECKING = "核查中", "核查中"
-    UPHELD = "成立", "成立"
-    REJECTED = "不成立", "不成立"
+class ObjectionStatus(TermChoices):
+    RECEIVED = "已收到"
+    CHECKING = "核查中"
+    UPHELD = "成立"
+    REJECTED = "不成立"
 
 
 def _confirmation_number() -> str:
@@ -748,8 +743,7 @@ class Objection(models.Model):
     ]
 
     class Meta:
-        verbose_name = "异议"
-        verbose_name_plural = "异议"
+        verbose_name = verbose_name_plural = "异议"
         ordering = ["-created"]
 
     def __str__(self) -> str:
@@ -804,8 +798,7 @@ class ObjectionDecision(models.Model):
     decided_at = models.DateTimeField("处理时间", auto_now_add=True)
 
     class Meta:
-        verbose_name = "异议处理决定"
-        verbose_name_plural = "异议处理决定"
+        verbose_name = verbose_name_plural = "异议处理决定"
         ordering = ["-decided_at", "-pk"]
 
     def __str__(self) -> str:
@@ -827,8 +820,7 @@ class PublicityCorrection(models.Model):
     new_end = models.DateField("新结束日期")
 
     class Meta:
-        verbose_name = "公示更正"
-        verbose_name_plural = "公示更正"
+        verbose_name = verbose_name_plural = "公示更正"
         ordering = ["-corrected_at", "-pk"]
 
     def __str__(self) -> str:

@@ -45,8 +45,7 @@ class Subscription(models.Model):
     unsubscribed_at = models.DateTimeField("退订时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "邮件订阅"
-        verbose_name_plural = "邮件订阅"
+        verbose_name = verbose_name_plural = "邮件订阅"
 
     def __str__(self) -> str:
         return self.email

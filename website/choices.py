@@ -3,29 +3,42 @@
 from django.db import models
 
 
-class Level(models.TextChoices):
+class _TermChoicesType(type(models.TextChoices)):
+    def __new__(metacls, classname, bases, classdict, **kwds):
+        cls = super().__new__(metacls, classname, bases, classdict, **kwds)
+        for member in cls:
+            member._label_ = member.value
+        return cls
+
+
+class TermChoices(models.TextChoices, metaclass=_TermChoicesType):
+    """Choices that store the Chinese term itself, which is also their label: a member is
+    written once, ``JUNIOR = "初级"`` (Django would make the label from the name, "Junior")."""
+
+
+class Level(TermChoices):
     """职称级别."""
 
-    JUNIOR = "初级", "初级"
-    INTERMEDIATE = "中级", "中级"
-    DEPUTY_SENIOR = "副高级", "副高级"
-    SENIOR = "正高级", "正高级"
+    JUNIOR = "初级"
+    INTERMEDIATE = "中级"
+    DEPUTY_SENIOR = "副高级"
+    SENIOR = "正高级"
 
 
-class Gender(models.TextChoices):
+class Gender(TermChoices):
     """性别 (GB 11643: odd 17th digit male, see ``website.identity.gender_of``)."""
 
-    MALE = "男", "男"
-    FEMALE = "女", "女"
+    MALE = "男"
+    FEMALE = "女"
 
 
-class ReviewType(models.TextChoices):
+class ReviewType(TermChoices):
     """评审类型 / 取得资格的方式: how a person obtained the qualification."""
 
-    REVIEW = "评审", "评审"
-    INITIAL = "初定", "初定"
-    GRANT = "授予", "授予"
-    TRANSFER = "转评", "转评"
+    REVIEW = "评审"
+    INITIAL = "初定"
+    GRANT = "授予"
+    TRANSFER = "转评"
 
 
 # Provincial-level regions; CalendarDay overrides and Authority records share these values.

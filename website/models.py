@@ -41,8 +41,7 @@ class HomePage(IntroPage):
     parent_page_types = ["wagtailcore.Page"]
 
     class Meta:
-        verbose_name = "首页"
-        verbose_name_plural = "首页"
+        verbose_name = verbose_name_plural = "首页"
 
 
 def validate_document_number_format(value: str) -> None:
@@ -123,8 +122,7 @@ class Authority(index.Indexed, models.Model):
     ]
 
     class Meta:
-        verbose_name = "发文机关"
-        verbose_name_plural = "发文机关"
+        verbose_name = verbose_name_plural = "发文机关"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -180,8 +178,7 @@ class Series(index.Indexed, ClusterableModel):
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
-        verbose_name = "系列"
-        verbose_name_plural = "系列"
+        verbose_name = verbose_name_plural = "系列"
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
@@ -195,8 +192,7 @@ class Specialty(Orderable):
     name = models.CharField("专业", max_length=40)
 
     class Meta(Orderable.Meta):
-        verbose_name = "专业"
-        verbose_name_plural = "专业"
+        verbose_name = verbose_name_plural = "专业"
         constraints = [
             models.UniqueConstraint(fields=["series", "name"], name="unique_specialty_per_series")
         ]

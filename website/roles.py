@@ -104,8 +104,7 @@ class AuthorityRole(models.Model):
     role = models.CharField("职责", max_length=12, choices=Role.choices)
 
     class Meta:
-        verbose_name = "机关职责授权"
-        verbose_name_plural = "机关职责授权"
+        verbose_name = verbose_name_plural = "机关职责授权"
         constraints = [
             models.CheckConstraint(
                 condition=(Q(group__isnull=False) & Q(user__isnull=True))

@@ -78,8 +78,7 @@ class Certificate(PersonFields):
     objects = CertificateQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "职称电子证书"
-        verbose_name_plural = "职称电子证书"
+        verbose_name = verbose_name_plural = "职称电子证书"
         ordering = ["-created_at", "number"]
 
     def __str__(self) -> str:

@@ -69,8 +69,7 @@ class DocumentCounter(models.Model):
     last = models.PositiveIntegerField("已用最大号", default=0)
 
     class Meta:
-        verbose_name = "编号计数器"
-        verbose_name_plural = "编号计数器"
+        verbose_name = verbose_name_plural = "编号计数器"
         constraints = [
             models.UniqueConstraint(
                 fields=["authority", "year", "kind"], name="unique_counter_per_authority_year"
@@ -188,8 +187,7 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
     objects = ApprovalDocumentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "任职资格审批文件"
-        verbose_name_plural = "任职资格审批文件"
+        verbose_name = verbose_name_plural = "任职资格审批文件"
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["status", "year"])]
 
@@ -296,8 +294,7 @@ class ApprovedPerson(PersonFields, Orderable):
     # Edited inline through approvals.admin.panels.PERSON_PANELS (with the ID-number field).
 
     class Meta(Orderable.Meta):
-        verbose_name = "通过人员"
-        verbose_name_plural = "通过人员"
+        verbose_name = verbose_name_plural = "通过人员"
 
     def __str__(self) -> str:
         return f"{self.name}（{self.qualification}）"

@@ -32,8 +32,7 @@ class PlatformCA(models.Model):
     created = models.DateTimeField("创建时间", default=timezone.now)
 
     class Meta:
-        verbose_name = "平台根证书"
-        verbose_name_plural = "平台根证书"
+        verbose_name = verbose_name_plural = "平台根证书"
         ordering = ["-created"]
 
     def __str__(self) -> str:
@@ -97,8 +96,7 @@ class SigningKey(CertifiedKey):
     revoked_by = user_field("吊销人", editable=False)
 
     class Meta:
-        verbose_name = "签章密钥"
-        verbose_name_plural = "签章密钥"
+        verbose_name = verbose_name_plural = "签章密钥"
         ordering = ["authority__name", "-created"]
         permissions = [("revoke_signingkey", "可以吊销签章密钥")]
         constraints = [one_active("authority", "one_active_signing_key_per_authority")]
@@ -146,8 +144,7 @@ class TimeStampKey(CertifiedKey):
     certificate_pem = models.TextField("时间戳证书（PEM）")
 
     class Meta:
-        verbose_name = "时间戳服务密钥"
-        verbose_name_plural = "时间戳服务密钥"
+        verbose_name = verbose_name_plural = "时间戳服务密钥"
         ordering = ["-created"]
         constraints = [one_active("is_active", "one_active_tsa_key")]
 

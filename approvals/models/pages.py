@@ -18,8 +18,7 @@ class ApprovalIndexPage(IntroPage):
     per_page = 20
 
     class Meta:
-        verbose_name = "审批文件栏目"
-        verbose_name_plural = "审批文件栏目"
+        verbose_name = verbose_name_plural = "审批文件栏目"
 
     def get_context(self, request, *args, **kwargs):
         from website.models import Authority

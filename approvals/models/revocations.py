@@ -43,8 +43,7 @@ class RevocationRequest(models.Model):
     decision_note = models.TextField("审核意见", blank=True)
 
     class Meta:
-        verbose_name = "撤销申请"
-        verbose_name_plural = "撤销申请"
+        verbose_name = verbose_name_plural = "撤销申请"
         ordering = ["-requested_at", "-pk"]
         constraints = [
             # One open request per certificate: a second one would race the first.
