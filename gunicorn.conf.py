@@ -92,6 +92,20 @@ def warm_up(log) -> None:
     log.info("warm-up: jieba, fonts, URL patterns and %d templates loaded before fork", compiled)
 
 
+def post_worker_init(worker):
+    """Each worker opens the search index before its first request (index readers are not
+    shared across fork: they hold open files), so no visitor's search waits for it."""
+    if os.environ.get("GUNICORN_WARM_UP", "1") == "1":
+        from modelsearch.backends import get_search_backend
+
+        backend = get_search_backend()
+        if hasattr(backend, "warm"):
+            try:
+                backend.warm()
+            except Exception:
+                worker.log.exception("warm-up: search index not opened")
+
+
 def when_ready(server):
     if preload_app and os.environ.get("GUNICORN_WARM_UP", "1") == "1":
         warm_up(server.log)

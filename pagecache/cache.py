@@ -198,6 +198,8 @@ def add_missing_group_versions(cache, names: list[str], found: dict[str, Any]) -
 # ---------------------------------------------------------------------------------------------
 
 _pending = threading.local()
+#: Purges applied by this process: versions read before the last one may be stale.
+purges_applied = 0
 
 
 def _pending_batch() -> dict[str, set]:
@@ -221,6 +223,8 @@ def _flush() -> None:
             batch["names"].update(f"path:{p}" for p in paths)
             batch["urls"].update(urls)
     if batch["names"]:
+        global purges_applied
+        purges_applied += 1
         tokens = {_version_key(name): _new_token() for name in batch["names"]}
         try:
             get_cache().set_many(tokens, version_timeout())

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from django.utils import timezone
 
+from . import cache as cache_module
 from .cache import (
     ALL_GROUP,
     CONTENT_GROUP,
@@ -43,7 +44,34 @@ _kept: dict[str, tuple[list[str], datetime, Any]] = {}
 _lock = threading.Lock()
 
 
+_request = threading.local()
+
+
+def request_started(**kwargs) -> None:
+    """A request reads the versions once, however many derived values it asks for."""
+    _request.versions = None
+
+
+def request_finished(**kwargs) -> None:
+    _request.__dict__.pop("versions", None)
+
+
 def _versions() -> list[str] | None:
+    """The current versions; inside a request, those read at its first call (unless this
+    process purged since), as the page cache reads its versions once before rendering."""
+    in_request = hasattr(_request, "versions")
+    if in_request and _request.versions is not None:
+        read_after, versions = _request.versions
+        if read_after == cache_module.purges_applied:
+            return versions
+    read_after = cache_module.purges_applied
+    versions = _read_versions()
+    if in_request and versions is not None:
+        _request.versions = (read_after, versions)
+    return versions
+
+
+def _read_versions() -> list[str] | None:
     cache = get_cache()
     keys = [_version_key(name) for name in _NAMES]
     try:

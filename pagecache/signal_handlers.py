@@ -9,11 +9,12 @@ page model alike; the pages that show a changed page are found in Wagtail's `Ref
 from __future__ import annotations
 
 from django.apps import apps
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import pre_delete
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from . import cache
+from . import cache, derived
 from .rules import register_model
 
 
@@ -70,6 +71,8 @@ def connect() -> None:
                 dispatch_uid=f"pagecache:deleted:{model._meta.label}",
             )
     post_page_move.connect(on_page_moved, dispatch_uid="pagecache:moved")
+    request_started.connect(derived.request_started, dispatch_uid="pagecache:derived:started")
+    request_finished.connect(derived.request_finished, dispatch_uid="pagecache:derived:finished")
     page_slug_changed.connect(on_slug_changed, dispatch_uid="pagecache:slug")
     register_wagtail_models()
 

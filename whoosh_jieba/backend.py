@@ -24,6 +24,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 from modelsearch.backends.base import BaseSearchBackend
 
+from .bulk import warm
 from .compiler import WhooshAutocompleteQueryCompiler, WhooshSearchQueryCompiler
 from .index import WhooshIndex, WhooshIndexRebuilder
 from .results import WhooshSearchResults
@@ -56,6 +57,11 @@ class WhooshSearchBackend(BaseSearchBackend):
                 "WAGTAILSEARCH_BACKENDS entry."
             )
         self.store = get_store(path, float(params.get("LOCK_TIMEOUT", 60)))
+
+    def warm(self) -> None:
+        """Open the live index and read what every query's scoring reads (a new server
+        process calls this before its first request, see gunicorn.conf.py)."""
+        warm(self.store.searcher())
 
 
 SearchBackend = WhooshSearchBackend

@@ -121,3 +121,42 @@ def test_the_request_site_is_kept_per_host_and_follows_a_site_change(
     with django_capture_on_commit_callbacks(execute=True):
         other.save()
     assert current_site(rf.get("/", HTTP_HOST="www.example.cn")) == other
+
+
+def test_a_request_reads_the_versions_once(client, home_page, monkeypatch):
+    """However many derived values a page asks for, the versions are read once per request;
+    the next request reads them again."""
+    from pagecache import derived
+
+    reads = []
+    read = derived._read_versions
+    monkeypatch.setattr(derived, "_read_versions", lambda: reads.append(1) or read())
+
+    def view_calls(request):
+        kept_until_content_changes("a", Counter())
+        kept_until_content_changes("b", Counter())
+        kept_until_content_changes("c", Counter())
+
+    from django.core.signals import request_finished, request_started
+
+    for _ in range(2):
+        request_started.send(sender=None)
+        view_calls(None)
+        request_finished.send(sender=None)
+    assert len(reads) == 2
+
+
+def test_a_purge_inside_a_request_is_seen_by_its_later_calls(
+    db, django_capture_on_commit_callbacks
+):
+    from django.core.signals import request_finished, request_started
+
+    compute = Counter()
+    request_started.send(sender=None)
+    try:
+        assert kept_until_content_changes("n", compute) == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            purge_all()
+        assert kept_until_content_changes("n", compute) == 2
+    finally:
+        request_finished.send(sender=None)
