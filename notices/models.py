@@ -461,16 +461,19 @@ class TemplatePage(Page):
 
     @staticmethod
     def load_source_notices(templates: list[TemplatePage]) -> None:
-        """``source_notice()`` of several templates in one query (a search result page)."""
-        found: dict[int, NoticePage] = {}
-        for attachment in (
+        """``source_notice()`` of several templates in two queries (a search result page): which
+        notice each one's is, then those notices only (a template attached to every year's
+        notice would otherwise load them all)."""
+        chosen: dict[int, int] = {}
+        for template_id, notice_id in (
             NoticeAttachment.objects.filter(template_page__in=templates, page__live=True)
-            .select_related("page")
             .order_by("-page__review_year", "pk")
+            .values_list("template_page_id", "page_id")
         ):
-            found.setdefault(attachment.template_page_id, attachment.page)
+            chosen.setdefault(template_id, notice_id)
+        notices = NoticePage.objects.in_bulk(set(chosen.values()))
         for template in templates:
-            template._source_notice = found.get(template.pk)
+            template._source_notice = notices.get(chosen.get(template.pk))
 
     def date_label(self) -> str | None:
         notice = self.source_notice()

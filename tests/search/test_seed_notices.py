@@ -75,8 +75,9 @@ def test_results_show_the_documents_own_dates_and_text_snippets(seeded, client):
 
 
 def test_template_results_find_their_notices_in_one_query(seeded, client):
-    """The 通知附件 date of every template on a result page comes from one query (the kind's
-    ``prepare``), and says what each template's own ``source_notice()`` says."""
+    """The 通知附件 date of every template on a result page comes from the kind's ``prepare``
+    (one query of the attachments, one of the chosen notices), and says what each template's
+    own ``source_notice()`` says."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
