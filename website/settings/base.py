@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "website.csp.SiteCSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Gzips the text Django generates when the page cache has not (outside it: a cached
+    # entry is sent gzipped already).
+    "website.compression.GeneratedTextGZipMiddleware",
     # Before sessions and auth: a cached anonymous page costs only the cache read.
     "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
