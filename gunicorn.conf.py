@@ -93,17 +93,16 @@ def warm_up(log) -> None:
 
 
 def post_worker_init(worker):
-    """Each worker opens the search index before its first request (index readers are not
-    shared across fork: they hold open files), so no visitor's search waits for it."""
+    """Each worker opens the search index and answers one search before its first request
+    (index readers hold open files: they are not shared across fork), so no visitor's first
+    search pays for it."""
     if os.environ.get("GUNICORN_WARM_UP", "1") == "1":
-        from modelsearch.backends import get_search_backend
+        from search.site import warm_up
 
-        backend = get_search_backend()
-        if hasattr(backend, "warm"):
-            try:
-                backend.warm()
-            except Exception:
-                worker.log.exception("warm-up: search index not opened")
+        try:
+            warm_up()
+        except Exception:
+            worker.log.exception("warm-up: search not answered")
 
 
 def when_ready(server):

@@ -140,6 +140,24 @@ def search_pages(query: str, kinds=None, year=None, authority_id=None):
     return searchable_pages(kinds, year, authority_id).specific().search(query, operator="and")
 
 
+#: What a new server process searches once before its first visitor (see ``warm_up``).
+WARM_UP_QUERY = "职称评审"
+
+
+def warm_up() -> None:
+    """Answer one query of the search page (pages and every kind's documents) so that the
+    index is open and what scoring reads from it for the fields every query searches is
+    decoded before the first visitor's search (gunicorn's ``post_worker_init``)."""
+    from modelsearch.backends import get_search_backend
+
+    search_pages(WARM_UP_QUERY).count()
+    for kind in document_kinds(None):
+        search_documents(kind, WARM_UP_QUERY).count()
+    backend = get_search_backend()
+    if hasattr(backend, "complete_warm_up"):
+        backend.complete_warm_up()
+
+
 def suggestions(query: str, limit: int = 5) -> list[Page]:
     """Pages to offer when a query finds nothing: those matching any of its words, else the
     titles closest to it."""

@@ -24,10 +24,10 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 from modelsearch.backends.base import BaseSearchBackend
 
-from .bulk import warm
 from .compiler import WhooshAutocompleteQueryCompiler, WhooshSearchQueryCompiler
 from .index import WhooshIndex, WhooshIndexRebuilder
 from .results import WhooshSearchResults
+from .scoring import spread_field_lengths
 from .store import get_store
 
 __all__ = [
@@ -58,10 +58,9 @@ class WhooshSearchBackend(BaseSearchBackend):
             )
         self.store = get_store(path, float(params.get("LOCK_TIMEOUT", 60)))
 
-    def warm(self) -> None:
-        """Open the live index and read what every query's scoring reads (a new server
-        process calls this before its first request, see gunicorn.conf.py)."""
-        warm(self.store.searcher())
+    def complete_warm_up(self) -> None:
+        """After warm-up queries: what they read on some segments, read on all of them."""
+        spread_field_lengths(self.store.searcher())
 
 
 SearchBackend = WhooshSearchBackend

@@ -241,23 +241,6 @@ def _bm25_norms(searcher, scorer) -> list[float]:
     return norms
 
 
-def warm(searcher) -> None:
-    """Compute now what every query's scoring reads from a segment (its documents' field
-    lengths and BM25 norms per field), so that the first queries a new process answers do
-    not pay for it (about 40 ms a field on 10,000 pages)."""
-    for leaf, _offset in searcher.leaf_searchers():
-        # The fields a segment holds (the schema's are glob patterns, not names).
-        reader = leaf.reader()
-        for fieldname in reader.indexed_field_names():
-            # A scorer is made for a term; any term of the field will do.
-            some_term = next(iter(reader.field_terms(fieldname)), None)
-            if some_term is None or not leaf.schema[fieldname].scorable:
-                continue
-            scorer = searcher.weighting.scorer(leaf, fieldname, some_term)
-            if type(scorer) is BM25FScorer:
-                _bm25_norms(leaf, scorer)
-
-
 def _phrase(m, searcher) -> dict[int, float]:
     return _phrase_scores(m.ms, searcher, getattr(m, "_known", frozenset()))
 

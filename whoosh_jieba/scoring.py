@@ -26,6 +26,21 @@ def field_lengths(searcher, fieldname: str) -> list[int]:
     return lengths
 
 
+def spread_field_lengths(searcher) -> None:
+    """Decode on every segment the fields' lengths that some segment has decoded already.
+
+    A query decodes a field's lengths only on the segments holding one of its terms; after a
+    warm-up query, this reads the same fields everywhere, so later queries find them all.
+    """
+    leaves = [leaf for leaf, _offset in searcher.leaf_searchers()]
+    decoded = set()
+    for leaf in leaves:
+        decoded.update(leaf.reader().__dict__.get("_whoosh_jieba_field_lengths", {}))
+    for leaf in leaves:
+        for fieldname in decoded:
+            field_lengths(leaf, fieldname)
+
+
 class CachedLengthBM25F(BM25F):
     """Whoosh's BM25F (same parameters, same scores) with cached field lengths."""
 

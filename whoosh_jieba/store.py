@@ -30,10 +30,14 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, Schema
 
+from . import buffers
 from .analyzer import CharAnalyzer, WordAnalyzer
 from .codec import CompactCodec
 from .fields import CharTEXT, WordTEXT
 from .scoring import CachedLengthBM25F
+
+# Segments are read in place from their memory map (see buffers).
+buffers.install()
 
 POINTER = "CURRENT"
 MARKER = "REBUILDING"

@@ -100,3 +100,22 @@ def test_highlight_escapes_and_windows():
     assert html.startswith("…") and html.endswith("…")
     assert str(highlight("a < b 评审", "评审")) == "a &lt; b <mark>评审</mark>"
     assert Page  # the module imports the model the views search
+
+
+def test_warm_up_reads_what_the_first_searches_would(make_page, monkeypatch):
+    """A new server process answers one search before its first visitor (gunicorn's
+    post_worker_init): afterwards, other queries of the page decode no field length."""
+    from modelsearch.backends import get_search_backend
+
+    from search.site import warm_up
+
+    for title in ("职称评审通知", "继续教育学时", "乌鲁木齐答辩"):
+        make_page(title)
+    warm_up()
+    searcher = get_search_backend().store.searcher()
+    for leaf, _offset in searcher.leaf_searchers():
+        monkeypatch.setattr(
+            leaf.reader(), "doc_field_length", lambda *a: pytest.fail(f"field length read {a}")
+        )
+    assert [p.title for p in search_pages("继续教育")] == ["继续教育学时"]
+    assert [p.title for p in search_pages("鲁木齐答辩")] == ["乌鲁木齐答辩"]

@@ -140,23 +140,3 @@ def test_top_results_answer_as_whoosh_default_search(ix):
             hits, count = top_results(searcher, q, 5)
             assert count == len(results)
             assert hits == list(results.top_n)[:5], q
-
-
-def test_warm_reads_every_segments_lengths_so_queries_read_none(ix, monkeypatch):
-    """After ``warm`` (a new server process, before its first request) no query decodes a
-    field length: all of them were read once, and the scores are still Whoosh's."""
-    with ix.searcher(weighting=CachedLengthBM25F()) as searcher:
-        bulk.warm(searcher)
-        context = searcher.context(needs_current=True)
-        for leaf, _offset in searcher.leaf_searchers():
-            monkeypatch.setattr(
-                leaf.reader(), "doc_field_length", lambda *a: pytest.fail("length read")
-            )
-        for q in _queries():
-            scores = bulk.evaluate(searcher, q, context)
-            monkeypatch.undo()
-            assert bulk.top(scores, None) == _whoosh(searcher, q, context), q
-            for leaf, _offset in searcher.leaf_searchers():
-                monkeypatch.setattr(
-                    leaf.reader(), "doc_field_length", lambda *a: pytest.fail("length read")
-                )
