@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
 
 import qrcode
-from qrcode import util
+from qrcode import LUT, base, exceptions, util
 from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.colors import black, white
 from reportlab.pdfgen.canvas import Canvas
@@ -29,6 +31,8 @@ class _FastMaskQRCode(qrcode.QRCode):
     def make(self, fit=True):
         if fit or self.version is None:
             self.best_fit(start=self.version)
+        if self.data_cache is None:
+            self.data_cache = _create_data(self.version, self.error_correction, self.data_list)
         pattern = self.best_mask_pattern()
         modules = self.modules
         for r, c in _mask_flips(self.version, self.modules_count)[pattern].cells:
@@ -53,6 +57,22 @@ class _FastMaskQRCode(qrcode.QRCode):
                 best, pattern = score, i
         return pattern
 
+    def best_fit(self, start=None):
+        # qrcode's own search for the smallest version, with the bits counted by _Bits.
+        start = start or 1
+        sizes = util.mode_sizes_for_version(start)
+        bits = _Bits()
+        for data in self.data_list:
+            bits.put(data.mode, 4)
+            bits.put(len(data), sizes[data.mode])
+            data.write(bits)
+        self.version = bisect_left(util.BIT_LIMIT_TABLE[self.error_correction], len(bits), start)
+        if self.version == 41:
+            raise exceptions.DataOverflowError()
+        if sizes is not util.mode_sizes_for_version(self.version):
+            self.best_fit(start=self.version)
+        return self.version
+
     def map_data(self, data, mask_pattern):
         # The modules still empty now are the data modules (the same for every mask).
         if self.version not in _DATA_CELLS:
@@ -60,6 +80,97 @@ class _FastMaskQRCode(qrcode.QRCode):
                 (r, c) for r, row in enumerate(self.modules) for c, v in enumerate(row) if v is None
             )
         super().map_data(data, mask_pattern)
+
+
+class _Bits:
+    """qrcode's ``BitBuffer`` (``put``, ``put_bit``, ``len``) held in one integer: qrcode appends
+    bit by bit to a list of bytes, a Python call per bit (about 1 ms of a certificate)."""
+
+    __slots__ = ("length", "value")
+
+    def __init__(self):
+        self.value = 0
+        self.length = 0
+
+    def __len__(self) -> int:
+        return self.length
+
+    def put(self, num: int, length: int) -> None:
+        self.value = (self.value << length) | (num & ((1 << length) - 1))
+        self.length += length
+
+    def put_bit(self, bit) -> None:
+        self.put(1 if bit else 0, 1)
+
+
+def _create_data(version: int, error_correction: int, data_list) -> list[int]:
+    """``qrcode.util.create_data``: the data codewords (terminated, padded) and their
+    Reed–Solomon error correction, interleaved by block; the same list of bytes."""
+    bits = _Bits()
+    for data in data_list:
+        bits.put(data.mode, 4)
+        bits.put(len(data), util.length_in_bits(data.mode, version))
+        data.write(bits)
+    blocks = base.rs_blocks(version, error_correction)
+    limit = sum(block.data_count * 8 for block in blocks)
+    if len(bits) > limit:
+        raise exceptions.DataOverflowError(
+            f"Code length overflow. Data size ({len(bits)}) > size available ({limit})"
+        )
+    bits.put(0, min(limit - len(bits), 4))  # terminator
+    bits.put(0, -len(bits) % 8)
+    for i in range((limit - len(bits)) // 8):
+        bits.put(util.PAD1 if i % 2 else util.PAD0, 8)
+    codewords = bits.value.to_bytes(limit // 8, "big")
+    data_blocks, ec_blocks = [], []
+    offset = 0
+    for block in blocks:
+        data = codewords[offset : offset + block.data_count]
+        offset += block.data_count
+        data_blocks.append(data)
+        ec_blocks.append(_rs_remainder(data, block.total_count - block.data_count))
+    result = []
+    for group in (data_blocks, ec_blocks):
+        for i in range(max(len(b) for b in group)):
+            result.extend(b[i] for b in group if i < len(b))
+    return result
+
+
+def _rs_remainder(data: bytes, count: int) -> bytes:
+    """The ``count`` error-correction codewords of ``data``: the remainder of data·x^count by
+    the generator polynomial, as a shift register of ``count`` bytes held in one integer with
+    each feedback byte's multiple of the generator looked up (qrcode divides polynomials as
+    lists, a new list per step)."""
+    table = _generator_multiples(count)
+    shift = 8 * (count - 1)
+    mask = (1 << (8 * count)) - 1
+    register = 0
+    for byte in data:
+        register = ((register << 8) & mask) ^ table[(register >> shift) ^ byte]
+    return register.to_bytes(count, "big")
+
+
+@cache
+def _generator_multiples(count: int) -> list[int]:
+    """For each byte f, f times the generator's coefficients after the leading 1 (GF(256)),
+    packed big-endian into one integer."""
+    if count in LUT.rsPoly_LUT:
+        generator = LUT.rsPoly_LUT[count]
+    else:
+        poly = base.Polynomial([1], 0)
+        for i in range(count):
+            poly = poly * base.Polynomial([1, base.gexp(i)], 0)
+        generator = list(poly)
+    log, exp = base.LOG_TABLE, base.EXP_TABLE
+    table = [0]
+    for factor in range(1, 256):
+        value = 0
+        for coefficient in generator[1:]:
+            value <<= 8
+            if coefficient:
+                value |= exp[(log[factor] + log[coefficient]) % 255]
+        table.append(value)
+    return table
 
 
 @dataclass(frozen=True)
