@@ -65,7 +65,7 @@ class _FastMaskQRCode(qrcode.QRCode):
         for data in self.data_list:
             bits.put(data.mode, 4)
             bits.put(len(data), sizes[data.mode])
-            data.write(bits)
+            bits.write(data)
         self.version = bisect_left(util.BIT_LIMIT_TABLE[self.error_correction], len(bits), start)
         if self.version == 41:
             raise exceptions.DataOverflowError()
@@ -74,12 +74,19 @@ class _FastMaskQRCode(qrcode.QRCode):
         return self.version
 
     def map_data(self, data, mask_pattern):
-        # The modules still empty now are the data modules (the same for every mask).
-        if self.version not in _DATA_CELLS:
-            _DATA_CELLS[self.version] = tuple(
-                (r, c) for r, row in enumerate(self.modules) for c, v in enumerate(row) if v is None
-            )
-        super().map_data(data, mask_pattern)
+        # qrcode's placement, with the bits of every data module (codeword bits, then light
+        # ones, XOR the mask) computed at once as one integer instead of module by module.
+        key = (self.version, mask_pattern)
+        if key not in _PLACEMENTS:
+            _PLACEMENTS[key] = _placement(self.modules, mask_pattern)
+            _DATA_CELLS.setdefault(self.version, _PLACEMENTS[key][0])
+        cells, mask = _PLACEMENTS[key]
+        stream = int.from_bytes(bytes(data), "big")
+        spare = len(cells) - 8 * len(data)
+        stream = (stream << spare if spare >= 0 else stream >> -spare) ^ mask
+        modules = self.modules
+        for (r, c), bit in zip(cells, format(stream, f"0{len(cells)}b"), strict=True):
+            modules[r][c] = bit == "1"
 
 
 class _Bits:
@@ -102,6 +109,13 @@ class _Bits:
     def put_bit(self, bit) -> None:
         self.put(1 if bit else 0, 1)
 
+    def write(self, segment: util.QRData) -> None:
+        """``segment.write(self)``; a byte segment's bytes in one step instead of one by one."""
+        if segment.mode == util.MODE_8BIT_BYTE:
+            self.put(int.from_bytes(segment.data, "big"), 8 * len(segment.data))
+        else:
+            segment.write(self)
+
 
 def _create_data(version: int, error_correction: int, data_list) -> list[int]:
     """``qrcode.util.create_data``: the data codewords (terminated, padded) and their
@@ -110,7 +124,7 @@ def _create_data(version: int, error_correction: int, data_list) -> list[int]:
     for data in data_list:
         bits.put(data.mode, 4)
         bits.put(len(data), util.length_in_bits(data.mode, version))
-        data.write(bits)
+        bits.write(data)
     blocks = base.rs_blocks(version, error_correction)
     limit = sum(block.data_count * 8 for block in blocks)
     if len(bits) > limit:
@@ -183,6 +197,27 @@ class _Flip:
 
 
 _DATA_CELLS: dict[int, tuple[tuple[int, int], ...]] = {}
+_PLACEMENTS: dict[tuple[int, int], tuple[tuple[tuple[int, int], ...], int]] = {}
+
+
+def _placement(modules, mask_pattern: int) -> tuple[tuple[tuple[int, int], ...], int]:
+    """The data modules (those still empty) in qrcode's placement order: two-column strips
+    from the right edge, alternately upward and downward, skipping the vertical timing column;
+    and the mask over them as bits, the first module's the most significant."""
+    n = len(modules)
+    cells = []
+    upward = True
+    for col in range(n - 1, 0, -2):
+        if col <= 6:
+            col -= 1
+        for row in range(n - 1, -1, -1) if upward else range(n):
+            cells.extend((row, c) for c in (col, col - 1) if modules[row][c] is None)
+        upward = not upward
+    func = util.mask_func(mask_pattern)
+    mask = int("".join("1" if func(r, c) else "0" for r, c in cells), 2)
+    return tuple(cells), mask
+
+
 _FLIPS: dict[int, list[_Flip]] = {}
 
 
@@ -203,12 +238,12 @@ def _mask_flips(version: int, n: int) -> list[_Flip]:
     return _FLIPS[version]
 
 
+_BIT_CHARS = bytes.maketrans(b"\x00\x01", b"01")
+
+
 def _bits(line) -> int:
-    value = 0
-    for index, dark in enumerate(line):
-        if dark:
-            value |= 1 << index
-    return value
+    """A row or column of booleans as an integer, module i being bit i."""
+    return int(bytes(line[::-1]).translate(_BIT_CHARS), 2)
 
 
 # 1:1:3:1:1 finder-like pattern with 4 light modules after or before it. Neither overlaps
