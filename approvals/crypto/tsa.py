@@ -353,6 +353,20 @@ class PlatformTimeStamper(TimeStamper):
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         return answer(req, self.tsa)
 
+    async def validation_paths(self, validation_context):
+        # A context of signing material without fetching (ltv.LtaMaterial) carries the memo
+        # of the paths its equivalent contexts found: validated once, not for each signature.
+        memo = getattr(validation_context, "validation_memo", None)
+        if memo is None:
+            async for path in super().validation_paths(validation_context):
+                yield path
+            return
+        key = ("tsa", self.tsa.key_id)
+        if key not in memo:
+            memo[key] = [path async for path in super().validation_paths(validation_context)]
+        for path in memo[key]:
+            yield path
+
 
 def external_tsa_url() -> str:
     return (getattr(settings, "SIGNING_TSA_URL", "") or "").strip()
