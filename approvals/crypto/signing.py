@@ -153,6 +153,24 @@ def clear_signer_cache() -> None:
         _signers.clear()
 
 
+_seal_readers = threading.local()
+
+
+def _seal_reader(data: bytes) -> PdfFileReader:
+    """The parsed seal PDF, read once per thread and seal (the same seal on every signature
+    of a key): importing copies its objects into each signed file without changing them. Per
+    thread, because a reader parses lazily from its one stream."""
+    readers = getattr(_seal_readers, "by_data", None)
+    if readers is None:
+        readers = _seal_readers.by_data = {}
+    reader = readers.get(data)
+    if reader is None:
+        if len(readers) >= 16:
+            readers.clear()
+        reader = readers[data] = PdfFileReader(io.BytesIO(data))
+    return reader
+
+
 class _ImportedPdfBytes(content.PdfContent):
     """Like pyHanko's ImportedPdfPage, but from bytes in memory instead of a file name."""
 
@@ -163,7 +181,7 @@ class _ImportedPdfBytes(content.PdfContent):
 
     def render(self) -> bytes:
         writer = self._ensure_writer
-        xobj = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(self.data)), self.page_ix)
+        xobj = writer.import_page_as_xobject(_seal_reader(self.data), self.page_ix)
         name = "/Seal" + binascii.hexlify(uuid.uuid4().bytes).decode()
         self.resources.xobject[name] = xobj
         x1, y1, x2, y2 = xobj.get_object()["/BBox"]
