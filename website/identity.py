@@ -21,6 +21,7 @@ table, and our editors need Chinese messages saying what is wrong.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 import hmac
@@ -170,16 +171,23 @@ LIKELY_AGE = 40
 def _dates_by_residue(today_year: int) -> tuple[tuple[bytes, ...], ...]:
     """Every birth date YYYYMMDD from 1920 on (ASCII), bucketed by its check-digit
     contribution mod 11; each bucket's years in the order of :data:`LIKELY_AGE`."""
-    buckets: list[list[str]] = [[] for _ in range(11)]
+    buckets: list[list[bytes]] = [[] for _ in range(11)]
     centre = today_year - LIKELY_AGE
     years = sorted(range(EARLIEST_BIRTH_YEAR, today_year + 1), key=lambda y: (abs(y - centre), y))
-    one = dt.timedelta(days=1)
+    # Month and day weigh the same in every year: their digits' sums are worked out once.
+    days = {
+        leap: [
+            (f"{m:02d}{d:02d}", _weighted(f"{m:02d}{d:02d}", 10))
+            for m in range(1, 13)
+            for d in range(1, calendar.monthrange(2000 if leap else 2001, m)[1] + 1)
+        ]
+        for leap in (False, True)
+    }
     for year in years:
-        day = dt.date(year, 1, 1)
-        while day.year == year:
-            text = day.strftime("%Y%m%d")
-            buckets[_weighted(text, 6) % 11].append(text.encode())
-            day += one
+        text = str(year)
+        weight = _weighted(text, 6)
+        for day, day_weight in days[calendar.isleap(year)]:
+            buckets[(weight + day_weight) % 11].append(f"{text}{day}".encode())
     return tuple(tuple(b) for b in buckets)
 
 
