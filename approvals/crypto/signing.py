@@ -37,6 +37,7 @@ from approvals.crypto.ltv import (
     lta_material,
     lta_signature_metadata,
 )
+from approvals.crypto.tsa import memo_get, memo_put
 from approvals.models import SigningKey
 from approvals.pdf.common import RenderedPdf
 from approvals.pdf.seal import seal_pdf
@@ -295,11 +296,11 @@ async def _sign_in_writer(
     """pyHanko's ``PdfSigner.async_sign_pdf`` step by step (its interrupted-signing API), with
     the pre-signing validation taken from ``memo`` when it holds one for this key."""
     session = pdf_signer.init_signing_session(writer)
-    info = memo.get(("presign", key_id)) if memo is not None else None
+    info = memo_get(memo, ("presign", key_id)) if memo is not None else None
     if info is None:
         info = await session.perform_presign_validation(writer)
-        if memo is not None:
-            memo[("presign", key_id)] = info
+        if memo is not None and info is not None:
+            memo_put(memo, ("presign", key_id), info, info.validation_paths)
     if reserved is None:
         reserved = await session.estimate_signature_container_size(
             info, tight=pdf_signer.signature_meta.tight_size_estimates

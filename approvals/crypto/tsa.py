@@ -406,10 +406,32 @@ class PlatformTimeStamper(TimeStamper):
                 yield path
             return
         key = ("tsa", self.tsa.key_id)
-        if key not in memo:
-            memo[key] = [path async for path in super().validation_paths(validation_context)]
-        for path in memo[key]:
+        paths = memo_get(memo, key)
+        if paths is None:
+            paths = [path async for path in super().validation_paths(validation_context)]
+            memo_put(memo, key, paths, paths)
+        for path in paths:
             yield path
+
+
+def memo_get(memo: dict, key):
+    """A validation result kept in ``memo`` (see ltv.LtaMaterial.paths), while every
+    certificate of its paths is still within its validity; None otherwise."""
+    entry = memo.get(key)
+    if entry is None:
+        return None
+    value, not_before, not_after = entry
+    return value if not_before <= timezone.now() < not_after else None
+
+
+def memo_put(memo: dict, key, value, paths) -> None:
+    """Keep ``value`` in ``memo`` for as long as every certificate of ``paths`` is valid."""
+    certificates = [cert for path in paths for cert in path]
+    memo[key] = (
+        value,
+        max(cert.not_valid_before for cert in certificates),
+        min(cert.not_valid_after for cert in certificates),
+    )
 
 
 def external_tsa_url() -> str:
