@@ -5,7 +5,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
-from itertools import pairwise
 
 import qrcode
 from qrcode import LUT, base, exceptions, util
@@ -44,15 +43,14 @@ class _FastMaskQRCode(qrcode.QRCode):
     def best_mask_pattern(self) -> int:
         self.makeImpl(True, 0)
         n = self.modules_count
-        rows = [_bits(row) for row in self.modules]
-        cols = [_bits(col) for col in zip(*self.modules, strict=True)]
+        lines = _pack(
+            [_bits(row) for row in self.modules]
+            + [_bits(col) for col in zip(*self.modules, strict=True)],
+            n,
+        )
         best, pattern = 0, 0
         for i, flip in enumerate(_mask_flips(self.version, n)):
-            score = _penalty(
-                [r ^ f for r, f in zip(rows, flip.rows, strict=True)],
-                [c ^ f for c, f in zip(cols, flip.cols, strict=True)],
-                n,
-            )
+            score = _penalty(lines ^ flip.packed, n)
             if i == 0 or score < best:
                 best, pattern = score, i
         return pattern
@@ -194,6 +192,7 @@ class _Flip:
     rows: list[int]
     cols: list[int]
     cells: list[tuple[int, int]]
+    packed: int = 0  # rows then columns, as _pack lays them out
 
 
 _DATA_CELLS: dict[int, tuple[tuple[int, int], ...]] = {}
@@ -233,7 +232,7 @@ def _mask_flips(version: int, n: int) -> list[_Flip]:
                     flip.rows[r] |= 1 << c
                     flip.cols[c] |= 1 << r
                     flip.cells.append((r, c))
-            result.append(flip)
+            result.append(_Flip(flip.rows, flip.cols, flip.cells, _pack(flip.rows + flip.cols, n)))
         _FLIPS[version] = result
     return _FLIPS[version]
 
@@ -246,32 +245,60 @@ def _bits(line) -> int:
     return int(bytes(line[::-1]).translate(_BIT_CHARS), 2)
 
 
-# 1:1:3:1:1 finder-like pattern with 4 light modules after or before it. Neither overlaps
-# itself, so str.count (non-overlapping) counts every occurrence of each.
+# 1:1:3:1:1 finder-like pattern with 4 light modules after or before it (qrcode's rule 3:
+# every occurrence in a row or column; neither pattern overlaps itself).
 _FINDERS = ("10111010000", "00001011101")
 
 
-def _penalty(rows: list[int], cols: list[int], n: int) -> int:
-    """qrcode.util.lost_point of the matrix whose rows and columns are these bit integers."""
+def _pack(lines: list[int], n: int) -> int:
+    """Lines of ``n`` modules as one integer, line i at bit i·(n + 1): a light separator bit
+    between neighbours keeps every window below inside one line."""
+    packed = 0
+    for i, line in enumerate(lines):
+        packed |= line << (i * (n + 1))
+    return packed
+
+
+@cache
+def _line_masks(n: int) -> tuple[int, int, int, int, int]:
+    """For 2n packed lines (n rows, then n columns): every module; modules with a neighbour
+    after them; the same in the rows that have a row below; the first modules of the 11-module
+    windows; the rows' modules."""
+
+    def repeated(bits: int, count: int) -> int:
+        return _pack([bits] * count, n)
+
+    return (
+        repeated((1 << n) - 1, 2 * n),
+        repeated((1 << (n - 1)) - 1, 2 * n),
+        repeated((1 << (n - 1)) - 1, n - 1),
+        repeated((1 << (n - 10)) - 1, 2 * n),
+        repeated((1 << n) - 1, n),
+    )
+
+
+def _penalty(lines: int, n: int) -> int:
+    """qrcode.util.lost_point of the matrix whose rows and columns are packed in ``lines``
+    (:func:`_pack` of the n rows, then the n columns; module i of a line is its bit i)."""
+    every, pair, pair_rows, starts, row_modules = _line_masks(n)
     # Rule 1: each run of 5 or more same-coloured modules in a row or column scores its
     # length − 2 = (number of uniform 5-module windows in it, length − 4) + 2 for its start.
-    full = (1 << n) - 1
-    pair = (1 << (n - 1)) - 1
-    score = 0
-    for line in rows + cols:
-        same = ~(line ^ (line >> 1)) & pair  # bit i: module i is the colour of module i + 1
-        windows = same & (same >> 1) & (same >> 2) & (same >> 3)
-        score += windows.bit_count() + 2 * (windows & ~(same << 1)).bit_count()
-    blocks = 0
-    for upper, lower in pairwise(rows):
-        same = ~(upper ^ lower) & full
-        blocks += (same & (same >> 1) & ~(upper ^ (upper >> 1)) & pair).bit_count()
-    score += 3 * blocks
-    # Rule 3: 40 for each finder-like pattern (the reversed string holds the mirrored pattern).
-    text = " ".join([format(v, f"0{n}b") for v in rows] + [format(v, f"0{n}b") for v in cols])
-    score += 40 * sum(text.count(pattern) for pattern in _FINDERS)
+    same = ~(lines ^ (lines >> 1)) & pair  # bit i: module i is the colour of module i + 1
+    windows = same & (same >> 1) & (same >> 2) & (same >> 3)
+    score = windows.bit_count() + 2 * (windows & ~(same << 1)).bit_count()
+    # Rule 2: 3 for each 2 × 2 block of one colour (a row against the row below it).
+    same = ~(lines ^ (lines >> (n + 1)))
+    score += 3 * (same & (same >> 1) & ~(lines ^ (lines >> 1)) & pair_rows).bit_count()
+    # Rule 3: 40 for each finder-like pattern; the string's first character is the window's
+    # highest bit.
+    inverse = lines ^ every
+    for pattern in _FINDERS:
+        match = starts
+        for shift, char in enumerate(reversed(pattern)):
+            match &= (lines if char == "1" else inverse) >> shift
+        score += 40 * match.bit_count()
     # Rule 4: 10 for each 5 % the dark share departs from 50 %.
-    dark = sum(v.bit_count() for v in rows)
+    dark = (lines & row_modules).bit_count()
     percent = float(dark) / (n**2)
     score += int(abs(percent * 100 - 50) / 5) * 10
     return score

@@ -178,6 +178,24 @@ def test_qr_mask_is_the_one_qrcode_chooses():
         assert qr_matrix(url) == code.get_matrix(), url
 
 
+def test_qr_penalty_is_qrcodes_lost_point():
+    """The penalty on packed rows and columns scores any matrix as qrcode.util.lost_point."""
+    import random
+
+    from qrcode import util
+
+    from approvals.pdf.qr import _bits, _pack, _penalty
+
+    chooser = random.Random(18)
+    for n in (21, 25, 41, 57, 61, 101):
+        for density in (0.1, 0.5, 0.9):
+            matrix = [[chooser.random() < density for _ in range(n)] for _ in range(n)]
+            lines = [_bits(row) for row in matrix] + [
+                _bits(col) for col in zip(*matrix, strict=True)
+            ]
+            assert _penalty(_pack(lines, n), n) == util.lost_point(matrix), (n, density)
+
+
 def test_qr_codewords_are_the_ones_qrcode_computes():
     """The packed bit buffer and shift-register Reed–Solomon coding give qrcode's own codewords
     (data, padding, error correction, interleaving) for every error-correction level, for
