@@ -369,12 +369,17 @@ class _CachedZCompress(pdfdoc.PDFStreamFilterZCompress):
     (every other stream as before)."""
 
     def encode(self, text):
-        if isinstance(text, bytes) and text in _compressed:
-            encoded = _compressed[text]
-            if encoded is None:
-                encoded = _compressed[text] = super().encode(text)
-            return encoded
-        return super().encode(text)
+        if not isinstance(text, bytes):
+            return super().encode(text)
+        encoded = _compressed.get(text, _NOT_A_SUBSET)  # one lookup: another thread may clear
+        if encoded is _NOT_A_SUBSET:
+            return super().encode(text)
+        if encoded is None:
+            encoded = _compressed[text] = super().encode(text)
+        return encoded
+
+
+_NOT_A_SUBSET = object()
 
 
 def _compress_subsets_once() -> None:
