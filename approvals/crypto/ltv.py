@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
@@ -156,12 +156,15 @@ class LtaMaterial:
     other_certs: tuple
     fetching: bool
     tsa_status: bytes | None = None  # OCSP response for our TSA certificate
+    # Validation paths found with this material's contexts, by certificate (see
+    # validation_memo): the same roots, CRL and OCSP response give the same paths every time.
+    paths: dict = field(default_factory=dict, compare=False, repr=False)
 
     def validation_context(self) -> ValidationContext:
         # A fresh context per signature: pyHanko's contexts accumulate state. Every OCSP
         # response and CRL it holds goes into the DSS pyHanko writes with the signature, so the
         # status of our TSA certificate lands there too, under the document time-stamp.
-        return ValidationContext(
+        context = ValidationContext(
             trust_roots=list(self.roots),
             crls=list(self.crls),
             ocsps=[asn1_ocsp.OCSPResponse.load(self.tsa_status)] if self.tsa_status else [],
@@ -171,6 +174,9 @@ class LtaMaterial:
             # revocation data is fetched and may be unavailable (soft-fail).
             revocation_mode="soft-fail" if self.fetching else "hard-fail",
         )
+        if not self.fetching:
+            context.validation_memo = self.paths
+        return context
 
 
 def lta_material(ca: PlatformCA) -> LtaMaterial:

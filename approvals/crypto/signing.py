@@ -6,6 +6,7 @@ cached by key id; the font is registered once. ``sign_pdf`` is synchronous and t
 
 from __future__ import annotations
 
+import asyncio
 import binascii
 import datetime as dt
 import io
@@ -17,7 +18,7 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from django.utils import timezone
-from pyhanko.pdf_utils import content, layout
+from pyhanko.pdf_utils import content, layout, misc
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import BoxConstraints
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -25,6 +26,7 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.attributes import CMSAttributeProvider, SignedAttributeProviderSpec
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.general import SigningError, as_signing_certificate_v2
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -35,6 +37,7 @@ from approvals.crypto.ltv import (
     lta_material,
     lta_signature_metadata,
 )
+from approvals.crypto.tsa import memo_get, memo_put
 from approvals.models import SigningKey
 from approvals.pdf.common import RenderedPdf
 from approvals.pdf.seal import seal_pdf
@@ -151,6 +154,24 @@ def clear_signer_cache() -> None:
         _signers.clear()
 
 
+_seal_readers = threading.local()
+
+
+def _seal_reader(data: bytes) -> PdfFileReader:
+    """The parsed seal PDF, read once per thread and seal (the same seal on every signature
+    of a key): importing copies its objects into each signed file without changing them. Per
+    thread, because a reader parses lazily from its one stream."""
+    readers = getattr(_seal_readers, "by_data", None)
+    if readers is None:
+        readers = _seal_readers.by_data = {}
+    reader = readers.get(data)
+    if reader is None:
+        if len(readers) >= 16:
+            readers.clear()
+        reader = readers[data] = PdfFileReader(io.BytesIO(data))
+    return reader
+
+
 class _ImportedPdfBytes(content.PdfContent):
     """Like pyHanko's ImportedPdfPage, but from bytes in memory instead of a file name."""
 
@@ -161,7 +182,7 @@ class _ImportedPdfBytes(content.PdfContent):
 
     def render(self) -> bytes:
         writer = self._ensure_writer
-        xobj = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(self.data)), self.page_ix)
+        xobj = writer.import_page_as_xobject(_seal_reader(self.data), self.page_ix)
         name = "/Seal" + binascii.hexlify(uuid.uuid4().bytes).decode()
         self.resources.xobject[name] = xobj
         x1, y1, x2, y2 = xobj.get_object()["/BBox"]
@@ -234,11 +255,21 @@ def sign_pdf(
         meta, signer, timestamper=timestamper, stamp_style=stamp_style, new_field_spec=spec
     )
 
+    # The checks before signing (the signer's and the TSA's chains validated against the
+    # material's roots, CRL and OCSP response) come out the same for every signature of the
+    # key with the same material: kept with it, unless the input already carries a document
+    # time-stamp (whose chain pyHanko then validates too).
+    memo = None
+    if lta and b"/DocTimeStamp" not in pdf_bytes:
+        memo = getattr(meta.validation_context, "validation_memo", None)
+
     def attempt(reserved: int | None) -> bytes:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
         out = io.BytesIO()
         run_outside_event_loop(
-            lambda: pdf_signer.sign_pdf(writer, output=out, bytes_reserved=reserved)
+            lambda: asyncio.run(
+                _sign_in_writer(pdf_signer, writer, out, reserved, memo, signing_key.key_id)
+            )
         )
         return out.getvalue()
 
@@ -257,6 +288,35 @@ def sign_pdf(
     # With our TSA, its certificate's status (good until it expires, see
     # ltv.tsa_status_response) is in the DSS under the document time-stamp: LtaMaterial.
     return signed
+
+
+async def _sign_in_writer(
+    pdf_signer: signers.PdfSigner, writer, output, reserved: int | None, memo, key_id: str
+):
+    """pyHanko's ``PdfSigner.async_sign_pdf`` step by step (its interrupted-signing API), with
+    the pre-signing validation taken from ``memo`` when it holds one for this key."""
+    session = pdf_signer.init_signing_session(writer)
+    info = memo_get(memo, ("presign", key_id)) if memo is not None else None
+    if info is None:
+        info = await session.perform_presign_validation(writer)
+        if memo is not None and info is not None:
+            memo_put(memo, ("presign", key_id), info, info.validation_paths)
+    if reserved is None:
+        reserved = await session.estimate_signature_container_size(
+            info, tight=pdf_signer.signature_meta.tight_size_estimates
+        )
+    tbs = session.prepare_tbs_document(validation_info=info, bytes_reserved=reserved)
+    digest, result = tbs.digest_tbs_document(output=output)
+    signed = await tbs.perform_signature(
+        document_digest=digest.document_digest,
+        pdf_cms_signed_attrs=PdfCMSSignedAttributes(
+            signing_time=session.system_time,
+            adobe_revinfo_attr=None if info is None else info.adobe_revinfo_attr,
+            cades_signed_attrs=pdf_signer.signature_meta.cades_signed_attr_spec,
+        ),
+    )
+    await signed.post_signature_processing(result)
+    return misc.finalise_output(output, result)
 
 
 # Room for the signature container, per key (a larger one, with a time-stamp token, re-sizes):

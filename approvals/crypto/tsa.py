@@ -248,71 +248,101 @@ def answer(req: tsp.TimeStampReq, tsa: LoadedTsa | None = None) -> tsp.TimeStamp
         return _rejection("unaccepted_extension", "extensions are not supported")
 
     tsa = tsa or loaded_tsa()
-    parts = _token_parts(tsa)
     now = timezone.now().astimezone(dt.UTC)
-    tst_info = {
-        "version": "v1",
-        "policy": TSA_POLICY_OID,
-        "message_imprint": imprint,
-        "serial_number": secrets.randbits(120),
-        "gen_time": core.GeneralizedTime(now),
-        "accuracy": {"seconds": 1},
-        "ordering": False,
-        "tsa": asn1_x509.GeneralName.load(parts.tsa_name),
-    }
-    if req["nonce"].native is not None:
-        tst_info["nonce"] = req["nonce"]
-    tst_info_der = tsp.TSTInfo(tst_info).dump()
-    signed_attrs = cms.CMSAttributes(
-        [
-            simple_cms_attribute("content_type", "tst_info"),
-            simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(now)})),
-            simple_cms_attribute("message_digest", hashlib.sha256(tst_info_der).digest()),
-            # ESS signing-certificate-v2 (RFC 5816): binds the token to our certificate.
-            cms.CMSAttribute.load(parts.signing_certificate),
-        ]
+    token = token_der(
+        tsa,
+        imprint=imprint.dump(),
+        serial=secrets.randbits(120),
+        now=now,
+        nonce=req["nonce"].dump() if req["nonce"].native is not None else None,
+        with_certificate=bool(req["cert_req"].native),
     )
-    signature = tsa.private_key.sign(signed_attrs.dump(), ec.ECDSA(hashes.SHA256()))
-    signer_info = cms.SignerInfo(
-        {
-            "version": "v1",
-            "sid": cms.SignerIdentifier.load(parts.sid),
-            "digest_algorithm": algos.DigestAlgorithm({"algorithm": "sha256"}),
-            "signature_algorithm": algos.SignedDigestAlgorithm({"algorithm": "sha256_ecdsa"}),
-            "signed_attrs": signed_attrs,
-            "signature": signature,
-        }
+    return TimeStampResp.load(_der(0x30, _GRANTED_STATUS + token))
+
+
+def _der(tag: int, content: bytes) -> bytes:
+    """One DER element: tag, definite length, content."""
+    size = len(content)
+    if size < 0x80:
+        return bytes((tag, size)) + content
+    length = size.to_bytes((size.bit_length() + 7) // 8, "big")
+    return bytes((tag, 0x80 | len(length))) + length + content
+
+
+# The status part of a granted TimeStampResp: PKIStatusInfo { status granted (0) }.
+_GRANTED_STATUS = tsp.PKIStatusInfo({"status": tsp.PKIStatus("granted")}).dump()
+
+
+def token_der(
+    tsa: LoadedTsa,
+    *,
+    imprint: bytes,
+    serial: int,
+    now: dt.datetime,
+    nonce: bytes | None,
+    with_certificate: bool,
+) -> bytes:
+    """The time-stamp token (CMS ContentInfo, DER) for a message imprint (its DER, as the
+    request carries it): what asn1crypto encodes from the same values, assembled from the
+    encodings of the values and of what every token of the key repeats (asn1crypto copies and
+    re-encodes each nested structure, about 1 ms a token)."""
+    parts = _token_parts(tsa)
+    tst_info = _der(
+        0x30,
+        parts.tst_info_head
+        + imprint
+        + core.Integer(serial).dump()
+        + core.GeneralizedTime(now).dump()
+        + parts.tst_info_middle
+        + (nonce or b"")
+        + parts.tst_info_tail,
     )
-    signed_data = {
-        "version": "v3",
-        "digest_algorithms": [algos.DigestAlgorithm({"algorithm": "sha256"})],
-        "encap_content_info": {
-            "content_type": "tst_info",
-            "content": core.ParsableOctetString(tst_info_der),
-        },
-        "signer_infos": [signer_info],
-    }
-    if req["cert_req"].native:
-        signed_data["certificates"] = cms.CertificateSet.load(parts.certificates)
-    token = cms.ContentInfo({"content_type": "signed_data", "content": cms.SignedData(signed_data)})
-    return tsp.TimeStampResp(
-        {
-            "status": tsp.PKIStatusInfo({"status": tsp.PKIStatus("granted")}),
-            "time_stamp_token": token,
-        }
+    signed_attrs = (
+        parts.content_type_attribute
+        + _der(0x30, parts.signing_time_oid + _der(0x31, core.UTCTime(now).dump()))
+        + _der(0x30, parts.message_digest_oid + _der(0x31, _der(0x04, _sha256(tst_info))))
+        + parts.signing_certificate
     )
+    signature = tsa.private_key.sign(_der(0x31, signed_attrs), ec.ECDSA(hashes.SHA256()))
+    signer_info = _der(
+        0x30,
+        parts.signer_info_head
+        + _der(0xA0, signed_attrs)
+        + parts.signature_algorithm
+        + _der(0x04, signature),
+    )
+    signed_data = _der(
+        0x30,
+        parts.signed_data_head
+        + _der(0x30, parts.tst_info_oid + _der(0xA0, _der(0x04, tst_info)))
+        + (parts.certificates if with_certificate else b"")
+        + _der(0x31, signer_info),
+    )
+    return _der(0x30, parts.signed_data_oid + _der(0xA0, signed_data))
+
+
+def _sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
 
 
 @dataclass(frozen=True)
 class _TokenParts:
-    """The DER of what every token of one TSA key repeats. Built from the parsed certificate,
-    asn1crypto copies and re-encodes the whole certificate for each token (most of a token's
-    cost, twice per signed certificate); parsed afresh from these bytes, it reuses them."""
+    """The DER of what every token of one TSA key repeats, encoded once per key by asn1crypto
+    (the same bytes it writes into each token)."""
 
-    tsa_name: bytes
+    tst_info_head: bytes  # version, policy
+    tst_info_middle: bytes  # accuracy (ordering FALSE is the default: not encoded)
+    tst_info_tail: bytes  # the TSA's name, [0] EXPLICIT
+    content_type_attribute: bytes
+    signing_time_oid: bytes
+    message_digest_oid: bytes
     signing_certificate: bytes
-    sid: bytes
-    certificates: bytes
+    signer_info_head: bytes  # version, signer identifier, digest algorithm
+    signature_algorithm: bytes
+    signed_data_head: bytes  # version, digest algorithms
+    tst_info_oid: bytes
+    certificates: bytes  # [0] IMPLICIT CertificateSet
+    signed_data_oid: bytes
 
 
 _parts: dict[str, _TokenParts] = {}
@@ -322,19 +352,33 @@ def _token_parts(tsa: LoadedTsa) -> _TokenParts:
     parts = _parts.get(tsa.key_id)
     if parts is None:
         cert = tsa.certificate
+        sha256 = algos.DigestAlgorithm({"algorithm": "sha256"}).dump()
+        tsa_name = asn1_x509.GeneralName(name="directory_name", value=cert.subject).dump()
+        certificates = cms.CertificateSet([cert]).dump()
         parts = _TokenParts(
-            tsa_name=asn1_x509.GeneralName(name="directory_name", value=cert.subject).dump(),
+            tst_info_head=core.Integer(1).dump() + core.ObjectIdentifier(TSA_POLICY_OID).dump(),
+            tst_info_middle=tsp.Accuracy({"seconds": 1}).dump(),
+            tst_info_tail=_der(0xA0, tsa_name),
+            content_type_attribute=simple_cms_attribute("content_type", "tst_info").dump(),
+            signing_time_oid=cms.CMSAttributeType("signing_time").dump(),
+            message_digest_oid=cms.CMSAttributeType("message_digest").dump(),
             signing_certificate=simple_cms_attribute(
                 "signing_certificate_v2", as_signing_certificate_v2(cert, "sha256")
             ).dump(),
-            sid=cms.SignerIdentifier(
+            signer_info_head=core.Integer(1).dump()
+            + cms.SignerIdentifier(
                 {
                     "issuer_and_serial_number": cms.IssuerAndSerialNumber(
                         {"issuer": cert.issuer, "serial_number": cert.serial_number}
                     )
                 }
-            ).dump(),
-            certificates=cms.CertificateSet([cert]).dump(),
+            ).dump()
+            + sha256,
+            signature_algorithm=algos.SignedDigestAlgorithm({"algorithm": "sha256_ecdsa"}).dump(),
+            signed_data_head=core.Integer(3).dump() + _der(0x31, sha256),
+            tst_info_oid=cms.ContentType("tst_info").dump(),
+            certificates=b"\xa0" + certificates[1:],
+            signed_data_oid=cms.ContentType("signed_data").dump(),
         )
         _parts[tsa.key_id] = parts
     return parts
@@ -352,6 +396,42 @@ class PlatformTimeStamper(TimeStamper):
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         return answer(req, self.tsa)
+
+    async def validation_paths(self, validation_context):
+        # A context of signing material without fetching (ltv.LtaMaterial) carries the memo
+        # of the paths its equivalent contexts found: validated once, not for each signature.
+        memo = getattr(validation_context, "validation_memo", None)
+        if memo is None:
+            async for path in super().validation_paths(validation_context):
+                yield path
+            return
+        key = ("tsa", self.tsa.key_id)
+        paths = memo_get(memo, key)
+        if paths is None:
+            paths = [path async for path in super().validation_paths(validation_context)]
+            memo_put(memo, key, paths, paths)
+        for path in paths:
+            yield path
+
+
+def memo_get(memo: dict, key):
+    """A validation result kept in ``memo`` (see ltv.LtaMaterial.paths), while every
+    certificate of its paths is still within its validity; None otherwise."""
+    entry = memo.get(key)
+    if entry is None:
+        return None
+    value, not_before, not_after = entry
+    return value if not_before <= timezone.now() < not_after else None
+
+
+def memo_put(memo: dict, key, value, paths) -> None:
+    """Keep ``value`` in ``memo`` for as long as every certificate of ``paths`` is valid."""
+    certificates = [cert for path in paths for cert in path]
+    memo[key] = (
+        value,
+        max(cert.not_valid_before for cert in certificates),
+        min(cert.not_valid_after for cert in certificates),
+    )
 
 
 def external_tsa_url() -> str:

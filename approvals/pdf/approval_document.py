@@ -39,13 +39,20 @@ from reportlab.platypus import (
     KeepTogether,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
 
-from approvals.pdf.common import INK, RED, RenderedPdf, break_lines, checked, para_text
+from approvals.pdf.common import (
+    INK,
+    RED,
+    CellParagraph,
+    RenderedPdf,
+    break_lines,
+    checked,
+    para_text,
+)
 from approvals.pdf.grid import GridText
 from approvals.pdf.seal import draw_seal as paint_seal
 from approvals.pdf.seal import seal_size
@@ -497,10 +504,10 @@ def _persons_table(persons: list[dict], styles: dict[str, ParagraphStyle]) -> Ta
     """The list of approved persons with their certificate numbers; the header row repeats on
     every page it spans; long units wrap inside their cell."""
     rows = [
-        [Paragraph(para_text(label, HEITI), styles["head"]) for label, _k, _w in PERSON_COLUMNS]
+        [CellParagraph(para_text(label, HEITI), styles["head"]) for label, _k, _w in PERSON_COLUMNS]
     ]
     for i, person in enumerate(persons, 1):
-        row = [Paragraph(str(i), styles["cell"])]
+        row = [CellParagraph(str(i), styles["cell"])]
         for _label, key, width in PERSON_COLUMNS[1:]:
             style = styles["cell_number"] if key == "certificate_number" else styles["cell"]
             text = _cell_text(person, key)
@@ -510,7 +517,7 @@ def _persons_table(persons: list[dict], styles: dict[str, ParagraphStyle]) -> Ta
                 markup = f"{para_text(series)}/<br/>{para_text(specialty)}"
             else:
                 markup = para_text(text)
-            row.append(Paragraph(markup, style))
+            row.append(CellParagraph(markup, style))
         rows.append(row)
     table = Table(rows, colWidths=[w for _l, _k, w in PERSON_COLUMNS], repeatRows=1)
     table.setStyle(

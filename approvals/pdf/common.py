@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from reportlab.lib.colors import Color
+from reportlab.platypus import Paragraph
 
 from website.pdf.fonts import FANGSONG, check_coverage, markup, string_width
 
@@ -38,6 +39,21 @@ def checked(text: str, context: str) -> str:
     """``text`` after the glyph check (MissingGlyphError names the field and character)."""
     check_coverage(text, context)
     return text
+
+
+class CellParagraph(Paragraph):
+    """A platypus Paragraph that breaks its lines once per width: a table wraps every cell for
+    its row heights, again for each page it is split across and again to draw it, each time
+    breaking the same text at the same width (a third of a 1,000-row document's rendering)."""
+
+    def wrap(self, availWidth, availHeight):
+        laid_out = getattr(self, "_laid_out", None)
+        if laid_out is not None and laid_out[0] == availWidth:
+            _width, self.width, self.height, self.blPara, self._wrapWidths = laid_out
+            return self.width, self.height
+        result = super().wrap(availWidth, availHeight)
+        self._laid_out = (availWidth, self.width, self.height, self.blPara, self._wrapWidths)
+        return result
 
 
 def para_text(text: str, style: str = FANGSONG) -> str:

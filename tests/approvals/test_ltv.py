@@ -133,6 +133,92 @@ def test_tsa_endpoint_grants_a_token_pyhanko_accepts(client, signing_ca):
     assert status["intact"] and status["valid"] and status["trust_problem_indic"] is None
 
 
+@pytest.mark.parametrize("nonce", [None, 7, 2**63 - 1])
+@pytest.mark.parametrize("with_certificate", [True, False])
+def test_tsa_token_is_what_asn1crypto_encodes_from_the_same_values(
+    signing_ca, nonce, with_certificate
+):
+    """The token assembled from pre-encoded parts is byte for byte the ContentInfo asn1crypto
+    builds from the same values (the signature made deterministic to compare them)."""
+    import dataclasses
+    import hashlib
+
+    from asn1crypto import cms, core
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
+
+    class Deterministic:
+        def sign(self, data, _algorithm):
+            return hashlib.sha256(data).digest() * 2
+
+    loaded = dataclasses.replace(tsa.loaded_tsa(), private_key=Deterministic())
+    request = tsp.TimeStampReq.load(_request())
+    imprint = request["message_imprint"]
+    now = dt.datetime(2031, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
+    serial = 0x0123456789ABCDEF0123456789ABCD
+    nonce_der = core.Integer(nonce).dump() if nonce is not None else None
+    ours = tsa.token_der(
+        loaded,
+        imprint=imprint.dump(),
+        serial=serial,
+        now=now,
+        nonce=nonce_der,
+        with_certificate=with_certificate,
+    )
+
+    cert = loaded.certificate
+    tst_info = {
+        "version": "v1",
+        "policy": tsa.TSA_POLICY_OID,
+        "message_imprint": imprint,
+        "serial_number": serial,
+        "gen_time": core.GeneralizedTime(now),
+        "accuracy": {"seconds": 1},
+        "ordering": False,
+        "tsa": asn1_x509.GeneralName(name="directory_name", value=cert.subject),
+    }
+    if nonce is not None:
+        tst_info["nonce"] = nonce
+    tst_info_der = tsp.TSTInfo(tst_info).dump()
+    signed_attrs = cms.CMSAttributes(
+        [
+            simple_cms_attribute("content_type", "tst_info"),
+            simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(now)})),
+            simple_cms_attribute("message_digest", hashlib.sha256(tst_info_der).digest()),
+            simple_cms_attribute(
+                "signing_certificate_v2", as_signing_certificate_v2(cert, "sha256")
+            ),
+        ]
+    )
+    signed_data = {
+        "version": "v3",
+        "digest_algorithms": [algos.DigestAlgorithm({"algorithm": "sha256"})],
+        "encap_content_info": {
+            "content_type": "tst_info",
+            "content": core.ParsableOctetString(tst_info_der),
+        },
+        "signer_infos": [
+            {
+                "version": "v1",
+                "sid": {
+                    "issuer_and_serial_number": {
+                        "issuer": cert.issuer,
+                        "serial_number": cert.serial_number,
+                    }
+                },
+                "digest_algorithm": {"algorithm": "sha256"},
+                "signature_algorithm": {"algorithm": "sha256_ecdsa"},
+                "signed_attrs": signed_attrs,
+                "signature": Deterministic().sign(signed_attrs.dump(), None),
+            }
+        ],
+    }
+    if with_certificate:
+        signed_data["certificates"] = [cert]
+    expected = cms.ContentInfo({"content_type": "signed_data", "content": signed_data}).dump()
+    assert ours == expected
+
+
 @pytest.mark.parametrize(
     "body,fail_info",
     [

@@ -178,6 +178,56 @@ def test_qr_mask_is_the_one_qrcode_chooses():
         assert qr_matrix(url) == code.get_matrix(), url
 
 
+def test_qr_penalty_is_qrcodes_lost_point():
+    """The penalty on packed rows and columns scores any matrix as qrcode.util.lost_point."""
+    import random
+
+    from qrcode import util
+
+    from approvals.pdf.qr import _bits, _pack, _penalty
+
+    chooser = random.Random(18)
+    for n in (21, 25, 41, 57, 61, 101):
+        for density in (0.1, 0.5, 0.9):
+            matrix = [[chooser.random() < density for _ in range(n)] for _ in range(n)]
+            lines = [_bits(row) for row in matrix] + [
+                _bits(col) for col in zip(*matrix, strict=True)
+            ]
+            assert _penalty(_pack(lines, n), n) == util.lost_point(matrix), (n, density)
+
+
+def test_qr_codewords_are_the_ones_qrcode_computes():
+    """The packed bit buffer and shift-register Reed–Solomon coding give qrcode's own codewords
+    (data, padding, error correction, interleaving) for every error-correction level, for
+    numeric, alphanumeric and byte segments, small symbols to large ones."""
+    import random
+    import string
+
+    import qrcode
+    from qrcode import util
+
+    from approvals.pdf.qr import _create_data, _FastMaskQRCode
+
+    chooser = random.Random(18)
+    alphabet = string.ascii_letters + string.digits + "-_./:证书"
+    for level in range(4):
+        for length in (1, 5, 20, 60, 120, 200, 260, 400, 700, 1200):
+            data = "".join(chooser.choice(alphabet) for _ in range(length))
+            data += "".join(chooser.choice(string.digits) for _ in range(chooser.randint(0, 40)))
+            code = qrcode.QRCode(error_correction=level, border=0)
+            code.add_data(data, optimize=20)
+            try:
+                code.best_fit()
+            except qrcode.exceptions.DataOverflowError:
+                continue
+            ours = _FastMaskQRCode(error_correction=level, border=0)
+            ours.add_data(data, optimize=20)
+            assert ours.best_fit() == code.version
+            assert _create_data(code.version, level, code.data_list) == util.create_data(
+                code.version, level, code.data_list
+            ), (level, length)
+
+
 @pytest.mark.parametrize(
     "make, message",
     [

@@ -143,3 +143,44 @@ def test_platform_signer_writes_what_pyhankos_own_signer_writes(signing_key, mon
     made = parts(sign_rendered(plain, signing_key, reason="测试"))
     monkeypatch.setitem(signing._signers, signing_key.key_id, reference)
     assert made == parts(sign_rendered(plain, signing_key, reason="测试"))
+
+
+def test_pre_signing_validation_is_kept_only_while_its_certificates_are_valid(
+    signing_key, monkeypatch
+):
+    """The chain validation before signing runs for a key's first signature with its signing
+    material, later ones take it from the material, and once a certificate of its paths has
+    expired it runs again (so an expired certificate is refused as before)."""
+    import datetime as dt
+
+    import time_machine
+    from cryptography import x509
+    from pyhanko.sign.signers.pdf_signer import PdfSigningSession
+
+    from approvals.crypto.signing import clear_lta_cache, get_lta_material
+    from approvals.crypto.tsa import memo_get
+
+    clear_lta_cache()  # fresh material: nothing validated with it yet
+    calls = []
+    original = PdfSigningSession.perform_presign_validation
+
+    async def counting(self, *args, **kwargs):
+        calls.append(1)
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PdfSigningSession, "perform_presign_validation", counting)
+    plain = render_certificate(pdf_samples.certificate(), draw_seal=False)
+    first = sign_rendered(plain, signing_key, reason="测试")
+    second = sign_rendered(plain, signing_key, reason="测试")
+    assert len(calls) == 1
+    assert verify_pdf_bytes(second).verdict == verify_pdf_bytes(first).verdict == Verdict.VALID
+    memo = get_lta_material(signing_key).paths
+    key = ("presign", signing_key.key_id)
+    _info, _not_before, not_after = memo[key]
+    signer_expiry = x509.load_pem_x509_certificate(
+        signing_key.certificate_pem.encode()
+    ).not_valid_after_utc
+    assert not_after <= signer_expiry
+    assert memo_get(memo, key) is not None
+    with time_machine.travel(not_after + dt.timedelta(seconds=1), tick=False):
+        assert memo_get(memo, key) is None

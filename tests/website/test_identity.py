@@ -116,3 +116,17 @@ def test_recovery_matches_hmac_for_keys_of_any_length(settings, key):
     number = _number("65290119991231001")
     stored = identity.from_id_number(number)
     assert identity.full_number(stored["id_hash"], stored["id_masked"]) == number
+
+
+@pytest.mark.parametrize("birth", ["19200101", "19211231", "19860704", "20260101"])
+def test_recovery_searches_every_year_from_1920_to_this_one(birth):
+    # The search starts at the likely working age and goes outward: the earliest and the
+    # latest birth years are still reached.
+    year = dt.date.today().year
+    birth = birth.replace("2026", str(year))
+    number = _number(f"650102{birth}123")
+    stored = identity.from_id_number(number)
+    assert identity.full_number(stored["id_hash"], stored["id_masked"]) == number
+    years = [int(d[:4]) for d in identity._dates_by_residue(year)[0]]
+    assert set(years) == set(range(identity.EARLIEST_BIRTH_YEAR, year + 1))
+    assert years[0] == year - identity.LIKELY_AGE

@@ -33,7 +33,7 @@ from html import escape
 from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 FONT_DIR = Path(os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype"))
@@ -129,6 +129,7 @@ def register_fonts() -> dict[str, TTFont]:
                     _fonts[face.name] = font
                 _extend_line_breaking()
                 _patch_to_unicode()
+                _compress_subsets_once()
     return _fonts
 
 
@@ -339,6 +340,50 @@ def _subset_without_copying(face) -> None:
         return table(tag)
 
     face.get_table = get_table
+    make_subset = face.makeSubset
+
+    def cached_subset(subset):
+        # The same glyphs give the same bytes: the labels' face (黑体) is subset alike on every
+        # certificate, built and compressed once (see _CachedZCompress).
+        key = tuple(subset)
+        data = _subsets.get((face, key))
+        if data is None:
+            data = make_subset(subset)
+            if len(_subsets) >= 64:
+                _subsets.clear()
+                _compressed.clear()
+            _subsets[(face, key)] = data
+            _compressed[data] = None
+        return data
+
+    face.makeSubset = cached_subset
+
+
+# Font subsets already built, by face and glyphs; their compressed bytes, by subset bytes.
+_subsets: dict[tuple, bytes] = {}
+_compressed: dict[bytes, bytes | None] = {}
+
+
+class _CachedZCompress(pdfdoc.PDFStreamFilterZCompress):
+    """reportlab's Flate filter, compressing a font subset it has compressed before only once
+    (every other stream as before)."""
+
+    def encode(self, text):
+        if not isinstance(text, bytes):
+            return super().encode(text)
+        encoded = _compressed.get(text, _NOT_A_SUBSET)  # one lookup: another thread may clear
+        if encoded is _NOT_A_SUBSET:
+            return super().encode(text)
+        if encoded is None:
+            encoded = _compressed[text] = super().encode(text)
+        return encoded
+
+
+_NOT_A_SUBSET = object()
+
+
+def _compress_subsets_once() -> None:
+    pdfdoc.PDFZCompress = _CachedZCompress()
 
 
 # --- glyph outlines (the seal's lettering: drawn, not text) ---------------------------------
