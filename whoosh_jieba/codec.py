@@ -117,6 +117,37 @@ class CompactPostingsWriter(W3PostingsWriter):
             if length > self._maxlength:
                 self._maxlength = length
 
+    def add_posting_arrays(self, ids, weights, values: list[bytes], field_lengths: list) -> None:
+        """Add a whole posting list at once (``writer.BulkSegmentWriter``): the blocks and
+        statistics ``add_posting`` would build posting by posting, sliced from the arrays.
+        ``values`` has an entry per posting (b"" for none), ``field_lengths`` the field's
+        length per document number."""
+        count = len(ids)
+        if self._byteids or count < self._inlinelimit or self._ids:
+            lengths = [field_lengths[i] if i < len(field_lengths) else None for i in ids]
+            for posting in zip(ids, weights, values, lengths, strict=True):
+                self.add_posting(*posting)
+            return
+        limit = self._blocklimit
+        known = len(field_lengths)
+        for start in range(0, count, limit):
+            stop = min(start + limit, count)
+            block_ids = ids[start:stop]
+            block_weights = weights[start:stop]
+            self._ids = array("I", block_ids)
+            self._weights = array("f", block_weights)
+            top = max(block_weights)
+            self._maxweight = top if top > 0 else 0
+            self._values = [value for value in values[start:stop] if value]
+            present = [
+                length
+                for length in (field_lengths[i] if i < known else None for i in block_ids)
+                if length
+            ]
+            self._minlength = min(present) if present else None
+            self._maxlength = max(present) if present else 0
+            self._write_block(last=stop == count)
+
     def _write_block(self, last=False):
         if self._byteids:
             # Vector postings (terms as ids): Whoosh's own block format.
@@ -128,7 +159,7 @@ class CompactPostingsWriter(W3PostingsWriter):
         ids, weights, values = self._ids, self._weights, self._values
         flags = 0
         parts = [_to_bytes(ids)]
-        if any(w != 1.0 for w in weights):
+        if weights.count(1.0) != len(weights):
             flags |= _WEIGHTS
             parts.append(_to_bytes(weights))
         fixedsize = self._format.fixed_value_size()

@@ -7,6 +7,11 @@ from modelsearch.backends.base import BaseIndex, get_model_root
 
 from .codec import CompactCodec
 from .mapping import WhooshMapping
+from .writer import BulkSegmentWriter
+
+#: Estimated bytes of postings a rebuild holds in memory before it writes a segment (about
+#: 15,000 pages of the site's size).
+REBUILD_SEGMENT_BYTES = 256 * 1024 * 1024
 
 
 class WhooshIndex(BaseIndex):
@@ -41,15 +46,24 @@ class WhooshIndex(BaseIndex):
             # A rebuild keeps one writer open across chunks and commits once (finish()):
             # a commit per chunk would merge segments over and over.
             if self._writer is None:
-                self._writer = self.store.open(self.version).writer(
-                    timeout=self.store.lock_timeout, limitmb=256, codec=CompactCodec()
+                self._writer = BulkSegmentWriter(
+                    self.store.open(self.version),
+                    timeout=self.store.lock_timeout,
+                    codec=CompactCodec(),
                 )
             apply(self._writer)
+            if self._writer.pool_size() > REBUILD_SEGMENT_BYTES:
+                # The postings are held in memory until the segment is written: past this
+                # size, write it and go on in a new segment.
+                self.commit()
 
     def commit(self):
-        """Commit a rebuild's writer (no-op for the live index, which commits every write)."""
+        """Commit a rebuild's writer (no-op for the live index, which commits every write).
+
+        Segments are not merged: Whoosh would merge them a posting at a time.
+        """
         if self._writer is not None:
-            self._writer.commit()
+            self._writer.commit(merge=False)
             self._writer = None
 
     def cancel(self):
