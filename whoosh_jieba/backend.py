@@ -7,6 +7,7 @@ Select it with::
             "BACKEND": "whoosh_jieba.backend",
             "INDEX_PATH": BASE_DIR / "var" / "search",  # required
             "LOCK_TIMEOUT": 60,  # seconds a writer waits for another one
+            "REBUILD_PROCESSES": 2,  # update_index's writer processes (default: up to 2)
         }
     }
     WHOOSH_JIEBA_WORDS = ["职称评审", ...]  # optional: words jieba's dictionary lacks
@@ -20,6 +21,8 @@ instance → Whoosh document), ``store`` (index directories, write lock, rebuild
 """
 
 from __future__ import annotations
+
+import os
 
 from django.core.exceptions import ImproperlyConfigured
 from modelsearch.backends.base import BaseSearchBackend
@@ -57,6 +60,9 @@ class WhooshSearchBackend(BaseSearchBackend):
                 "WAGTAILSEARCH_BACKENDS entry."
             )
         self.store = get_store(path, float(params.get("LOCK_TIMEOUT", 60)))
+        self.rebuild_processes = max(
+            1, int(params.get("REBUILD_PROCESSES", min(2, os.cpu_count() or 1)))
+        )
 
     def complete_warm_up(self) -> None:
         """After warm-up queries: what they read on some segments, read on all of them."""

@@ -21,6 +21,8 @@ segment and start another one (the rebuild does, past ``limitmb``).
 
 from __future__ import annotations
 
+import multiprocessing
+import traceback
 from array import array
 
 from whoosh.writing import SegmentWriter
@@ -221,3 +223,115 @@ class BulkSegmentWriter(SegmentWriter):
         self.fieldwriter.close()
         if lengths:
             lengths.close()
+
+
+def close_segment(writer: BulkSegmentWriter):
+    """Write the writer's segment and return it without committing a TOC (the caller lists
+    it in one), as Whoosh's multiprocessing writer does with its sub-writers."""
+    segment = writer._finalize_segment()
+    writer._finish()
+    return segment
+
+
+def _write_segments(ix, jobs, results, segment_bytes: int) -> None:
+    """A worker process: add the documents of every job (a list, ``None`` to stop) to
+    segments of its own; send back ``(True, segments)`` or ``(False, traceback)``."""
+    segments = []
+    writer = None
+    try:
+        while (docs := jobs.get()) is not None:
+            if writer is None:
+                writer = BulkSegmentWriter(ix, _lk=False)
+            for doc in docs:
+                writer.add_document(**doc)
+            if writer.pool_size() > segment_bytes:
+                segments.append(close_segment(writer))
+                writer = None
+        if writer is not None:
+            segments.append(close_segment(writer))
+        results.send((True, segments))
+    except BaseException:
+        if writer is not None and not writer.is_closed:
+            writer.cancel()
+        results.send((False, traceback.format_exc()))
+
+
+class SegmentWorkers:
+    """Documents written by forked worker processes, each into segments of its own.
+
+    Worker *k* gets the *k*-th run of ``share`` documents in the order they are added, so its
+    segments, listed in worker order, hold the documents in that order: every document has the
+    number one writer would give it (ties in a ranking keep their order). The workers need no
+    database: they receive the documents as dictionaries. The parent keeps Whoosh's lock and
+    lists the segments in the index's TOC (:meth:`commit`).
+    """
+
+    def __init__(self, ix, processes: int, share: int, segment_bytes: int):
+        context = multiprocessing.get_context("fork")
+        self.ix = ix
+        self.share = max(1, share)
+        self.sent = 0
+        self.workers = []
+        # Every process is forked before the first job is queued: a queue's feeder thread
+        # starts then, and a fork must not copy a running thread's locks.
+        for _ in range(processes):
+            jobs = context.Queue()
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_write_segments, args=(ix, jobs, send, segment_bytes), daemon=True
+            )
+            process.start()
+            send.close()
+            self.workers.append((process, jobs, receive))
+
+    def add(self, docs: list[dict]) -> None:
+        last = len(self.workers) - 1
+        start = 0
+        while start < len(docs):
+            worker = min((self.sent + start) // self.share, last)
+            stop = len(docs) if worker == last else (worker + 1) * self.share - self.sent
+            stop = min(stop, len(docs))
+            self.workers[worker][1].put(docs[start:stop])
+            start = stop
+        self.sent += len(docs)
+
+    def finish(self) -> list:
+        """Wait for the workers; their segments in document order."""
+        for _process, jobs, _receive in self.workers:
+            jobs.put(None)
+        segments, errors = [], []
+        for process, jobs, receive in self.workers:
+            try:
+                ok, payload = receive.recv()
+            except EOFError:
+                ok, payload = False, f"worker exited with code {process.exitcode}"
+            process.join()
+            jobs.close()
+            receive.close()
+            if ok:
+                segments.extend(payload)
+            else:
+                errors.append(payload)
+        self.workers = []
+        if errors:
+            raise RuntimeError("an index worker failed:\n" + "\n".join(errors))
+        return segments
+
+    def commit(self, **writer_args) -> None:
+        """Wait for the workers and add their segments to the index."""
+        segments = self.finish()
+        writer = BulkSegmentWriter(self.ix, **writer_args)
+        try:
+            writer.commit(mergetype=lambda _writer, existing: [*existing, *segments])
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+
+    def cancel(self) -> None:
+        for process, jobs, receive in self.workers:
+            process.terminate()
+            process.join()
+            jobs.close()
+            receive.close()
+        self.workers = []

@@ -5,8 +5,11 @@ columns, and so the same search results and scores."""
 
 import datetime
 import random
+import shutil
+import tempfile
 
-from whoosh.filedb.filestore import RamStorage
+import pytest
+from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.writing import SegmentWriter
 
 from tests.whoosh_jieba.test_bulk import WORDS, _queries
@@ -14,7 +17,7 @@ from whoosh_jieba.analyzer import FIELD_SEPARATOR
 from whoosh_jieba.codec import CompactCodec, CompactLeafMatcher
 from whoosh_jieba.scoring import CachedLengthBM25F
 from whoosh_jieba.store import build_schema
-from whoosh_jieba.writer import BulkSegmentWriter
+from whoosh_jieba.writer import BulkSegmentWriter, SegmentWorkers
 
 
 def _documents(count, seed=5):
@@ -152,3 +155,69 @@ def test_later_writers_merge_into_a_bulk_index():
         assert len(sb.leaf_searchers()) == 1
         for q in _queries():
             assert list(sp.search(q, limit=None).top_n) == list(sb.search(q, limit=None).top_n)
+
+
+def _postings_of(ix):
+    """Every term's postings over the whole index (global document numbers) and its
+    statistics: what a search sees, however the documents are cut into segments."""
+    with ix.reader() as reader:
+        return {
+            (field, text): (
+                reader.doc_frequency(field, text),
+                reader.frequency(field, text),
+                _walk(reader.postings(field, text)),
+            )
+            for field, text in reader.all_terms()
+        }
+
+
+def test_worker_processes_write_the_same_index():
+    """Documents shared between worker processes, each writing its own segments, give the
+    documents, numbers, postings and results of one writer."""
+    docs = list(_documents(1100))
+    one = RamStorage().create_index(build_schema())
+    writer = BulkSegmentWriter(one)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+
+    shared = FileStorage(tempfile.mkdtemp()).create_index(build_schema())
+    # Three processes, a share of 400: runs of 400, 400 and 300 documents; the second worker
+    # also cuts its share into two segments (a tiny memory limit).
+    workers = SegmentWorkers(shared, 3, share=400, segment_bytes=3_000_000)
+    for start in range(0, len(docs), 150):
+        workers.add(docs[start : start + 150])
+    workers.commit()
+    try:
+        with shared.reader() as reader:
+            assert len(list(reader.leaf_readers())) > 3
+            assert list(reader.all_stored_fields()) == docs_stored(one)
+            for field in reader.schema.scorable_names():
+                with one.reader() as single:
+                    assert reader.field_length(field) == single.field_length(field)
+        assert _postings_of(shared) == _postings_of(one)
+        with (
+            one.searcher(weighting=CachedLengthBM25F()) as s1,
+            shared.searcher(weighting=CachedLengthBM25F()) as s2,
+        ):
+            for q in _queries():
+                assert list(s1.search(q, limit=None).top_n) == list(s2.search(q, limit=None).top_n)
+    finally:
+        shutil.rmtree(shared.storage.folder, ignore_errors=True)
+
+
+def docs_stored(ix):
+    with ix.reader() as reader:
+        return list(reader.all_stored_fields())
+
+
+def test_a_failing_worker_fails_the_commit():
+    shared = FileStorage(tempfile.mkdtemp()).create_index(build_schema())
+    try:
+        workers = SegmentWorkers(shared, 2, share=1, segment_bytes=1 << 30)
+        workers.add([{"ix_id": "a"}, {"no_such_field": "b"}])
+        with pytest.raises(RuntimeError, match="no_such_field"):
+            workers.commit()
+        assert shared.doc_count_all() == 0
+    finally:
+        shutil.rmtree(shared.storage.folder, ignore_errors=True)
