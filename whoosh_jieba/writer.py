@@ -24,6 +24,7 @@ from __future__ import annotations
 import multiprocessing
 import traceback
 from array import array
+from itertools import accumulate
 
 from whoosh.writing import SegmentWriter
 
@@ -42,19 +43,21 @@ def _new_postings() -> tuple[array, array, bytearray, array]:
     return array("I"), array("d"), bytearray(), array("I")
 
 
-def _postings(postings, unsorted: bool) -> tuple[array, array, list[bytes]]:
-    """(document numbers, weights, values) of a term in Whoosh's pool order."""
-    ids, weights, data, ends = postings
-    values = [bytes(data[start:end]) for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+def _postings(postings, unsorted: bool) -> tuple[array, array, bytearray, array]:
+    """A term's (document numbers, weights, values, value ends) in Whoosh's pool order."""
     if not unsorted:
-        return ids, weights, values
+        return postings
     # A field may give one document the same term twice (a list value with a repeated
     # number); Whoosh's pool sorts those postings by (docnum, weight, value).
+    ids, weights, data, ends = postings
+    cuts = [0, *ends]
+    values = [bytes(data[a:b]) for a, b in zip(cuts, cuts[1:], strict=False)]
     rows = sorted(zip(ids, weights, values, strict=True))
     return (
         array("I", [row[0] for row in rows]),
         array("d", [row[1] for row in rows]),
-        [row[2] for row in rows],
+        bytearray(b"".join(row[2] for row in rows)),
+        array("I", accumulate(len(row[2]) for row in rows)),
     )
 
 
@@ -121,9 +124,9 @@ class MemoryPool:
         for fieldname, terms in self._sorted():
             fieldwriter.start_field(fieldname, schema[fieldname])
             field_lengths = _field_lengths(lengths, fieldname)
-            for btext, (ids, weights, values) in terms:
+            for btext, (ids, weights, data, ends) in terms:
                 fieldwriter.start_term(btext)
-                fieldwriter._postwriter.add_posting_arrays(ids, weights, values, field_lengths)
+                fieldwriter._postwriter.add_posting_arrays(ids, weights, data, ends, field_lengths)
                 fieldwriter.finish_term()
             fieldwriter.finish_field()
 
@@ -135,9 +138,10 @@ class MemoryPool:
     # SegmentWriter.add_postings_to_pool reads postings back as Whoosh's pool gives them.
     def iter_postings(self):
         for fieldname, terms in self._sorted():
-            for btext, (ids, weights, values) in terms:
-                for docnum, weight, value in zip(ids, weights, values, strict=True):
-                    yield fieldname, btext, docnum, weight, value
+            for btext, (ids, weights, data, ends) in terms:
+                cuts = [0, *ends]
+                for i, docnum in enumerate(ids):
+                    yield fieldname, btext, docnum, weights[i], bytes(data[cuts[i] : cuts[i + 1]])
 
 
 _UNIQUE_TERMS = (WordTEXT, CharTEXT)
@@ -242,6 +246,11 @@ def _write_segments(ix, jobs, results, segment_bytes: int) -> None:
         while (docs := jobs.get()) is not None:
             if writer is None:
                 writer = BulkSegmentWriter(ix, _lk=False)
+                # Not the shared "<index>.tmp" folder every writer of the index opens: a
+                # writer removes its folder when it finishes, and the per-document writers
+                # of the other workers keep their column files there until theirs (the
+                # parent's writer removes it at the end).
+                writer._tempstorage = ix.storage.temp_storage()
             for doc in docs:
                 writer.add_document(**doc)
             if writer.pool_size() > segment_bytes:

@@ -212,7 +212,8 @@ def test_update_index_in_worker_processes_finds_the_same(
     make_page, empty_index, monkeypatch, settings
 ):
     """A rebuild shared between two worker processes (forced here on a small site) answers
-    every query with the pages, order and scores of a rebuild in one process."""
+    every query with the pages, order and scores of a rebuild in one process. (Not a query
+    with a lone CJK character: Whoosh scores its prefix expansion segment by segment.)"""
     from whoosh_jieba import index as whoosh_index
 
     for n in range(24):
