@@ -144,13 +144,16 @@ def test_same_index_as_whooshs_writer():
             assert list(sp.search(q, limit=None).top_n) == list(sb.search(q, limit=None).top_n)
 
 
-def test_later_writers_merge_into_a_bulk_index():
-    """Whoosh's own writer later merges the bulk writer's segments into one, unchanged."""
+@pytest.mark.parametrize("merger", [SegmentWriter, BulkSegmentWriter])
+def test_segments_merge_as_whooshs(merger):
+    """The bulk writer's segments merge into one as Whoosh's do, with Whoosh's writer or
+    with the bulk writer (Whoosh's merge feeds its pool a posting at a time)."""
     bulk = _build(BulkSegmentWriter)
     plain = _build(SegmentWriter)
-    for ix in (bulk, plain):
-        with ix.writer(codec=CompactCodec()) as writer:
-            writer.optimize = True
+    for ix, writer_class in ((bulk, merger), (plain, SegmentWriter)):
+        writer = writer_class(ix, codec=CompactCodec())
+        writer.commit(optimize=True)
+    assert _postings_of(bulk) == _postings_of(plain)
     with plain.searcher() as sp, bulk.searcher() as sb:
         assert len(sb.leaf_searchers()) == 1
         for q in _queries():
