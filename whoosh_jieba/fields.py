@@ -11,6 +11,7 @@ through ``TEXT.index()``.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from operator import sub
 from pickle import dumps
 
@@ -51,12 +52,22 @@ class CharTEXT(TEXT):
         fmt = self.format
         field_boost = fmt.field_boost
         encode = fmt.encode if type(fmt) is not Positions else None
+        single = _single_position
         for text, poslist in CharTokenizer.positions(value).items():
             count = len(poslist)
             if encode is not None:
                 encoded = encode(poslist)
+            elif count == 1:
+                encoded = single(poslist[0])
             else:
                 # Positions.encode: the count, then the pickled gaps between positions.
-                gaps = poslist if count == 1 else [poslist[0], *map(sub, poslist[1:], poslist)]
+                gaps = [poslist[0], *map(sub, poslist[1:], poslist)]
                 encoded = pack_uint(count) + dumps(gaps, 2)
             yield text.encode("utf-8"), count, float(count) * field_boost, encoded
+
+
+@lru_cache(maxsize=8192)
+def _single_position(pos: int) -> bytes:
+    """``Positions.encode([pos])``: most bigrams occur once in a text, at one of few
+    positions, so the same few thousand values come back over and over."""
+    return pack_uint(1) + dumps([pos], 2)
