@@ -22,6 +22,7 @@ import sys
 from array import array
 from bisect import bisect_left
 from itertools import accumulate
+from operator import lt
 
 from whoosh.codec.base import OutOfOrderError
 from whoosh.codec.whoosh3 import (
@@ -117,35 +118,103 @@ class CompactPostingsWriter(W3PostingsWriter):
             if length > self._maxlength:
                 self._maxlength = length
 
+    def add_posting_arrays(
+        self, ids: array, weights: array, data: bytes, ends: array, field_lengths: list
+    ) -> None:
+        """Add a whole posting list at once (``writer.BulkSegmentWriter``): the blocks and
+        statistics ``add_posting`` would build posting by posting, sliced from arrays.
+        The values are ``data`` cut at ``ends`` (each value's end offset; an empty value is
+        none); ``field_lengths`` holds the field's length per document number."""
+        count = len(ids)
+        known = len(field_lengths)
+        if self._byteids or count < self._inlinelimit or self._ids:
+            starts = [0, *ends[:-1]]
+            for i in range(count):
+                docnum = ids[i]
+                self.add_posting(
+                    docnum,
+                    weights[i],
+                    bytes(data[starts[i] : ends[i]]),
+                    field_lengths[docnum] if docnum < known else None,
+                )
+            return
+        limit = self._blocklimit
+        fixedsize = self._format.fixed_value_size()
+        variable = fixedsize is None or fixedsize < 0
+        for start in range(0, count, limit):
+            stop = min(start + limit, count)
+            block_ids = ids[start:stop]
+            block_weights = weights[start:stop]
+            self._ids = array("I", block_ids)
+            self._weights = array("f", block_weights)
+            top = max(block_weights)
+            self._maxweight = top if top > 0 else 0
+            present = [
+                length
+                for length in (field_lengths[i] if i < known else None for i in block_ids)
+                if length
+            ]
+            self._minlength = min(present) if present else None
+            self._maxlength = max(present) if present else 0
+            base = ends[start - 1] if start else 0
+            block_ends = ends[start:stop]
+            if block_ends[-1] == base:
+                self._write_block(last=stop == count)  # no values
+            elif block_ends[0] > base and all(map(lt, block_ends, block_ends[1:])):
+                # A value for every posting: the block's bytes as they are.
+                offsets = None
+                if fixedsize == 0:
+                    self._write_block(last=stop == count)  # values a format without any
+                    continue
+                if variable:
+                    offsets = array("I", [end - base for end in block_ends]) if base else block_ends
+                self._write_body(
+                    last=stop == count, values=data[base : block_ends[-1]], ends=offsets
+                )
+            else:
+                # Some postings without a value: add_posting's list, and its checks.
+                cuts = [base, *block_ends]
+                self._values = [
+                    bytes(data[a:b]) for a, b in zip(cuts, cuts[1:], strict=False) if b > a
+                ]
+                self._write_block(last=stop == count)
+
     def _write_block(self, last=False):
         if self._byteids:
             # Vector postings (terms as ids): Whoosh's own block format.
             return super()._write_block(last)
+        values = self._values
+        if not values:
+            return self._write_body(last, None, None)
+        if len(values) != len(self._ids):
+            raise ValueError("every posting of a block needs a value, or none")
+        fixedsize = self._format.fixed_value_size()
+        if fixedsize == 0:
+            return self._write_body(last, None, None)  # W3: a format without values
+        ends = None
+        if fixedsize is None or fixedsize < 0:
+            ends = array("I", accumulate(map(len, values)))
+        return self._write_body(last, b"".join(values), ends)
+
+    def _write_body(self, last: bool, values, ends: array | None) -> None:
+        """Write the buffered block (ids, weights, statistics) with ``values``, the block's
+        values one after another (None for none), and their end offsets (None for a
+        fixed-size format)."""
         postfile = self._postfile
         if not self._blockcount:
             postfile.write(MAGIC)
         self._terminfo.add_block(self)
-        ids, weights, values = self._ids, self._weights, self._values
+        ids, weights = self._ids, self._weights
         flags = 0
         parts = [_to_bytes(ids)]
-        if any(w != 1.0 for w in weights):
+        if weights.count(1.0) != len(weights):
             flags |= _WEIGHTS
             parts.append(_to_bytes(weights))
-        fixedsize = self._format.fixed_value_size()
-        if values and len(values) != len(ids):
-            raise ValueError("every posting of a block needs a value, or none")
-        if values and (fixedsize is None or fixedsize < 0):
+        if values:
             flags |= _VALUES
-            ends = array("I")
-            end = 0
-            for value in values:
-                end += len(value)
-                ends.append(end)
-            parts.append(_to_bytes(ends))
-            parts.append(b"".join(values))
-        elif values and fixedsize:
-            flags |= _VALUES
-            parts.append(b"".join(values))
+            if ends is not None:
+                parts.append(_to_bytes(ends))
+            parts.append(values)
         header = _HEADER.pack(
             len(ids),
             ids[-1],

@@ -11,7 +11,12 @@ through ``TEXT.index()``.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from operator import sub
+from pickle import dumps
+
 from whoosh.fields import TEXT
+from whoosh.formats import Positions
 from whoosh.system import pack_uint
 
 from .analyzer import FIELD_SEPARATOR, CharTokenizer, WordTokenizer, index_words
@@ -44,16 +49,25 @@ class CharTEXT(TEXT):
         if type(value) is not str or kwargs or type(self.analyzer) is not CharTokenizer:
             yield from super().index(value, **kwargs)
             return
-        positions: dict[str, list[int]] = {}
-        for text, pos, _start, _end in self.analyzer.split(value, 0):
-            found = positions.get(text)
-            if found is None:
-                positions[text] = [pos]
-            else:
-                found.append(pos)
         fmt = self.format
         field_boost = fmt.field_boost
-        encode = fmt.encode
-        for text, poslist in positions.items():
+        encode = fmt.encode if type(fmt) is not Positions else None
+        single = _single_position
+        for text, poslist in CharTokenizer.positions(value).items():
             count = len(poslist)
-            yield text.encode("utf-8"), count, float(count) * field_boost, encode(poslist)
+            if encode is not None:
+                encoded = encode(poslist)
+            elif count == 1:
+                encoded = single(poslist[0])
+            else:
+                # Positions.encode: the count, then the pickled gaps between positions.
+                gaps = [poslist[0], *map(sub, poslist[1:], poslist)]
+                encoded = pack_uint(count) + dumps(gaps, 2)
+            yield text.encode("utf-8"), count, float(count) * field_boost, encoded
+
+
+@lru_cache(maxsize=8192)
+def _single_position(pos: int) -> bytes:
+    """``Positions.encode([pos])``: most bigrams occur once in a text, at one of few
+    positions, so the same few thousand values come back over and over."""
+    return pack_uint(1) + dumps([pos], 2)

@@ -206,3 +206,36 @@ def test_index_path_is_required():
 
     with pytest.raises(ImproperlyConfigured, match="INDEX_PATH"):
         WhooshSearchBackend({})
+
+
+def test_update_index_in_worker_processes_finds_the_same(
+    make_page, empty_index, monkeypatch, settings
+):
+    """A rebuild shared between two worker processes (forced here on a small site) answers
+    every query with the pages, order and scores of a rebuild in one process. (Not a query
+    with a lone CJK character: Whoosh scores its prefix expansion segment by segment.)"""
+    from whoosh_jieba import index as whoosh_index
+
+    for n in range(24):
+        make_page(
+            f"{['职称评审', '乌鲁木齐', '继续教育', '新疆会计'][n % 4]}通知第{n}号{'公示' * (n % 3)}"
+        )
+    queries = ["职称评审", "乌鲁木齐", "鲁木齐", "通知", "公示", "新疆 会计", "第7号"]
+
+    def answers():
+        return {
+            q: [(p.title, p._score) for p in Page.objects.search(q).annotate_score("_score")]
+            for q in queries
+        }
+
+    call_command("update_index", verbosity=0)  # fewer objects than PARALLEL_MIN_OBJECTS
+    expected = answers()
+    assert len(empty_index.store.searcher().leaf_searchers()) == 1
+    backends = {name: dict(config) for name, config in settings.WAGTAILSEARCH_BACKENDS.items()}
+    backends["default"]["REBUILD_PROCESSES"] = 2
+    settings.WAGTAILSEARCH_BACKENDS = backends
+    monkeypatch.setattr(whoosh_index, "PARALLEL_MIN_OBJECTS", 1)
+    call_command("update_index", verbosity=0)
+    assert len(empty_index.store.searcher().leaf_searchers()) == 2
+    assert answers() == expected
+    assert all(expected.values())
