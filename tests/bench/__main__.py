@@ -828,6 +828,8 @@ def main(argv: list[str] | None = None) -> None:
     print("\nEdge cache (Varnish in front, tests.bench.edge_bench):")
     if edge:
         print(edge_table(edge) + "\n" + "\n".join(f"- {line}" for line in edge["aims"]))
+    elif args.skip_others or args.growth_only:
+        print("not measured (--growth-only / --skip-others)")
     else:
         print("varnishd not installed")
     for name, figure in others.items():
