@@ -9,10 +9,6 @@ from pathlib import Path
 from .dev import *  # noqa: F403
 
 DEBUG = False
-# A connection per request, as Django's own test servers expect: the live server's request
-# threads would otherwise keep theirs open past the test, and PostgreSQL then refuses to drop
-# the test database ("being accessed by other users").
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Models of the whoosh_jieba backend's own tests (a page type and a plain model of no domain).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.whoosh_jieba.testapp"]  # noqa: F405
 
