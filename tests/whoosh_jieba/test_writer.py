@@ -13,6 +13,7 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.writing import SegmentWriter
 
 from tests.whoosh_jieba.test_bulk import WORDS, _queries
+from tests.whoosh_jieba.test_codec import _walk
 from whoosh_jieba.analyzer import FIELD_SEPARATOR
 from whoosh_jieba.codec import CompactCodec, CompactLeafMatcher
 from whoosh_jieba.scoring import CachedLengthBM25F
@@ -62,14 +63,6 @@ def _build(writer_class, counts=(700, 350)):
         writer.commit(merge=False)
         start += count
     return ix
-
-
-def _walk(m):
-    out = []
-    while m.is_active():
-        out.append((m.id(), m.weight(), m.value()))
-        m.next()
-    return out
 
 
 def _block_stats(m):
