@@ -1,7 +1,7 @@
 from django import forms
 
 from .kinds import site_kinds
-from .site import MAX_QUERY_LENGTH, authority_choices
+from .site import MAX_QUERY_LENGTH
 
 
 class SearchForm(forms.Form):
@@ -16,13 +16,11 @@ class SearchForm(forms.Form):
 
     max_query_length = MAX_QUERY_LENGTH
 
-    def __init__(self, *args, years=(), authorities=None, kinds=None, **kwargs):
+    def __init__(self, *args, years=(), authorities=(), kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
         kinds = site_kinds() if kinds is None else kinds
         self.fields["type"].choices = [("", "全部类型")] + [(k.value, k.label) for k in kinds]
         self.fields["year"].choices = [("", "全部年度")] + [(y, f"{y}年") for y in years]
-        if authorities is None:
-            authorities = authority_choices(kinds)
         self.fields["authority"].choices = [("", "全部发文机关")] + list(authorities)
 
     def filters(self) -> dict:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from wagtail.models import Site
@@ -24,10 +23,8 @@ def current_site(request: HttpRequest) -> Site | None:
     """The site serving ``request`` (as ``Site.find_for_request``), kept per host and port."""
     if hasattr(request, "_wagtail_site"):
         return request._wagtail_site
-    try:
-        key = f"website:site:{request.get_host()}:{request.get_port()}"
-    except DisallowedHost:
-        return Site.find_for_request(request)
+    # The host was checked by CommonMiddleware before (ALLOWED_HOSTS): few keys.
+    key = f"website:site:{request.get_host()}:{request.get_port()}"
     # The lookup sets request._wagtail_site itself; a kept answer is set here.
     request._wagtail_site = kept_until_content_changes(key, lambda: Site.find_for_request(request))
     return request._wagtail_site
