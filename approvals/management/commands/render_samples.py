@@ -30,36 +30,35 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("out_dir", help="输出目录（不存在则创建）")
+        parser.add_argument("out_dir", type=Path, help="输出目录（不存在则创建）")
         parser.add_argument("--longest", action="store_true", help="使用最长的真实取值")
         parser.add_argument("--dpi", type=int, default=150)
 
-    def handle(self, *args, out_dir: str, longest: bool, dpi: int, **options):
+    def handle(self, *args, out_dir: Path, longest: bool, dpi: int, **options):
         from approvals.pdf.approval_document import render_approval_document
         from approvals.pdf.certificate import render_certificate
         from approvals.pdf.samples import sample_certificate, sample_document
 
         if shutil.which("pdftoppm") is None:
             raise CommandError("找不到 pdftoppm：请安装 poppler-utils（./dev test 会自动安装）。")
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
+        out_dir.mkdir(parents=True, exist_ok=True)
         document = render_approval_document(sample_document(longest=longest))
         certificate = render_certificate(sample_certificate(longest=longest, photo=sample_photo()))
-        (out / "approval-document.pdf").write_bytes(document.data)
-        (out / "certificate.pdf").write_bytes(certificate.data)
+        (out_dir / "approval-document.pdf").write_bytes(document.data)
+        (out_dir / "certificate.pdf").write_bytes(certificate.data)
         # Page 1, and the first page of the list (the page after the signature).
-        self._png(out / "approval-document.pdf", 1, out / "approval-document-page1", dpi)
+        self._png(out_dir / "approval-document.pdf", 1, out_dir / "approval-document-page1", dpi)
         self._png(
-            out / "approval-document.pdf",
+            out_dir / "approval-document.pdf",
             document.seal_page + 2,
-            out / "approval-document-list",
+            out_dir / "approval-document-list",
             dpi,
         )
-        self._png(out / "certificate.pdf", 1, out / "certificate", dpi)
+        self._png(out_dir / "certificate.pdf", 1, out_dir / "certificate", dpi)
         for name in ("approval-document.pdf", "certificate.pdf"):
-            self.stdout.write(f"{out / name}（{(out / name).stat().st_size // 1024} KB）")
+            self.stdout.write(f"{out_dir / name}（{(out_dir / name).stat().st_size // 1024} KB）")
         for name in ("approval-document-page1", "approval-document-list", "certificate"):
-            self.stdout.write(f"{out / name}.png")
+            self.stdout.write(f"{out_dir / name}.png")
 
     def _png(self, pdf: Path, page: int, target: Path, dpi: int) -> None:
         subprocess.run(
