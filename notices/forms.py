@@ -8,6 +8,7 @@ from website.models import Authority
 from website.uploads import UnsafeUpload, inspect_zip
 
 from .importer.text import MAX_FILE_SIZE
+from .models import NoticePage, validate_document_number
 
 
 class NoticeImportForm(forms.Form):
@@ -50,12 +51,7 @@ class NoticeImportConfirmForm(forms.Form):
 
     token = forms.CharField(widget=forms.HiddenInput)
     title = forms.CharField(label="标题", max_length=255)
-    document_number = forms.CharField(
-        label="文号",
-        max_length=60,
-        required=False,
-        help_text="如 新经开人社〔2024〕12号，没有可留空",
-    )
+    document_number = NoticePage._meta.get_field("document_number").formfield()
     review_year = forms.IntegerField(
         label="评审年度",
         min_value=2000,
@@ -76,8 +72,6 @@ class NoticeImportConfirmForm(forms.Form):
     )
 
     def clean_document_number(self):
-        from .models import validate_document_number
-
         number = self.cleaned_data["document_number"].strip()
         validate_document_number(number)
         return number
