@@ -28,19 +28,19 @@ from .text import (
 CN_NUMERALS = "一二三四五六七八九十"
 SECTION = re.compile(r"^([一二三四五六七八九十]+)、\s*(.*)$")
 ITEM = re.compile(r"^([（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．])\s*(.*)$")
+ATTACHMENT_LIST = re.compile(r"^附件[：:]\s*(.*)$")
+ATTACHMENT_ITEM = re.compile(r"^(\d+)\s*[.、．]\s*(.+)$")
+ATTACHMENT_HEADING = re.compile(r"^附件\s*(\d+)\s*[：:]?\s*(.*)$")
 DOCUMENT_NUMBER = NUMBER_LINE  # a 文号 line of its own: 某人社发〔2023〕5号
 DOCUMENT_NUMBER_IN = re.compile(r"[\u4e00-\u9fff]{1,16}〔\d{4}〕\d+号")
-# The issuer written before 关于 in a title: 山西省教育厅, 浙江省财政厅 浙江省人力资源和社会保障厅.
 # 「转发《关于报送…的通知》」: a notice that forwards another one, titled by it.
 FORWARDED_TITLE = re.compile(
     r"^(?:关于)?转发.{0,20}《[^》]+(?:通知|公告|通告|意见|办法|方案|函)》(?:的通知)?$"
 )
+# The issuer written before 关于 in a title: 山西省教育厅, 浙江省财政厅 浙江省人力资源和社会保障厅.
 ISSUER_END = re.compile(
     r"(厅|局|委|委员会|办|办公室|政府|部|院|会|处|科|中心|学校|大学|学院|集团|公司)$"
 )
-ATTACHMENT_LIST = re.compile(r"^附件[：:]\s*(.*)$")
-ATTACHMENT_ITEM = re.compile(r"^(\d+)\s*[.、．]\s*(.+)$")
-ATTACHMENT_HEADING = re.compile(r"^附件\s*(\d+)\s*[：:]?\s*(.*)$")
 LEVEL_WORDS = {"初": "初级", "中": "中级", "副高": "副高级", "正高": "正高级"}
 LEVEL_ORDER = ["初级", "中级", "副高级", "正高级"]
 FEE_LEVELS = "正高级|副高级|高级|中级|初级"
