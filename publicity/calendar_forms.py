@@ -40,8 +40,8 @@ def text_of_upload(name: str, data: bytes) -> str:
 class CalendarImportForm(forms.Form):
     region = forms.ChoiceField(
         label="地区",
-        choices=[("", "全国（国务院办公厅通知）")] + REGION_CHOICES,
         required=False,
+        choices=[("", "全国（国务院办公厅通知）")] + REGION_CHOICES,
         help_text="导入地区的放假通知时选择地区：只录入该地区自己的节假日（如肉孜节、古尔邦节）。",
     )
     year = forms.IntegerField(
