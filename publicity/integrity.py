@@ -145,7 +145,8 @@ def correct(page: PublicityPage, reason: str, user, today: datetime.date | None 
     if not page.live:
         raise CorrectionError("公示已撤下或已结束，不能更正；请新建公示。")
     today = today or workdays.today_in_shanghai()
-    old_start, old_end = page.start_date, page.end_date
+    correction = PublicityCorrection(page=page, reason=reason, corrected_by=user)
+    correction.old_start, correction.old_end = page.start_date, page.end_date
     with transaction.atomic():
         latest = page.get_latest_revision_as_object()
         latest.start_date = today
@@ -158,23 +159,16 @@ def correct(page: PublicityPage, reason: str, user, today: datetime.date | None 
         page.refresh_from_db()
         # The period restarts: a take-down before the correction no longer breaks it.
         PublicityPage.objects.filter(pk=page.pk).update(taken_down_at=None)
-        correction = PublicityCorrection.objects.create(
-            page=page,
-            reason=reason,
-            corrected_by=user,
-            old_start=old_start,
-            old_end=old_end,
-            new_start=page.start_date,
-            new_end=page.end_date,
-        )
+        correction.new_start, correction.new_end = page.start_date, page.end_date
+        correction.save()
         log(
             instance=page,
             action="publicity.correct",
             user=user,
             data={
                 "reason": reason,
-                "old": f"{old_start}~{old_end}",
-                "new": f"{page.start_date}~{page.end_date}",
+                "old": f"{correction.old_start}~{correction.old_end}",
+                "new": f"{correction.new_start}~{correction.new_end}",
             },
         )
     return correction

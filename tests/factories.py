@@ -344,13 +344,7 @@ ROSTER_HEADER = [
 
 
 def roster_row(
-    n: int,
-    name: str,
-    number: str,
-    gender: str,
-    qualification: str = "工程师",
-    passed: str = "是",
-    remark: str = "评审",
+    n: int, name: str, number: str, gender: str, qualification: str, passed: str, remark: str
 ) -> list[str]:
     """One row of a roster file, in ROSTER_HEADER's columns."""
     return [str(n), name, gender, "汉族", "群众", number, "助理工程师", "2018年6月",

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import secrets
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,21 +184,27 @@ def _key_usage(*granted: str) -> x509.KeyUsage:
     return x509.KeyUsage(**{usage: usage in granted for usage in _KEY_USAGES})
 
 
-def leaf_certificate_builder(
-    name: x509.Name,
+def issue_certificate(
+    common_name: str,
     public_key: ec.EllipticCurvePublicKey,
+    ca_key: ec.EllipticCurvePrivateKey,
     ca_cert: x509.Certificate,
     *,
-    now: dt.datetime,
-    validity_days: int,
-) -> x509.CertificateBuilder:
-    """An end-entity certificate under the platform CA (signing keys, the TSA): digitalSignature +
-    nonRepudiation, key identifiers and a CRL distribution point; the caller adds its own
-    extensions and signs."""
+    now: dt.datetime | None = None,
+    validity_days: int = SIGNING_KEY_VALIDITY_DAYS,
+    extensions: Iterable[tuple[x509.ExtensionType, bool]] = (),
+) -> x509.Certificate:
+    """An end-entity certificate under the platform CA: digitalSignature + nonRepudiation, key
+    identifiers and a CRL distribution point, then ``extensions`` as (extension, critical).
+
+    A document-signing certificate adds none: NO Extended Key Usage, because poppler's pdfsig
+    rejects any EKU list lacking emailProtection. The TSA's adds its own
+    (:func:`approvals.crypto.tsa.tsa_extensions`)."""
+    now = now or _now()
     not_after = min(now + dt.timedelta(days=validity_days), ca_cert.not_valid_after_utc)
-    return (
+    builder = (
         x509.CertificateBuilder()
-        .subject_name(name)
+        .subject_name(_name(common_name))
         .issuer_name(ca_cert.subject)
         .public_key(public_key)
         .serial_number(x509.random_serial_number())
@@ -230,22 +237,8 @@ def leaf_certificate_builder(
             critical=False,
         )
     )
-
-
-def issue_signing_certificate(
-    common_name: str,
-    public_key: ec.EllipticCurvePublicKey,
-    ca_key: ec.EllipticCurvePrivateKey,
-    ca_cert: x509.Certificate,
-    *,
-    now: dt.datetime | None = None,
-    validity_days: int = SIGNING_KEY_VALIDITY_DAYS,
-) -> x509.Certificate:
-    """A document-signing certificate: NO Extended Key Usage, because poppler's pdfsig rejects
-    any EKU list lacking emailProtection."""
-    builder = leaf_certificate_builder(
-        _name(common_name), public_key, ca_cert, now=now or _now(), validity_days=validity_days
-    )
+    for extension, critical in extensions:
+        builder = builder.add_extension(extension, critical=critical)
     return builder.sign(ca_key, hashes.SHA256())
 
 
@@ -332,7 +325,7 @@ def create_signing_key(authority, *, validity_days: int = SIGNING_KEY_VALIDITY_D
     ca_cert = x509.load_pem_x509_certificate(ca.certificate_pem.encode())
     ca_key = decrypt_private_key(ca.encrypted_private_key)
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = issue_signing_certificate(
+    cert = issue_certificate(
         certificate_common_name(authority),
         key.public_key(),
         ca_key,

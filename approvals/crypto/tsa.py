@@ -34,11 +34,10 @@ from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 
 from approvals.crypto.keys import (
-    PLATFORM_ORGANIZATION,
     decrypt_private_key,
     ensure_ca,
+    issue_certificate,
     key_record,
-    leaf_certificate_builder,
     ocsp_url,
 )
 from approvals.models import TimeStampKey
@@ -73,33 +72,15 @@ class TimeStampError(Exception):
 # --- the TSA key and certificate ------------------------------------------------------------
 
 
-def issue_tsa_certificate(
-    public_key: ec.EllipticCurvePublicKey,
-    ca_key: ec.EllipticCurvePrivateKey,
-    ca_cert: x509.Certificate,
-    *,
-    now: dt.datetime | None = None,
-    validity_days: int = TSA_VALIDITY_DAYS,
-) -> x509.Certificate:
-    """A TSA certificate: digitalSignature + nonRepudiation, EKU timeStamping only and critical
-    (RFC 3161 §2.3), a CRL distribution point so validators find its revocation status."""
-    now = now or timezone.now().astimezone(dt.UTC).replace(microsecond=0)
-    name = x509.Name(
-        [
-            x509.NameAttribute(x509.oid.NameOID.COUNTRY_NAME, "CN"),
-            x509.NameAttribute(x509.oid.NameOID.ORGANIZATION_NAME, PLATFORM_ORGANIZATION),
-            x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, TSA_NAME),
-        ]
-    )
-    return (
-        leaf_certificate_builder(name, public_key, ca_cert, now=now, validity_days=validity_days)
-        .add_extension(
-            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
-        )
+def tsa_extensions() -> list[tuple[x509.ExtensionType, bool]]:
+    """What a TSA certificate adds to :func:`approvals.crypto.keys.issue_certificate`'s: EKU
+    timeStamping only and critical (RFC 3161 §2.3), and its OCSP responder."""
+    return [
+        (x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), True),
         # Validators consult an OCSP response for a certificate only when it names a responder;
         # the documents carry one for this certificate (approvals.crypto.ltv.tsa_status_response)
         # and /keys/ocsp answers the same question online.
-        .add_extension(
+        (
             x509.AuthorityInformationAccess(
                 [
                     x509.AccessDescription(
@@ -108,10 +89,9 @@ def issue_tsa_certificate(
                     )
                 ]
             ),
-            critical=False,
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
+            False,
+        ),
+    ]
 
 
 def tsa_validity_days() -> int:
@@ -124,8 +104,13 @@ def create_tsa_key(*, validity_days: int | None = None) -> TimeStampKey:
     ca_cert = x509.load_pem_x509_certificate(ca.certificate_pem.encode())
     ca_key = decrypt_private_key(ca.encrypted_private_key)
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = issue_tsa_certificate(
-        key.public_key(), ca_key, ca_cert, validity_days=validity_days or tsa_validity_days()
+    cert = issue_certificate(
+        TSA_NAME,
+        key.public_key(),
+        ca_key,
+        ca_cert,
+        validity_days=validity_days or tsa_validity_days(),
+        extensions=tsa_extensions(),
     )
     with transaction.atomic():
         TimeStampKey.objects.select_for_update().filter(is_active=True).update(is_active=False)

@@ -246,28 +246,23 @@ def create_from_rows(
 
 
 def create_from_roster(
-    header: DocumentHeader,
-    data: bytes,
-    filename: str = "",
-    *,
-    series: str = "",
-    specialty: str = "",
-    only_valid: bool = False,
+    header: DocumentHeader, data: bytes, *, series: str = "", specialty: str = ""
 ) -> tuple[ApprovalDocument, roster.RosterResult]:
-    """Check the file and create the draft: all rows clean, or the valid ones when asked.
+    """Check the file (XLSX or CSV, told apart by its bytes) and create the draft when every row
+    is clean; the admin's 「只用有效行」 goes through ``check_roster`` and ``create_from_rows``.
 
-    Raises ``RosterRowsError`` (carrying the result) when a row is invalid and `only_valid` is
-    false, ``publicity.roster.RosterFileError`` for an unreadable upload and ``CreationError``
-    when no valid row is left. Nothing is saved in any of those cases.
+    Raises ``RosterRowsError`` (carrying the result) when a row is invalid,
+    ``publicity.roster.RosterFileError`` for an unreadable upload and ``CreationError`` when no
+    valid row is left. Nothing is saved in any of those cases.
     """
-    result = check_roster(data, filename, series=series, specialty=specialty)
-    if not result.is_clean and not only_valid:
+    result = check_roster(data, series=series, specialty=specialty)
+    if not result.is_clean:
         raise RosterRowsError(result)
     return create_from_rows(header, result.rows), result
 
 
 class RosterRowsError(CreationError):
-    """Some rows are invalid and the editor did not ask for the valid rows only."""
+    """Some rows are invalid (``create_from_roster`` takes a clean file only)."""
 
     def __init__(self, result: roster.RosterResult):
         self.result = result

@@ -262,13 +262,7 @@ def ensure_document_pdf(doc: ApprovalDocument) -> None:
 
 def _token_fields(job: CertificateJob) -> dict:
     """The certificate's essential fields carried, signed, in its QR code."""
-    return {
-        "n": job.number,
-        "nm": job.name,
-        "q": job.qualification,
-        "l": job.level,
-        "d": job.date.strftime("%Y%m%d"),
-    }
+    return dict(n=job.number, nm=job.name, q=job.qualification, l=job.level, d=f"{job.date:%Y%m%d}")
 
 
 def build_jobs(

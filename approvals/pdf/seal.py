@@ -18,7 +18,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from website.pdf.fonts import FANGSONG, check_coverage, draw_outlines, string_width
+from website.pdf.fonts import check_coverage, draw_outlines, string_width
 
 SEAL_RED = Color(0.86, 0.08, 0.10)
 SEAL_DIAMETER = 42 * mm
@@ -75,7 +75,7 @@ def _draw_straight(canvas, cx, baseline, text, max_width, max_size) -> None:
     natural = string_width(text, size)
     if natural > max_width:
         size *= max_width / natural
-    draw_outlines(canvas, cx, baseline, text, size, FANGSONG, anchor="centre", stroke=0.04)
+    draw_outlines(canvas, cx, baseline, text, size, anchor="centre", stroke=0.04)
 
 
 def _draw_star(canvas: Canvas, cx: float, cy: float, outer: float) -> None:
@@ -121,7 +121,7 @@ def _draw_arc_text(
         canvas.saveState()
         canvas.translate(px - inset * math.cos(normal), py - inset * math.sin(normal))
         canvas.rotate(math.degrees(normal) - 90)
-        draw_outlines(canvas, 0, 0, char, size, FANGSONG, anchor="centre", stroke=0.05)
+        draw_outlines(canvas, 0, 0, char, size, anchor="centre", stroke=0.05)
         canvas.restoreState()
 
 

@@ -28,13 +28,13 @@ def signing_material():
         build_ca,
         certificate_fingerprint,
         encrypt_private_key,
-        issue_signing_certificate,
+        issue_certificate,
         public_key_fingerprint,
     )
 
     ca_key, ca_cert = build_ca()
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = issue_signing_certificate("经开区（头屯河区）人社局", key.public_key(), ca_key, ca_cert)
+    cert = issue_certificate("经开区（头屯河区）人社局", key.public_key(), ca_key, ca_cert)
     pem = serialization.Encoding.PEM
     return {
         "ca_cert": ca_cert,
@@ -99,9 +99,9 @@ def foreign_ca_and_key():
     """(ca_key, ca_cert, key, cert) of a CA the platform does not trust."""
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from approvals.crypto.keys import build_ca, issue_signing_certificate
+    from approvals.crypto.keys import build_ca, issue_certificate
 
     ca_key, ca_cert = build_ca("伪造的根证书")
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = issue_signing_certificate("经开区（头屯河区）人社局", key.public_key(), ca_key, ca_cert)
+    cert = issue_certificate("经开区（头屯河区）人社局", key.public_key(), ca_key, ca_cert)
     return ca_key, ca_cert, key, cert

@@ -28,20 +28,12 @@ class LoadResult:
 
 
 def run(
-    port: int,
-    path: str,
-    *,
-    seconds: float,
-    connections: int = 8,
-    max_requests: int = 200_000,
-    prefer_wrk: bool = True,
+    port: int, path: str, *, seconds: float, connections: int = 8, prefer_wrk: bool = True
 ) -> LoadResult:
     """Load ``http://127.0.0.1:<port><path>`` for ``seconds``."""
     if prefer_wrk and shutil.which("wrk"):
         return run_wrk(port, path, seconds=seconds, connections=connections)
-    return run_python(
-        port, path, seconds=seconds, connections=connections, max_requests=max_requests
-    )
+    return run_python(port, path, seconds=seconds, connections=connections)
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -101,7 +93,7 @@ def run_wrk(port: int, path: str, *, seconds: float, connections: int) -> LoadRe
 
 
 def run_python(
-    port: int, path: str, *, seconds: float, connections: int, max_requests: int
+    port: int, path: str, *, seconds: float, connections: int, max_requests: int = 200_000
 ) -> LoadResult:
     latencies: list[float] = []
     errors = [0]

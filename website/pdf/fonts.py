@@ -406,26 +406,13 @@ def _outline_font(face: FontFile):
     return font
 
 
-def outline_width(text: str, size: float, style: str = FANGSONG) -> float:
-    """Advance width of ``text`` drawn by :func:`draw_outlines` (same as :func:`string_width`)."""
-    return string_width(text, size, style)
-
-
 def draw_outlines(
-    canvas,
-    x: float,
-    y: float,
-    text: str,
-    size: float,
-    style: str = FANGSONG,
-    *,
-    anchor: str = "left",
-    stroke: float = 0.0,
+    canvas, x: float, y: float, text: str, size: float, *, anchor: str = "left", stroke: float = 0.0
 ) -> float:
-    """Draw ``text`` as filled glyph outlines (paths), baseline at ``y``, in the current fill
-    colour: it looks like text but is not text, so copying or searching the page never picks
-    it up (the seal's lettering over the issuer name). ``stroke`` (a fraction of ``size``)
-    thickens the strokes. Returns the width."""
+    """Draw ``text`` in the body face as filled glyph outlines (paths), baseline at ``y``, in the
+    current fill colour: it looks like text but is not text, so copying or searching the page
+    never picks it up (the seal's lettering over the issuer name). ``stroke`` (a fraction of
+    ``size``) thickens the strokes. Returns the width."""
     from fontTools.pens.basePen import BasePen
 
     class Pen(BasePen):
@@ -452,14 +439,14 @@ def draw_outlines(
             self.path.close()
 
     check_coverage(text)
-    width = string_width(text, size, style)
+    width = string_width(text, size)
     if anchor == "centre":
         x -= width / 2
     elif anchor == "right":
         x -= width
     advance = 0.0
     with _outline_lock:
-        for name, part in runs(text, style):
+        for name, part in runs(text):
             face = next(f for f in ALL_FACES if f.name == name)
             font = _outline_font(face)
             scale = size / font["head"].unitsPerEm
