@@ -14,6 +14,7 @@ from wagtail.admin.ui.components import Component
 
 from approvals.models import ApprovalDocument, Certificate, DocumentStatus
 from approvals.models.certificates import CertificateStatus
+from website.dashboard import dashboard_panel
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8), "Asia/Shanghai")
 LISTED = 10
@@ -152,17 +153,13 @@ class RevocationPanel(Component):
         return {"counts": self.counts, "url": url}
 
 
-class CertificatesPanel(Component):
-    name = "certificates_dashboard"
-    order = 60
-    template_name = "approvals/admin/dashboard/certificates_panel.html"
-
-    def get_context_data(self, parent_context=None):
-        return {
-            "figures": certificates_this_year(),
-            "index_url": reverse("certificates:index"),
-            "register_url": reverse("certificates:index") + "?export=xlsx",
-        }
+@dashboard_panel("certificates_dashboard", 60, "approvals/admin/dashboard/certificates_panel.html")
+def certificates_panel() -> dict:
+    return {
+        "figures": certificates_this_year(),
+        "index_url": reverse("certificates:index"),
+        "register_url": reverse("certificates:index") + "?export=xlsx",
+    }
 
 
 def panels_for(user) -> list[Component]:
@@ -175,5 +172,5 @@ def panels_for(user) -> list[Component]:
     if counts is not None:
         panels.append(RevocationPanel(counts))
     if user.has_perm("approvals.view_certificate") or user.has_perm("approvals.change_certificate"):
-        panels.append(CertificatesPanel())
+        panels.append(certificates_panel)
     return panels

@@ -1,7 +1,8 @@
 """The publicity side of the admin dashboard: what an editor has to watch or do today.
 
 Plain functions compute the figures (testable without a request, with a bounded number of
-queries); ``wagtail_hooks`` wraps them in home-page panels.
+queries); the panels below fill their templates with them, and ``wagtail_hooks`` adds the ones a
+user may act on to the home page.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
+
+from website.dashboard import dashboard_panel
 
 from . import workdays
 from .models import Objection, ObjectionStatus, PublicityPage
@@ -183,53 +186,38 @@ def missing_calendar_years(now: datetime.datetime | None = None) -> list[Missing
     return missing
 
 
-class PublicityPanel(Component):
-    name = "publicity_dashboard"
-    order = 50
-    template_name = "publicity/admin/dashboard/publicity_panel.html"
-
-    def get_context_data(self, parent_context=None):
-        return {
-            "rows": publicity_rows(),
-            "index_url": reverse("wagtailadmin_explore_root"),
-        }
+@dashboard_panel("publicity_dashboard", 50, "publicity/admin/dashboard/publicity_panel.html")
+def publicity_panel() -> dict:
+    return {"rows": publicity_rows(), "index_url": reverse("wagtailadmin_explore_root")}
 
 
-class ObjectionPanel(Component):
-    name = "objection_dashboard"
-    order = 52
-    template_name = "publicity/admin/dashboard/objection_panel.html"
-
-    def get_context_data(self, parent_context=None):
-        statuses, open_objections = objection_summary()
-        return {
-            "statuses": statuses,
-            "open_objections": open_objections,
-            "index_url": reverse("wagtailsnippets_publicity_objection:list"),
-        }
+@dashboard_panel("objection_dashboard", 52, "publicity/admin/dashboard/objection_panel.html")
+def objection_panel() -> dict:
+    statuses, open_objections = objection_summary()
+    return {
+        "statuses": statuses,
+        "open_objections": open_objections,
+        "index_url": reverse("wagtailsnippets_publicity_objection:list"),
+    }
 
 
-class CalendarPanel(Component):
-    name = "calendar_dashboard"
-    order = 54
-    template_name = "publicity/admin/dashboard/calendar_panel.html"
-
-    def get_context_data(self, parent_context=None):
-        return {
-            "missing": missing_calendar_years(),
-            "horizon": CALENDAR_HORIZON_DAYS,
-            "import_url": reverse("publicity_admin:calendar_import"),
-            "years_url": reverse("wagtailsnippets_publicity_calendaryear:list"),
-        }
+@dashboard_panel("calendar_dashboard", 54, "publicity/admin/dashboard/calendar_panel.html")
+def calendar_panel() -> dict:
+    return {
+        "missing": missing_calendar_years(),
+        "horizon": CALENDAR_HORIZON_DAYS,
+        "import_url": reverse("publicity_admin:calendar_import"),
+        "years_url": reverse("wagtailsnippets_publicity_calendaryear:list"),
+    }
 
 
 def panels_for(user) -> list[Component]:
     """The panels this user may act on (each one's links lead to views they can open)."""
     panels = []
     if user.has_perm("wagtailadmin.access_admin"):
-        panels.append(PublicityPanel())
+        panels.append(publicity_panel)
     if user.is_superuser or user.has_perm("publicity.change_objection"):
-        panels.append(ObjectionPanel())
+        panels.append(objection_panel)
     if user.is_superuser or user.has_perm("publicity.maintain_calendar"):
-        panels.append(CalendarPanel())
+        panels.append(calendar_panel)
     return panels

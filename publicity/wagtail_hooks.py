@@ -3,7 +3,7 @@
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from wagtail import hooks
@@ -20,6 +20,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from notices.rounds import RoundItem
 from search.kinds import SearchKind
+from website.admin_columns import ActionLinkColumn
 from website.exports import BeijingExportMixin
 from website.log_actions import register_log_actions
 from website.roles import Role, authorities_for, guarded_path
@@ -133,22 +134,6 @@ class CalendarDayViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
-class AttachmentColumn(Column):
-    """A link to the private attachment, through the editors-only download view."""
-
-    def get_value(self, instance):
-        if not instance.attachment:
-            return "无"
-        url = reverse("publicity_admin:objection_attachment", args=[instance.pk])
-        return format_html('<a href="{}">下载</a>', url)
-
-
-class DecideColumn(Column):
-    def get_value(self, instance):
-        url = reverse("publicity_admin:decide_objection", args=[instance.pk])
-        return format_html('<a href="{}">处理</a>', url)
-
-
 class ObjectionIndexView(BeijingExportMixin, SnippetIndexView):
     export_headings = {
         "entry.publicity.title": "公示",
@@ -181,8 +166,16 @@ class ObjectionViewSet(SnippetViewSet):
         "entry",
         "status",
         "created",
-        AttachmentColumn("attachment", label="证明材料"),
-        DecideColumn("decide", label="处理"),
+        # The private attachment, through the editors-only download view.
+        ActionLinkColumn(
+            "attachment",
+            "publicity_admin:objection_attachment",
+            "下载",
+            label="证明材料",
+            available=lambda objection: objection.attachment,
+            unavailable="无",
+        ),
+        ActionLinkColumn("decide", "publicity_admin:decide_objection", "处理", label="处理"),
     ]
     filterset_class = ObjectionFilterSet
     search_fields = ["confirmation_number", "contact", "facts"]
@@ -273,21 +266,21 @@ register_snippet(PublicityGroup)
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
+    objection_urls = [
+        guarded_path("decide/", admin_views.decide_objection, "decide_objection"),
+        guarded_path("attachment/", admin_views.objection_attachment, "objection_attachment"),
+    ]
+    calendar_urls = [
+        path("import/", calendar_admin.import_notice, name="calendar_import"),
+        path("<int:pk>/", calendar_admin.year_detail, name="calendar_year"),
+        path("<int:pk>/confirm/", calendar_admin.confirm_year, name="calendar_confirm"),
+        path("<int:pk>/reopen/", calendar_admin.reopen_year, name="calendar_reopen"),
+    ]
     urls = [
-        guarded_path(
-            "objections/<int:pk>/decide/", admin_views.decide_objection, "decide_objection"
-        ),
+        path("objections/<int:pk>/", include(objection_urls)),
         guarded_path("correct/<int:page_id>/", admin_views.correct_publicity, "correct"),
         guarded_path("roster/<int:page_id>/", admin_views.import_roster, "import_roster"),
-        guarded_path(
-            "objections/<int:pk>/attachment/",
-            admin_views.objection_attachment,
-            "objection_attachment",
-        ),
-        path("calendar/import/", calendar_admin.import_notice, name="calendar_import"),
-        path("calendar/<int:pk>/", calendar_admin.year_detail, name="calendar_year"),
-        path("calendar/<int:pk>/confirm/", calendar_admin.confirm_year, name="calendar_confirm"),
-        path("calendar/<int:pk>/reopen/", calendar_admin.reopen_year, name="calendar_reopen"),
+        path("calendar/", include(calendar_urls)),
     ]
     return [path("publicity/", (urls, "publicity_admin", "publicity_admin"))]
 

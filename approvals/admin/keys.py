@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from django.urls import path, reverse
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -22,6 +21,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from approvals.models import SigningKey
+from website.admin_columns import ActionLinkColumn
 
 READ_ONLY_ACTIONS = {"view"}
 
@@ -44,30 +44,15 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
         return self.user_has_any_permission(user, actions)
 
 
-class StateColumn(Column):
-    def get_value(self, instance):
-        if instance.is_revoked:
-            return f"已吊销（自 {instance.compromised_from:%Y-%m-%d %H:%M} 起）"
-        return instance.state_label
+def key_state(key: SigningKey) -> str:
+    if key.is_revoked:
+        return f"已吊销（自 {key.compromised_from:%Y-%m-%d %H:%M} 起）"
+    return key.state_label
 
 
-class SignedColumn(Column):
+def key_signed(key: SigningKey) -> str:
     """What the key signed: approval documents and certificates."""
-
-    def get_value(self, instance):
-        return (
-            f"审批文件 {instance.approval_documents.count()} 件，"
-            f"证书 {instance.certificates.count()} 张"
-        )
-
-
-class RevokeKeyColumn(Column):
-    def get_value(self, instance):
-        if instance.is_revoked:
-            return "—"
-        return format_html(
-            '<a href="{}">吊销…</a>', reverse("signing_keys:revoke", args=[instance.pk])
-        )
+    return f"审批文件 {key.approval_documents.count()} 件，证书 {key.certificates.count()} 张"
 
 
 class SigningKeyViewSet(ModelViewSet):
@@ -82,9 +67,15 @@ class SigningKeyViewSet(ModelViewSet):
         "key_id",
         "not_before",
         "not_after",
-        StateColumn("state", label="状态"),
-        SignedColumn("signed", label="签署内容"),
-        RevokeKeyColumn("revoke", label="操作"),
+        Column("state", label="状态", accessor=key_state),
+        Column("signed", label="签署内容", accessor=key_signed),
+        ActionLinkColumn(
+            "revoke",
+            "signing_keys:revoke",
+            "吊销…",
+            label="操作",
+            available=lambda key: not key.is_revoked,
+        ),
     ]
     list_filter = ["authority", "is_active"]
     inspect_view_enabled = True
