@@ -210,6 +210,18 @@ class NoticePage(Page):
     body = StreamField([("section", SectionBlock())], verbose_name="正文", blank=True)
     contacts = StreamField([("contact", NoticeContactBlock())], verbose_name="联系方式", blank=True)
 
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("document_number"),
+        # The admin page search uses autocomplete: without this field it never saw the 文号.
+        index.AutocompleteField("document_number"),
+        index.SearchField("addressees"),
+        index.FilterField("review_year"),
+        index.FilterField("authority_id"),
+        index.FilterField("issue_date"),
+    ]
+
     base_form_class = NoticePageForm
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -230,17 +242,6 @@ class NoticePage(Page):
         InlinePanel("fees", label="评审费", heading="评审费"),
         FieldPanel("contacts"),
         InlinePanel("attachments", label="附件", heading="附件"),
-    ]
-    search_fields = Page.search_fields + [
-        index.SearchField("summary"),
-        index.SearchField("body"),
-        index.SearchField("document_number"),
-        # The admin page search uses autocomplete: without this field it never saw the 文号.
-        index.AutocompleteField("document_number"),
-        index.SearchField("addressees"),
-        index.FilterField("review_year"),
-        index.FilterField("authority_id"),
-        index.FilterField("issue_date"),
     ]
     parent_page_types = ["notices.NoticeIndexPage"]
     subpage_types: list[str] = []
@@ -426,15 +427,16 @@ class TemplatePage(Page):
         related_name="+", verbose_name="原始文件", help_text="编辑上传的原件，与生成的文件一并提供",
     )  # fmt: skip
 
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("body"),
         FieldPanel("offer_xlsx"),
         FieldPanel("original_document"),
-    ]
-    search_fields = Page.search_fields + [
-        index.SearchField("summary"),
-        index.SearchField("body"),
     ]
     parent_page_types = ["notices.TemplateIndexPage"]
     subpage_types: list[str] = []

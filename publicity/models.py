@@ -293,6 +293,16 @@ class PublicityPage(RoutablePageMixin, Page):
         "异议受理方式", help_text="受理异议的单位、电话、地址或邮箱，显示在公示页面上。"
     )
 
+    search_fields = Page.search_fields + [
+        index.SearchField("review_committee"),
+        index.SearchField("intro"),
+        index.SearchField("entry_names"),
+        # The admin page search (autocomplete) finds a publicity by a person's name.
+        index.AutocompleteField("entry_names"),
+        index.FilterField("start_date"),
+        index.FilterField("end_date"),
+    ]
+
     content_panels = Page.content_panels + [
         PageChooserPanel("notice"),
         MultiFieldPanel(
@@ -315,16 +325,6 @@ class PublicityPage(RoutablePageMixin, Page):
     exclude_fields_in_copy = ["went_live_at", "taken_down_at"]
     # base_form_class is publicity.integrity.PublicityPageForm, set in PublicityConfig.ready
     # (that module imports this one).
-
-    search_fields = Page.search_fields + [
-        index.SearchField("review_committee"),
-        index.SearchField("intro"),
-        index.SearchField("entry_names"),
-        # The admin page search (autocomplete) finds a publicity by a person's name.
-        index.AutocompleteField("entry_names"),
-        index.FilterField("start_date"),
-        index.FilterField("end_date"),
-    ]
 
     parent_page_types = ["publicity.PublicityIndexPage"]
     subpage_types: list[str] = []
