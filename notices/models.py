@@ -22,7 +22,7 @@ from wagtail.search import index
 from website.choices import Level, TermChoices
 from website.formatting import cn_date
 from website.models import IntroPage
-from website.roles import authority_field
+from website.roles import authority_field, link_field
 from website.slugs import ReadableSlugFormMixin
 
 from .blocks import TEMPLATE_BLOCKS, NoticeContactBlock, SectionBlock
@@ -379,14 +379,8 @@ class NoticeAttachment(Orderable):
 
     page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField("附件名称", max_length=200)
-    template_page = models.ForeignKey(
-        "notices.TemplatePage", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="模板页面",
-    )  # fmt: skip
-    document = models.ForeignKey(
-        "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="文档",
-    )  # fmt: skip
+    template_page = link_field("notices.TemplatePage", "模板页面")
+    document = link_field("wagtaildocs.Document", "文档")
 
     panels = [FieldPanel("title"), FieldPanel("template_page"), FieldPanel("document")]
 
@@ -422,10 +416,9 @@ class TemplatePage(Page):
     offer_xlsx = models.BooleanField(
         "同时提供 Excel 表格", default=False, help_text="花名册等表格类模板可勾选"
     )
-    original_document = models.ForeignKey(
-        "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="原始文件", help_text="编辑上传的原件，与生成的文件一并提供",
-    )  # fmt: skip
+    original_document = link_field(
+        "wagtaildocs.Document", "原始文件", help_text="编辑上传的原件，与生成的文件一并提供"
+    )
 
     search_fields = Page.search_fields + [
         index.SearchField("summary"),

@@ -32,7 +32,7 @@ from website.choices import Gender, ReviewType, TermChoices, region_field
 from website.formatting import cn_date
 from website.models import IntroPage
 from website.people import PersonFields
-from website.roles import authority_field, user_field
+from website.roles import authority_field, link_field, user_field
 from website.slugs import ReadableSlugFormMixin
 from website.storage import private_storage
 
@@ -261,13 +261,9 @@ class PublicityPage(RoutablePageMixin, Page):
     objects = PageManager.from_queryset(PublicityPageQuerySet)()
     base_form_class = ReadablePublicityPageForm
 
-    notice = models.ForeignKey(
+    notice = link_field(
         "wagtailcore.Page",
-        verbose_name="所属评审通知",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        "所属评审通知",
         # The notices app defines NoticePage; a string filter keeps this app independent of it.
         limit_choices_to={
             "content_type__app_label": "notices",
