@@ -22,7 +22,7 @@ from wagtail.search import index
 from website.choices import Level, TermChoices
 from website.formatting import cn_date
 from website.models import IntroPage
-from website.roles import authority_field
+from website.roles import authority_field, link_field
 from website.slugs import ReadableSlugFormMixin
 
 from .blocks import TEMPLATE_BLOCKS, NoticeContactBlock, SectionBlock
@@ -210,6 +210,18 @@ class NoticePage(Page):
     body = StreamField([("section", SectionBlock())], verbose_name="正文", blank=True)
     contacts = StreamField([("contact", NoticeContactBlock())], verbose_name="联系方式", blank=True)
 
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("document_number"),
+        # The admin page search uses autocomplete: without this field it never saw the 文号.
+        index.AutocompleteField("document_number"),
+        index.SearchField("addressees"),
+        index.FilterField("review_year"),
+        index.FilterField("authority_id"),
+        index.FilterField("issue_date"),
+    ]
+
     base_form_class = NoticePageForm
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -230,17 +242,6 @@ class NoticePage(Page):
         InlinePanel("fees", label="评审费", heading="评审费"),
         FieldPanel("contacts"),
         InlinePanel("attachments", label="附件", heading="附件"),
-    ]
-    search_fields = Page.search_fields + [
-        index.SearchField("summary"),
-        index.SearchField("body"),
-        index.SearchField("document_number"),
-        # The admin page search uses autocomplete: without this field it never saw the 文号.
-        index.AutocompleteField("document_number"),
-        index.SearchField("addressees"),
-        index.FilterField("review_year"),
-        index.FilterField("authority_id"),
-        index.FilterField("issue_date"),
     ]
     parent_page_types = ["notices.NoticeIndexPage"]
     subpage_types: list[str] = []
@@ -378,14 +379,8 @@ class NoticeAttachment(Orderable):
 
     page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField("附件名称", max_length=200)
-    template_page = models.ForeignKey(
-        "notices.TemplatePage", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="模板页面",
-    )  # fmt: skip
-    document = models.ForeignKey(
-        "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="文档",
-    )  # fmt: skip
+    template_page = link_field("notices.TemplatePage", "模板页面")
+    document = link_field("wagtaildocs.Document", "文档")
 
     panels = [FieldPanel("title"), FieldPanel("template_page"), FieldPanel("document")]
 
@@ -421,20 +416,20 @@ class TemplatePage(Page):
     offer_xlsx = models.BooleanField(
         "同时提供 Excel 表格", default=False, help_text="花名册等表格类模板可勾选"
     )
-    original_document = models.ForeignKey(
-        "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="原始文件", help_text="编辑上传的原件，与生成的文件一并提供",
-    )  # fmt: skip
+    original_document = link_field(
+        "wagtaildocs.Document", "原始文件", help_text="编辑上传的原件，与生成的文件一并提供"
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("body"),
         FieldPanel("offer_xlsx"),
         FieldPanel("original_document"),
-    ]
-    search_fields = Page.search_fields + [
-        index.SearchField("summary"),
-        index.SearchField("body"),
     ]
     parent_page_types = ["notices.TemplateIndexPage"]
     subpage_types: list[str] = []

@@ -32,7 +32,7 @@ from website.choices import Gender, ReviewType, TermChoices, region_field
 from website.formatting import cn_date
 from website.models import IntroPage
 from website.people import PersonFields
-from website.roles import authority_field, user_field
+from website.roles import authority_field, link_field, user_field
 from website.slugs import ReadableSlugFormMixin
 from website.storage import private_storage
 
@@ -261,13 +261,9 @@ class PublicityPage(RoutablePageMixin, Page):
     objects = PageManager.from_queryset(PublicityPageQuerySet)()
     base_form_class = ReadablePublicityPageForm
 
-    notice = models.ForeignKey(
+    notice = link_field(
         "wagtailcore.Page",
-        verbose_name="所属评审通知",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        "所属评审通知",
         # The notices app defines NoticePage; a string filter keeps this app independent of it.
         limit_choices_to={
             "content_type__app_label": "notices",
@@ -293,6 +289,16 @@ class PublicityPage(RoutablePageMixin, Page):
         "异议受理方式", help_text="受理异议的单位、电话、地址或邮箱，显示在公示页面上。"
     )
 
+    search_fields = Page.search_fields + [
+        index.SearchField("review_committee"),
+        index.SearchField("intro"),
+        index.SearchField("entry_names"),
+        # The admin page search (autocomplete) finds a publicity by a person's name.
+        index.AutocompleteField("entry_names"),
+        index.FilterField("start_date"),
+        index.FilterField("end_date"),
+    ]
+
     content_panels = Page.content_panels + [
         PageChooserPanel("notice"),
         MultiFieldPanel(
@@ -315,16 +321,6 @@ class PublicityPage(RoutablePageMixin, Page):
     exclude_fields_in_copy = ["went_live_at", "taken_down_at"]
     # base_form_class is publicity.integrity.PublicityPageForm, set in PublicityConfig.ready
     # (that module imports this one).
-
-    search_fields = Page.search_fields + [
-        index.SearchField("review_committee"),
-        index.SearchField("intro"),
-        index.SearchField("entry_names"),
-        # The admin page search (autocomplete) finds a publicity by a person's name.
-        index.AutocompleteField("entry_names"),
-        index.FilterField("start_date"),
-        index.FilterField("end_date"),
-    ]
 
     parent_page_types = ["publicity.PublicityIndexPage"]
     subpage_types: list[str] = []

@@ -24,6 +24,7 @@ __all__ = [
     "display_name",
     "ensure_role_groups",
     "has_role",
+    "link_field",
     "register_role_permissions",
     "user_field",
 ]
@@ -47,16 +48,39 @@ ROLE_GROUP_NAMES = {
 }
 
 
+def link_field(
+    to: str,
+    verbose_name: str,
+    *,
+    on_delete=models.SET_NULL,
+    optional: bool = True,
+    related_name: str = "+",
+    **options,
+) -> models.ForeignKey:
+    """A reference to another record, by default optional (null and blank) and kept out of the
+    other record's reverse relations; ``options`` go to the ``ForeignKey`` as they are."""
+    return models.ForeignKey(
+        to,
+        on_delete=on_delete,
+        null=optional,
+        blank=optional,
+        related_name=related_name,
+        verbose_name=verbose_name,
+        **options,
+    )
+
+
 def authority_field(
     related_name: str, *, on_delete=models.PROTECT, help_text: str = ""
 ) -> models.ForeignKey:
     """The 发文机关 a record belongs to; ``PROTECT`` by default, since published records keep
     their authority."""
-    return models.ForeignKey(
+    return link_field(
         "website.Authority",
+        "发文机关",
         on_delete=on_delete,
+        optional=False,
         related_name=related_name,
-        verbose_name="发文机关",
         help_text=help_text,
     )
 
@@ -72,26 +96,17 @@ def user_field(
 
     ``optional``: the act may not have happened yet (null and blank). ``on_delete=PROTECT``
     where the record must keep its author."""
-    return models.ForeignKey(
+    return link_field(
         settings.AUTH_USER_MODEL,
+        verbose_name,
         on_delete=on_delete,
-        null=optional,
-        blank=optional,
+        optional=optional,
         editable=editable,
-        related_name="+",
-        verbose_name=verbose_name,
     )
 
 
 def _holder(model: str, label: str) -> models.ForeignKey:
-    return models.ForeignKey(
-        model,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="authority_roles",
-        verbose_name=label,
-    )
+    return link_field(model, label, on_delete=models.CASCADE, related_name="authority_roles")
 
 
 class AuthorityRole(models.Model):

@@ -17,7 +17,7 @@ from wagtail.search import index
 from approvals.models.keys import signed_with
 from pagecache import kept_until_content_changes
 from website.people import PersonFields
-from website.roles import authority_field, user_field
+from website.roles import authority_field, link_field, user_field
 from website.storage import private_storage
 
 __all__ = [
@@ -125,23 +125,14 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
     number = models.CharField("文号", max_length=60, unique=True, null=True, blank=True)
     year = models.PositiveSmallIntegerField("文号年份", null=True, blank=True)
     sequence = models.PositiveIntegerField("文号顺序号", null=True, blank=True)
-    supersedes = models.ForeignKey(
+    supersedes = link_field(
         "self",
+        "替代文件",
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="superseded_by",
-        verbose_name="替代文件",
         help_text="本文件更正并替代的已签发文件",
     )
-    source_publicity = models.ForeignKey(
-        "wagtailcore.Page",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="来源公示",
-    )
+    source_publicity = link_field("wagtailcore.Page", "来源公示")
     pdf = models.FileField("PDF 文件", upload_to="approvals/documents/", blank=True)
     pdf_sha256 = models.CharField("PDF SHA-256", max_length=64, blank=True)
     pdf_size = models.PositiveIntegerField("PDF 大小（字节）", null=True, blank=True)

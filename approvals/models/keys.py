@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from website.roles import authority_field, user_field
+from website.roles import authority_field, link_field, user_field
 
 # RFC 5280 CRLReason values an operator may choose (name in code → label).
 REVOCATION_REASONS = [
@@ -122,13 +122,8 @@ class SigningKey(CertifiedKey):
 
 def signed_with(related_name: str) -> models.ForeignKey:
     """The signing key a stored PDF was signed with (protected: the key must stay to check it)."""
-    return models.ForeignKey(
-        "approvals.SigningKey",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name=related_name,
-        verbose_name="签章密钥",
+    return link_field(
+        "approvals.SigningKey", "签章密钥", on_delete=models.PROTECT, related_name=related_name
     )
 
 
