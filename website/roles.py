@@ -16,7 +16,6 @@ from django.db import models
 from django.db.models import Q
 
 __all__ = [
-    "ROLE_GROUP_NAMES",
     "AuthorityRole",
     "Role",
     "authorities_for",
@@ -31,21 +30,21 @@ __all__ = [
 
 
 class Role(models.TextChoices):
-    PREPARE = "prepare", "经办"
-    ISSUE = "issue", "签发"
-    REVOKE = "revoke", "撤销"
-    OBJECTIONS = "objections", "异议处理"
-    CALENDAR = "calendar", "日历维护"
+    """A duty an editor holds for an authority. A member is (stored value, the name of the
+    default group ensure_role_groups creates for it, its label), so a role and its group are
+    declared together (Django takes the last item as the label)."""
 
+    PREPARE = "prepare", "经办人员", "经办"
+    ISSUE = "issue", "签发人员", "签发"
+    REVOKE = "revoke", "撤销审核人员", "撤销"
+    OBJECTIONS = "objections", "异议处理人员", "异议处理"
+    CALENDAR = "calendar", "日历维护人员", "日历维护"
 
-#: The default group of each role (created by ensure_role_groups).
-ROLE_GROUP_NAMES = {
-    Role.PREPARE: "经办人员",
-    Role.ISSUE: "签发人员",
-    Role.REVOKE: "撤销审核人员",
-    Role.OBJECTIONS: "异议处理人员",
-    Role.CALENDAR: "日历维护人员",
-}
+    def __new__(cls, value: str, group_name: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.group_name = group_name
+        return member
 
 
 def link_field(
@@ -196,8 +195,8 @@ def ensure_role_groups() -> dict[str, object]:
     admin_access = Permission.objects.filter(
         content_type__app_label="wagtailadmin", codename="access_admin"
     ).first()
-    for role, name in ROLE_GROUP_NAMES.items():
-        group, _ = Group.objects.get_or_create(name=name)
+    for role in Role:
+        group, _ = Group.objects.get_or_create(name=role.group_name)
         wanted = []
         for dotted in sorted(_role_permissions[role]):
             app_label, codename = dotted.split(".", 1)
