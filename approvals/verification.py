@@ -26,7 +26,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
-from django.db import models
+from django.db.models import TextChoices
 from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
@@ -49,7 +49,7 @@ from website.people import person_values
 logger = logging.getLogger(__name__)
 
 
-class Verdict(models.TextChoices):
+class Verdict(TextChoices):
     """Every verdict of 证书查验, on the pages, in the JSON API and in its OpenAPI schema."""
 
     VALID = "valid", "有效"
