@@ -16,9 +16,11 @@ from wagtail.search import index
 from .blocks import ContactBlock
 from .choices import region_field
 
+# Help texts of Authority's fields that would not fit on their field's line.
 DOCUMENT_NUMBER_FORMAT_HELP = (
     "文号格式，须含 〔{year}〕 与 {n}，例如 和地职称办〔{year}〕{n}号；签发时替换为年份与顺序号。"
 )
+SEAL_TEXT_HELP = "沿印章上弧排列的本机关名称；留空则用全称。评审委员会的印章写评审委员会的名称。"
 
 
 class IntroPage(Page):
@@ -79,12 +81,7 @@ class Authority(index.Indexed, models.Model):
         validators=[validate_document_number_format],
         help_text=DOCUMENT_NUMBER_FORMAT_HELP,
     )
-    seal_text = models.CharField(
-        "印章文字",
-        max_length=120,
-        blank=True,
-        help_text="沿印章上弧排列的本机关名称；留空则用全称。评审委员会的印章写评审委员会的名称。",
-    )
+    seal_text = models.CharField("印章文字", max_length=120, blank=True, help_text=SEAL_TEXT_HELP)
     seal_purpose = models.CharField(
         "印章用途", max_length=20, blank=True, help_text="星下横排文字，如 职称评审专用章"
     )
