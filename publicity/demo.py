@@ -6,8 +6,10 @@ check digit so that they pass the roster rules, and are stored only as hash and 
 
 from __future__ import annotations
 
+import csv
 import datetime
 from collections.abc import Callable
+from pathlib import Path
 
 from django.db import transaction
 
@@ -25,38 +27,18 @@ from .models import (
 )
 from .roster import level_for
 
-# (name, gender, unit, specialty, qualification, review type)
-RUNNING_PEOPLE = [
-    ("王建国", "男", "新疆天山建材工程有限公司", "建材", "工程师", "评审"),
-    ("李秀梅", "女", "新疆天山建材工程有限公司", "建材", "助理工程师", "初定"),
-    ("张伟", "男", "乌鲁木齐经开区机械制造有限公司", "机械电子", "工程师", "评审"),
-    ("刘洋", "男", "乌鲁木齐经开区机械制造有限公司", "机械电子", "工程师", "评审"),
-    ("陈静", "女", "新疆西部石化工程有限公司", "化工", "工程师", "评审"),
-    ("阿依古丽", "女", "新疆西部石化工程有限公司", "化工", "助理工程师", "初定"),
-    ("买买提江", "男", "新疆金风能源装备有限公司", "风力发电", "工程师", "转评"),
-    ("赵磊", "男", "新疆金风能源装备有限公司", "风力发电", "助理工程师", "授予"),
-    ("孙丽娟", "女", "头屯河区建筑安装工程有限公司", "建筑工程", "工程师", "评审"),
-    ("周勇", "男", "头屯河区建筑安装工程有限公司", "建筑工程", "技术员", "初定"),
-    ("吴海燕", "女", "新疆准东光伏硅基材料有限公司", "光伏硅基", "工程师", "评审"),
-    ("郑志强", "男", "新疆准东光伏硅基材料有限公司", "光伏硅基", "工程师", "评审"),
-    ("古丽娜尔", "女", "新疆天山纺织有限公司", "纺织", "助理工程师", "初定"),
-    ("马晓军", "男", "新疆天山纺织有限公司", "纺织", "工程师", "评审"),
-    ("何雪", "女", "乌鲁木齐经开区机械制造有限公司", "机械电子", "助理工程师", "授予"),
-]
-ENDED_PEOPLE = [
-    ("杨帆", "男", "新疆西部石化工程有限公司", "石油", "工程师", "评审"),
-    ("黄丽", "女", "新疆西部石化工程有限公司", "石油", "助理工程师", "初定"),
-    ("林涛", "男", "新疆天山建材工程有限公司", "建材", "工程师", "评审"),
-    ("高敏", "女", "新疆天山建材工程有限公司", "建材", "工程师", "评审"),
-    ("罗斌", "男", "巴州库尔勒机械电子有限公司", "机械电子", "工程师", "转评"),
-    ("热依拉", "女", "巴州库尔勒机械电子有限公司", "机械电子", "助理工程师", "初定"),
-    ("谢军", "男", "巴州轮台化工有限公司", "化工", "工程师", "评审"),
-    ("韩梅", "女", "巴州轮台化工有限公司", "化工", "助理工程师", "授予"),
-    ("唐亮", "男", "巴州焉耆纺织有限公司", "纺织", "工程师", "评审"),
-    ("冯静怡", "女", "巴州焉耆纺织有限公司", "纺织", "技术员", "初定"),
-    ("艾尔肯", "男", "巴州库尔勒机械电子有限公司", "机械电子", "工程师", "评审"),
-    ("曹雨", "女", "巴州轮台化工有限公司", "化工", "工程师", "评审"),
-]
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def read_people(filename: str) -> list[tuple[str, ...]]:
+    """A demo roster in publicity/data: name, gender, unit, specialty, qualification and review
+    type, one person a row below a header row."""
+    with (DATA / filename).open(encoding="utf-8", newline="") as rows:
+        return [tuple(row) for row in list(csv.reader(rows))[1:]]
+
+
+RUNNING_PEOPLE = read_people("demo_running_publicity.csv")
+ENDED_PEOPLE = read_people("demo_ended_publicity.csv")
 OBJECTION_CONTACT = (
     "经济技术开发区（头屯河区）人力资源和社会保障局职称办公室\n"
     "电话：0991—3757772（工作日 10:00—14:00，16:00—19:30）\n"
