@@ -208,14 +208,13 @@ class ApprovalDocument(index.Indexed, ClusterableModel):
     def is_editable(self) -> bool:
         return self.status == DocumentStatus.DRAFT
 
-    def get_absolute_url(self, index_page=None) -> str | None:
+    def get_absolute_url(self) -> str | None:
         """The document's entry on the public /approvals/ listing: filtered to its year and
         authority, on the page of the listing that holds it. None for a document that is not
-        public, or when no listing page is live. ``index_page``: the listing page to link into
-        (by default `listing_page()`)."""
+        public, or when no listing page is live."""
         if not self.is_public:
             return None
-        listing = (index_page.url, index_page.per_page) if index_page else listing_page()
+        listing = listing_page()
         if listing is None:
             return None
         listing_url, per_page = listing
